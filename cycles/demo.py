@@ -1,0 +1,367 @@
+"""Demo data: an invented province with the 41-person cohort of domain.md §1, a finished 2023 cycle under
+Decree 90/48 and an open 2026 cycle under the new decrees, and one login per role.
+
+Every name here is invented. The province, "Hòa Lâm", does not exist.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
+from officials.services import role_grant
+from reviews.models import Evaluation, EvaluationStatus
+
+from .models import Cycle, CycleStatus, PhaseKind
+from .rulebooks import Framework, Level
+from .services import cycle_create, cycle_start, enrolment_create, phase_set
+
+PROVINCE = "Hòa Lâm"
+DEMO_PASSWORD = "hoalam-demo-2026"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+DEPARTMENTS = [
+    ("Sở Nội vụ", "SNV"),
+    ("Sở Tài chính", "STC"),
+    ("Sở Kế hoạch và Đầu tư", "SKHĐT"),
+    ("Sở Tư pháp", "STP"),
+    ("Sở Công Thương", "SCT"),
+    ("Sở Nông nghiệp và Phát triển nông thôn", "SNN"),
+    ("Sở Giao thông vận tải", "SGTVT"),
+    ("Sở Xây dựng", "SXD"),
+    ("Sở Tài nguyên và Môi trường", "STNMT"),
+    ("Sở Thông tin và Truyền thông", "STTTT"),
+    ("Sở Lao động - Thương binh và Xã hội", "SLĐTBXH"),
+    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL"),
+    ("Sở Khoa học và Công nghệ", "SKHCN"),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+    ("Sở Y tế", "SYT"),
+    ("Thanh tra tỉnh", "TTr"),
+    ("Văn phòng UBND tỉnh", "VP"),
+    ("Sở Ngoại vụ", "SNgV"),
+    ("Ban Dân tộc", "BDT"),
+    ("Ban Quản lý các khu công nghiệp", "BQLKCN"),
+]
+PUBLIC_SERVICE_UNITS = [
+    ("Đài Phát thanh và Truyền hình tỉnh", "ĐPTTH"),
+    ("Trường Cao đẳng Kỹ thuật tỉnh", "CĐKT"),
+    ("Ban Quản lý dự án đầu tư xây dựng tỉnh", "BQLDA"),
+    ("Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch", "TTXT"),
+    ("Viện Quy hoạch xây dựng tỉnh", "VQH"),
+]
+# Districts existed until 30 June 2025; from 1 July 2025 their chairs lead communes (Law 72/2025).
+LOCALITIES = [
+    "Ngọc Sơn",
+    "Bảo Lâm Thượng",
+    "Vân Hồ Đông",
+    "Thanh Khê Bắc",
+    "Hoàng Su Tây",
+    "Đồng Tâm",
+    "Yên Phú Hạ",
+    "Mường Khoa",
+    "Lũng Cú Nam",
+    "Xuân Hòa Thượng",
+    "Quang Bình Đông",
+]
+OTHER_BODIES = [("Liên minh Hợp tác xã tỉnh", "LMHTX"), ("Quỹ Đầu tư phát triển tỉnh", "QĐTPT")]
+
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lò",
+    "Hà",
+    "Triệu",
+    "Nông",
+    "Vàng",
+    "Sùng",
+    "Ma",
+    "Lục",
+]
+MALE = (
+    ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh"],
+    [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Tâm",
+        "Thắng",
+        "Tuấn",
+        "Việt",
+        "Kiên",
+        "Trung",
+        "Hiếu",
+        "Lâm",
+    ],
+)
+FEMALE = (["Thị", "Thu", "Ngọc", "Minh"], ["Hoa", "Lan", "Mai", "Hương", "Thảo", "Hằng", "Yến", "Linh"])
+
+
+def _names():
+    """An endless supply of distinct invented names, every fifth one a woman's."""
+    seen = set()
+    for i in itertools.count():
+        female = i % 5 == 2
+        middles, givens = FEMALE if female else MALE
+        name = f"{SURNAMES[(i * 7) % len(SURNAMES)]} {middles[(i * 3) % len(middles)]} {givens[(i * 11) % len(givens)]}"
+        if name in seen:
+            continue
+        seen.add(name)
+        yield name, Gender.FEMALE if female else Gender.MALE
+
+
+@dataclass
+class Person:
+    official: Official
+    level_2023: Level
+
+
+def _head_title(department: Organisation) -> str:
+    special = {"VP": "Chánh Văn phòng UBND tỉnh", "TTr": "Chánh Thanh tra tỉnh"}
+    if department.abbreviation in special:
+        return special[department.abbreviation]
+    return f"{'Trưởng' if department.name.startswith('Ban') else 'Giám đốc'} {department.name}"
+
+
+def _at(day: date, hour: int = 17) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=TZ)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, str]:
+    """Create the demo province. Returns {username: description}. Does nothing if it exists already."""
+    User = get_user_model()
+    if Organisation.objects.filter(name=f"UBND tỉnh {PROVINCE}").exists():
+        return demo_logins()
+
+    province = Organisation.objects.create(
+        name=f"UBND tỉnh {PROVINCE}",
+        short_name="UBND tỉnh",
+        abbreviation="UBND",
+        kind=OrganisationKind.PROVINCIAL_COMMITTEE,
+    )
+
+    def org(name, abbreviation, kind):
+        return Organisation.objects.create(name=name, abbreviation=abbreviation, kind=kind, parent=province)
+
+    groups = {
+        code: PeerGroup.objects.create(code=code, name=name, sort_order=order)
+        for order, (code, name) in enumerate(
+            [
+                ("vice_chairs", "Phó Chủ tịch UBND tỉnh"),
+                ("directors", "Giám đốc sở và tương đương"),
+                ("public_service_unit_heads", "Người đứng đầu đơn vị sự nghiệp công lập thuộc UBND tỉnh"),
+                ("district_chairs", "Chủ tịch UBND huyện"),
+                ("commune_chairs", "Chủ tịch UBND xã, phường"),
+                ("other_heads", "Người đứng đầu tổ chức khác"),
+            ],
+            start=1,
+        )
+    }
+    names = _names()
+    people: list[Person] = []
+
+    def person(title, organisation, group, personnel_type, level):
+        full_name, gender = next(names)
+        official = Official.objects.create(
+            full_name=full_name,
+            gender=gender,
+            date_of_birth=date(1966 + len(people) % 14, 1 + len(people) % 12, 10),
+            personnel_type=personnel_type,
+            title=title,
+            organisation=organisation,
+            peer_group=groups[group],
+            is_leader=True,
+            is_party_member=True,
+        )
+        people.append(Person(official, level))
+        return official
+
+    # Levels for 2023 respect the quota in every group: HTXSNV ≤ 20% of HTTNV, rounded down.
+    for level in [Level.HTTNV, Level.HTTNV, Level.HTTNV]:
+        person("Phó Chủ tịch UBND tỉnh", province, "vice_chairs", PersonnelType.CAN_BO, level)
+    director_levels = [Level.HTXSNV, Level.HTXSNV] + [Level.HTTNV] * 16 + [Level.HTNV] * 2
+    departments = [org(name, abbr, OrganisationKind.DEPARTMENT) for name, abbr in DEPARTMENTS]
+    for department, level in zip(departments, director_levels, strict=True):
+        person(_head_title(department), department, "directors", PersonnelType.CONG_CHUC, level)
+    for (name, abbr), level in zip(PUBLIC_SERVICE_UNITS, [Level.HTTNV] * 4 + [Level.HTNV], strict=True):
+        unit = org(name, abbr, OrganisationKind.PUBLIC_SERVICE_UNIT)
+        head = (
+            "Hiệu trưởng"
+            if name.startswith("Trường")
+            else ("Viện trưởng" if name.startswith("Viện") else "Giám đốc")
+        )
+        person(f"{head} {name}", unit, "public_service_unit_heads", PersonnelType.VIEN_CHUC, level)
+    district_levels = [Level.HTXSNV] + [Level.HTTNV] * 8 + [Level.HTNV, Level.KHTNV]
+    districts = []
+    for locality, level in zip(LOCALITIES, district_levels, strict=True):
+        district = org(f"UBND huyện {locality}", "UBND", OrganisationKind.DISTRICT_COMMITTEE)
+        districts.append(
+            person(
+                f"Chủ tịch UBND huyện {locality}", district, "district_chairs", PersonnelType.CAN_BO, level
+            )
+        )
+    for (name, abbr), personnel_type in zip(
+        OTHER_BODIES, [PersonnelType.CONG_CHUC, PersonnelType.VIEN_CHUC], strict=True
+    ):
+        body = org(name, abbr, OrganisationKind.OTHER)
+        person(
+            f"Giám đốc {name}" if name.startswith("Quỹ") else f"Chủ tịch {name}",
+            body,
+            "other_heads",
+            personnel_type,
+            Level.HTTNV,
+        )
+    assert len(people) == 41
+
+    # --- 2023: finished, rated under Decree 90/48 --------------------------------------------------------
+    cycle_2023 = cycle_create(
+        year=2023,
+        title="Đánh giá, xếp loại chất lượng năm 2023",
+        authority=province,
+        chair_name="Lục Văn Thành",
+        framework=Framework.DECREE_90,
+    )
+    for kind, day in [
+        (PhaseKind.SELF_ASSESSMENT, date(2023, 11, 30)),
+        (PhaseKind.COMMENT_MEETING, date(2023, 12, 5)),
+        (PhaseKind.PARTY_OPINION, date(2023, 12, 7)),
+        (PhaseKind.COMPILATION, date(2023, 12, 9)),
+        (PhaseKind.CONFERENCE, date(2023, 12, 12)),
+        (PhaseKind.DECISION, date(2023, 12, 14)),
+        (PhaseKind.OBJECTIONS, date(2023, 12, 29)),
+    ]:
+        phase_set(cycle=cycle_2023, kind=kind, starts_on=date(2023, 11, 15), deadline=_at(day))
+    for order, item in enumerate(people, start=1):
+        enrolment = enrolment_create(cycle=cycle_2023, official=item.official, agenda_order=order)
+        # Fixture data: the finished cycle's end state is written directly, not replayed through every phase.
+        Evaluation.objects.filter(enrolment=enrolment).update(
+            status=EvaluationStatus.PUBLISHED,
+            self_proposed_level=item.level_2023,
+            proposed_level=item.level_2023,
+            final_level=item.level_2023,
+            submitted_at=_at(date(2023, 11, 28), 9),
+        )
+    Cycle.objects.filter(pk=cycle_2023.pk).update(status=CycleStatus.CLOSED)
+
+    # --- Between the cycles: districts abolished, their chairs now lead communes; one director moved ----
+    for official, locality in zip(districts, LOCALITIES, strict=True):
+        commune = org(f"UBND xã {locality}", "UBND", OrganisationKind.COMMUNE_COMMITTEE)
+        official.title = f"Chủ tịch UBND xã {locality}"
+        official.organisation = commune
+        official.peer_group = groups["commune_chairs"]
+        official.save(update_fields=["title", "organisation", "peer_group"])
+    moved = people[3 + 4].official  # the 2023 director of Sở Công Thương now directs Sở Xây dựng
+    moved.title, moved.organisation = "Giám đốc Sở Xây dựng", departments[7]
+    moved.save(update_fields=["title", "organisation"])
+    people[3 + 7].official.title = "Phó Giám đốc phụ trách Sở Công Thương"
+    people[3 + 7].official.organisation = departments[4]
+    people[3 + 7].official.save(update_fields=["title", "organisation"])
+
+    # --- 2026: open, under Decree 335 (công chức), 233 (viên chức) and, presumed, 366-QĐ/TW (cán bộ) ---
+    cycle_2026 = cycle_create(
+        year=2026,
+        title="Đánh giá, xếp loại chất lượng năm 2026",
+        authority=province,
+        chair_name="Lục Văn Thành",
+        framework=Framework.DECREES_2026,
+    )
+    phases = [
+        (PhaseKind.SELF_ASSESSMENT, date(2026, 11, 30), True),
+        (PhaseKind.COMMENT_MEETING, date(2026, 12, 4), False),
+        (PhaseKind.PARTY_OPINION, date(2026, 12, 7), False),
+        (PhaseKind.COMPILATION, date(2026, 12, 9), False),
+        (PhaseKind.CONFERENCE, date(2026, 12, 11), False),
+        (PhaseKind.DECISION, date(2026, 12, 14), False),
+        (PhaseKind.OBJECTIONS, date(2026, 12, 31), False),
+    ]
+    for kind, day, is_open in phases:
+        phase_set(
+            cycle=cycle_2026, kind=kind, starts_on=date(2026, 11, 10), deadline=_at(day), is_open=is_open
+        )
+    statuses = itertools.cycle(
+        [
+            EvaluationStatus.SUBMITTED,
+            EvaluationStatus.DRAFT,
+            EvaluationStatus.NOT_STARTED,
+            EvaluationStatus.DRAFT,
+            EvaluationStatus.SUBMITTED,
+            EvaluationStatus.RETURNED,
+            EvaluationStatus.SUBMITTED,
+            EvaluationStatus.DRAFT,
+        ]
+    )
+    for order, item in enumerate(people, start=1):
+        enrolment = enrolment_create(cycle=cycle_2026, official=item.official, agenda_order=order)
+        status = next(statuses)
+        submitted = status in (EvaluationStatus.SUBMITTED, EvaluationStatus.RETURNED)
+        Evaluation.objects.filter(enrolment=enrolment).update(
+            status=status,
+            submitted_at=_at(date(2026, 11, 20), 10) if submitted else None,
+            self_proposed_level=Level.HTTNV if submitted else "",
+        )
+    cycle_start(cycle=cycle_2026)
+
+    # --- One login per role ---------------------------------------------------------------------------
+    def user(username, first, last, email=None):
+        account = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=email or f"{username}@hoalam.invalid",
+        )
+        return account
+
+    justice_director = people[3 + 3].official  # Giám đốc Sở Tư pháp, công chức: Decree 335 form in 2026
+    justice_director.user = user("canbo", justice_director.full_name, "")
+    justice_director.save(update_fields=["user"])
+    college_head = people[3 + 20 + 1].official  # Hiệu trưởng, viên chức: Decree 233 form in 2026
+    college_head.user = user("canbo2", college_head.full_name, "")
+    college_head.save(update_fields=["user"])
+    role_grant(user=user("noivu", "Chuyên viên", "Sở Nội vụ"), role=Role.HOME_AFFAIRS)
+    role_grant(
+        user=user("thuky", "Thư ký", "Sở Tư pháp"),
+        role=Role.UNIT_SECRETARY,
+        organisation=justice_director.organisation,
+    )
+    role_grant(user=user("chutich", "Lục Văn Thành", ""), role=Role.CHAIR)
+    role_grant(user=user("vanphong", "Chuyên viên", "Văn phòng UBND tỉnh"), role=Role.OFFICE_STAFF)
+    role_grant(user=user("quantri", "Quản trị", "hệ thống"), role=Role.ADMINISTRATOR)
+    return demo_logins()
+
+
+def demo_logins() -> dict[str, str]:
+    roles = {
+        "canbo": "Cán bộ được đánh giá (Giám đốc Sở Tư pháp, công chức – phiếu theo Nghị định 335)",
+        "canbo2": "Cán bộ được đánh giá (Hiệu trưởng, viên chức – phiếu theo Nghị định 233)",
+        "noivu": "Chuyên viên Sở Nội vụ",
+        "thuky": "Thư ký đơn vị (Sở Tư pháp)",
+        "chutich": "Chủ tịch UBND tỉnh",
+        "vanphong": "Văn phòng UBND tỉnh",
+        "quantri": "Quản trị",
+    }
+    existing = set(get_user_model().objects.filter(username__in=roles).values_list("username", flat=True))
+    return {username: role for username, role in roles.items() if username in existing}

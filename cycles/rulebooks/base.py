@@ -1,0 +1,79 @@
+"""The interface every rulebook implements. Views and templates ask the rulebook; they never
+hard-code a level, a threshold or a maximum.
+
+Caps for a person and the quota for a peer group are added to this interface by the compilation
+issue (#4); this module holds what the foundation needs: levels, form sections, point bands.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from .levels import Level
+
+
+class Scoring(StrEnum):
+    QUALITATIVE = "qualitative"
+    POINTS = "points"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One item of a form: a free-text block (qualitative) or a line scored out of max_points."""
+
+    code: str
+    title: str
+    max_points: Decimal | None = None
+    guidance: str = ""
+
+
+@dataclass(frozen=True)
+class FormSection:
+    code: str
+    title: str
+    criteria: tuple[Criterion, ...] = ()
+    # Who fills it: the person, their direct manager, or the competent authority.
+    filled_by: str = "self"
+    note: str = ""
+
+    @property
+    def max_points(self) -> Decimal | None:
+        points = [c.max_points for c in self.criteria if c.max_points is not None]
+        return sum(points, Decimal(0)) if points else None
+
+
+@dataclass(frozen=True)
+class Band:
+    level: Level
+    min_score: Decimal  # inclusive
+
+
+class Rulebook:
+    code: str = ""
+    name: str = ""
+    citation: str = ""
+    scoring: Scoring = Scoring.QUALITATIVE
+    # Bands from best to worst; only points rulebooks have them.
+    default_bands: tuple[Band, ...] = ()
+    certain: bool = True
+
+    def levels(self) -> tuple[Level, ...]:
+        return tuple(Level)
+
+    def form_title(self, personnel_type: str) -> str:
+        raise NotImplementedError
+
+    def form_sections(self, *, personnel_type: str, is_leader: bool) -> tuple[FormSection, ...]:
+        raise NotImplementedError
+
+    def level_for_score(self, score: Decimal, bands: tuple[Band, ...] | None = None) -> Level:
+        """The level a points total maps to. Provinces move the thresholds, so a cycle may pass its own."""
+        if self.scoring is not Scoring.POINTS:
+            raise ValueError(f"{self.code} does not rate by points")
+        for band in bands or self.default_bands:
+            if score >= band.min_score:
+                return band.level
+        return Level.KHTNV
+
+    def __repr__(self):
+        return f"<Rulebook {self.code}>"

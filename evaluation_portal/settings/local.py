@@ -1,0 +1,10 @@
+"""The embedded default used by `make run`: SQLite and a filesystem broker unless URLs are given."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "local-only-not-secret-1f3c9a7e5b2d4c6e8a0b1d3f5e7c9a2b")  # noqa: F405
+PORTAL_DEMO_ALLOWED = True
+
+# SQLite file, filesystem broker and outgoing mail all live under var/ (git-ignored).
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

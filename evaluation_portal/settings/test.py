@@ -1,0 +1,19 @@
+"""The test suite runs against the real PostgreSQL and Redis (README, `make test`)."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/evaluation_portal")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+
+from .base import *  # noqa: E402, F403
+
+SECRET_KEY = "test-only-not-secret-7c1e9b3a5d2f4e6a8c0b1d3f5a7e9c2b"
+DEBUG = False
+# Hashing cost is not what these tests are about.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+PORTAL_DEMO_ALLOWED = True

@@ -1,0 +1,34 @@
+"""Who may see which evaluation. Every user-scoped fetch of an evaluation goes through here.
+
+An official reaches only their own file; a unit secretary the files of their own agency; Home Affairs and
+the chair the whole cohort (domain.md §2). Anyone else gets 404, which does not reveal that the file exists.
+"""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from officials.permissions import roles_of
+
+from .models import Evaluation
+
+
+def evaluations_visible_to(user):
+    roles = roles_of(user)
+    if roles.sees_whole_cohort:
+        return Evaluation.objects.all()
+    condition = Q(pk__in=[])
+    if roles.is_official:
+        condition |= Q(enrolment__official=roles.official)
+    if roles.secretary_organisation_ids:
+        condition |= Q(enrolment__organisation_id__in=roles.secretary_organisation_ids)
+    return Evaluation.objects.filter(condition)
+
+
+def get_evaluation_for_user(user, pk: int) -> Evaluation:
+    queryset = evaluations_visible_to(user).select_related(
+        "enrolment__cycle__authority",
+        "enrolment__organisation",
+        "enrolment__peer_group",
+        "enrolment__official",
+    )
+    return get_object_or_404(queryset, pk=pk)
