@@ -17,3 +17,6 @@ STORAGES = {
 }
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PORTAL_DEMO_ALLOWED = True
+# Serve static files from the source folders (no collectstatic in tests, e.g. for the live server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,63 @@
+"""The fixed cast (healthchecks' alice/bob/charlie, extended to our roles).
+
+official_a and official_b are both rated in the same open cycle, in different agencies. The unit secretary
+belongs to official_b's agency, so official_a's file is out of their reach.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from officials.models import Role
+from officials.services import role_grant
+
+from .factories import PASSWORD, CycleFactory, OfficialFactory, UserFactory, enrol, open_self_assessment
+
+
+@dataclass
+class Cast:
+    cycle: object
+    official_a: object
+    official_b: object
+    users: dict
+
+
+@pytest.fixture
+def cast(db):
+    cycle = CycleFactory()
+    open_self_assessment(cycle)
+    alice = UserFactory(username="alice", first_name="Alice")
+    bob = UserFactory(username="bob", first_name="Bob")
+    official_a = OfficialFactory(full_name="Nguyễn Thị An", user=alice)
+    official_b = OfficialFactory(full_name="Trần Văn Bình", user=bob)
+    enrol(cycle, official_a)
+    enrol(cycle, official_b)
+    users = {"official_a": alice, "official_b": bob}
+    for key, role in [
+        ("home_affairs", Role.HOME_AFFAIRS),
+        ("chair", Role.CHAIR),
+        ("office_staff", Role.OFFICE_STAFF),
+        ("administrator", Role.ADMINISTRATOR),
+    ]:
+        users[key] = UserFactory(username=key)
+        role_grant(user=users[key], role=role)
+    users["unit_secretary"] = UserFactory(username="unit_secretary")
+    role_grant(user=users["unit_secretary"], role=Role.UNIT_SECRETARY, organisation=official_b.organisation)
+    users["outsider"] = UserFactory(username="outsider")
+    return Cast(cycle=cycle, official_a=official_a, official_b=official_b, users=users)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as one of the cast."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

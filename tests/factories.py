@@ -1,0 +1,85 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cycles.models import Cycle, PhaseKind
+from cycles.rulebooks import Framework
+from cycles.services import enrolment_create, phase_set
+from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Sở số {n}")
+    abbreviation = factory.Sequence(lambda n: f"S{n}")
+    kind = OrganisationKind.DEPARTMENT
+
+
+class PeerGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeerGroup
+        django_get_or_create = ("code",)
+
+    code = "directors"
+    name = "Giám đốc sở và tương đương"
+    sort_order = 2
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Official
+
+    full_name = factory.Sequence(lambda n: f"Người Thử Số {n}")
+    gender = Gender.MALE
+    personnel_type = PersonnelType.CONG_CHUC
+    title = "Giám đốc"
+    organisation = factory.SubFactory(OrganisationFactory)
+    peer_group = factory.SubFactory(PeerGroupFactory)
+    is_leader = True
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    year = 2026
+    title = factory.LazyAttribute(lambda c: f"Đánh giá, xếp loại chất lượng năm {c.year}")
+    authority = factory.SubFactory(
+        OrganisationFactory, name="UBND tỉnh Thử", abbreviation="UBND", kind=OrganisationKind.PROVINCIAL_COMMITTEE
+    )
+    chair_name = "Chủ Tịch Thử"
+    framework = Framework.DECREES_2026
+    status = "in_progress"
+
+
+def open_self_assessment(cycle, deadline=None):
+    deadline = deadline or datetime.combine(date(cycle.year, 11, 30), time(17), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    return phase_set(
+        cycle=cycle, kind=PhaseKind.SELF_ASSESSMENT, starts_on=date(cycle.year, 11, 1), deadline=deadline, is_open=True
+    )
+
+
+def enrol(cycle, official, **kwargs):
+    """Enrol through the service, as the portal does, so the snapshot and evaluation exist."""
+    return enrolment_create(cycle=cycle, official=official, **kwargs)

@@ -1,0 +1,108 @@
+"""Every URL × every role: the status each must get. A URL missing from the matrix fails the test
+(deny by default is only real if a new page cannot slip in unreviewed). ASVS 5.0 8.1.1 / 8.2.1 / 8.2.2."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = [
+    "anonymous",
+    "official_a",
+    "official_b",
+    "home_affairs",
+    "unit_secretary",
+    "chair",
+    "office_staff",
+    "administrator",
+    "outsider",
+]
+
+# Django's admin generates dozens of URLs; access to all of them is the admin site's is_staff check,
+# covered by admin:index below and by test_only_the_administrator_reaches_the_admin_site.
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def everyone(status, **overrides):
+    return {persona: overrides.get(persona, status) for persona in PERSONAS}
+
+
+def logged_in(status, **overrides):
+    return everyone(status, anonymous=302, **overrides)
+
+
+# name: (method, kwargs builder, {persona: status})
+MATRIX = {
+    "home": ("get", lambda c: {}, logged_in(200)),
+    "healthz": ("get", lambda c: {}, everyone(200)),
+    "login": ("get", lambda c: {}, everyone(302, anonymous=200)),
+    "logout": ("post", lambda c: {}, everyone(302)),
+    "password_change": ("get", lambda c: {}, logged_in(200)),
+    "password_change_done": ("get", lambda c: {}, logged_in(200)),
+    "password_reset_confirm": ("get", lambda c: {"uidb64": "MQ", "token": "bad-token"}, everyone(200)),
+    "password_reset_complete": ("get", lambda c: {}, everyone(200)),
+    "set_language": ("post", lambda c: {}, everyone(302)),
+    "officials:official_list": ("get", lambda c: {}, logged_in(403, home_affairs=200)),
+    "cycles:cycle_list": ("get", lambda c: {}, logged_in(403, home_affairs=200, chair=200, office_staff=200)),
+    "cycles:cycle_detail": (
+        "get",
+        lambda c: {"pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=200, office_staff=200),
+    ),
+    # official_a's own file: nobody else outside Home Affairs and the chair learns it exists.
+    "reviews:evaluation_detail": (
+        "get",
+        lambda c: {"pk": c.official_a.enrolments.get().evaluation.pk},
+        logged_in(404, official_a=200, home_affairs=200, chair=200),
+    ),
+}
+ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
+
+
+def _names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    names = {name for name in _names(get_resolver().url_patterns) if name.split(":")[0] not in EXEMPT_NAMESPACES}
+    assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(MATRIX) - names == set(), "the matrix lists URLs that no longer exist"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(name, persona, cast, client):
+    method, kwargs, expected = MATRIX[name]
+    if persona != "anonymous":
+        client.force_login(cast.users[persona], backend="django.contrib.auth.backends.ModelBackend")
+    response = getattr(client, method)(reverse(name, kwargs=kwargs(cast)))
+    assert response.status_code == expected[persona], f"{name} as {persona}"
+    if response.status_code == 302 and persona == "anonymous" and expected[persona] == 302 and method == "get":
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_administrator_reaches_the_admin_site(persona, cast, client):
+    if persona != "anonymous":
+        client.force_login(cast.users[persona], backend="django.contrib.auth.backends.ModelBackend")
+    for name, expected in ADMIN_MATRIX.items():
+        assert client.get(reverse(name)).status_code == expected[persona]
+    # A model page too, not only the index.
+    changelist = client.get(reverse("admin:officials_official_changelist"))
+    assert changelist.status_code == (200 if persona == "administrator" else 302)
+
+
+def test_a_secretary_reaches_the_files_of_their_own_agency_only(cast, login):
+    client = login(cast.users["unit_secretary"])
+    own_agency = cast.official_b.enrolments.get().evaluation
+    other_agency = cast.official_a.enrolments.get().evaluation
+    assert client.get(reverse("reviews:evaluation_detail", kwargs={"pk": own_agency.pk})).status_code == 200
+    assert client.get(reverse("reviews:evaluation_detail", kwargs={"pk": other_agency.pk})).status_code == 404
+
+
+def test_a_missing_evaluation_is_404_even_for_home_affairs(cast, login):
+    client = login(cast.users["home_affairs"])
+    assert client.get(reverse("reviews:evaluation_detail", kwargs={"pk": 999_999})).status_code == 404
