@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reviews.models import EvaluationStatus
 
@@ -16,6 +17,17 @@ def cycles_in_progress():
 
 def phase_of(cycle: Cycle, kind: PhaseKind) -> Phase | None:
     return Phase.objects.filter(cycle=cycle, kind=kind).first()
+
+
+def time_left(deadline, now=None) -> str:
+    """ "còn 8 ngày 3 giờ": Django's timeuntil falls back to English for Vietnamese in 5.2, so we say it ourselves."""
+    remaining = deadline - (now or timezone.now())
+    if remaining.total_seconds() <= 0:
+        return gettext("đã hết hạn")
+    days, hours, minutes = remaining.days, remaining.seconds // 3600, remaining.seconds % 3600 // 60
+    if days:
+        return gettext("còn %(days)d ngày %(hours)d giờ") % {"days": days, "hours": hours}
+    return gettext("còn %(hours)d giờ %(minutes)d phút") % {"hours": hours, "minutes": minutes}
 
 
 def next_deadline(cycle: Cycle) -> Phase | None:

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cycles.models import PhaseKind
-from cycles.selectors import cycle_progress, cycles_in_progress, next_deadline, phase_of
+from cycles.selectors import cycle_progress, cycles_in_progress, next_deadline, phase_of, time_left
 from reviews.selectors import current_evaluation, rating_history
 
 from .permissions import require_home_affairs, roles_of
@@ -23,7 +22,7 @@ def home(request):
         if evaluation:
             phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
             context["my_phase"] = phase
-            context["my_deadline_passed"] = phase is not None and phase.deadline <= timezone.now()
+            context["my_time_left"] = time_left(phase.deadline) if phase else None
         context["my_history"] = rating_history(roles.official)
     if roles.sees_whole_cohort or roles.is_office_staff or roles.is_unit_secretary:
         cycles = []

@@ -66,7 +66,10 @@ class CycleFactory(factory.django.DjangoModelFactory):
     year = 2026
     title = factory.LazyAttribute(lambda c: f"Đánh giá, xếp loại chất lượng năm {c.year}")
     authority = factory.SubFactory(
-        OrganisationFactory, name="UBND tỉnh Thử", abbreviation="UBND", kind=OrganisationKind.PROVINCIAL_COMMITTEE
+        OrganisationFactory,
+        name="UBND tỉnh Thử",
+        abbreviation="UBND",
+        kind=OrganisationKind.PROVINCIAL_COMMITTEE,
     )
     chair_name = "Chủ Tịch Thử"
     framework = Framework.DECREES_2026
@@ -74,9 +77,15 @@ class CycleFactory(factory.django.DjangoModelFactory):
 
 
 def open_self_assessment(cycle, deadline=None):
-    deadline = deadline or datetime.combine(date(cycle.year, 11, 30), time(17), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    deadline = deadline or datetime.combine(
+        date(cycle.year, 11, 30), time(17), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
+    )
     return phase_set(
-        cycle=cycle, kind=PhaseKind.SELF_ASSESSMENT, starts_on=date(cycle.year, 11, 1), deadline=deadline, is_open=True
+        cycle=cycle,
+        kind=PhaseKind.SELF_ASSESSMENT,
+        starts_on=date(cycle.year, 11, 1),
+        deadline=deadline,
+        is_open=True,
     )
 
 

@@ -67,7 +67,9 @@ def _names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_matrix():
-    names = {name for name in _names(get_resolver().url_patterns) if name.split(":")[0] not in EXEMPT_NAMESPACES}
+    names = {
+        name for name in _names(get_resolver().url_patterns) if name.split(":")[0] not in EXEMPT_NAMESPACES
+    }
     assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
     assert set(MATRIX) - names == set(), "the matrix lists URLs that no longer exist"
 
@@ -80,7 +82,12 @@ def test_access_matrix(name, persona, cast, client):
         client.force_login(cast.users[persona], backend="django.contrib.auth.backends.ModelBackend")
     response = getattr(client, method)(reverse(name, kwargs=kwargs(cast)))
     assert response.status_code == expected[persona], f"{name} as {persona}"
-    if response.status_code == 302 and persona == "anonymous" and expected[persona] == 302 and method == "get":
+    if (
+        response.status_code == 302
+        and persona == "anonymous"
+        and expected[persona] == 302
+        and method == "get"
+    ):
         assert response.url.startswith(reverse("login"))
 
 

@@ -82,8 +82,13 @@ def test_logout_is_post_only_and_ends_the_server_session(cast, client, login):
 def test_every_response_carries_a_strict_csp_and_security_headers(client):
     response = client.get(reverse("login"))
     csp = response.headers["Content-Security-Policy"]
-    for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'",
-                      "frame-ancestors 'none'"]:
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]:
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "http" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"

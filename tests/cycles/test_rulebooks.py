@@ -90,7 +90,11 @@ def test_a_province_may_move_the_thresholds():
     from cycles.rulebooks import Band
 
     # Hải Phòng 2025 style: above 90, above 80, from 50.
-    bands = (Band(Level.HTXSNV, Decimal("90.01")), Band(Level.HTTNV, Decimal("80.01")), Band(Level.HTNV, Decimal(50)))
+    bands = (
+        Band(Level.HTXSNV, Decimal("90.01")),
+        Band(Level.HTTNV, Decimal("80.01")),
+        Band(Level.HTNV, Decimal(50)),
+    )
     rulebook = get_rulebook("decree_335")
     assert rulebook.level_for_score(Decimal(90), bands) is Level.HTTNV
     assert rulebook.level_for_score(Decimal(80), bands) is Level.HTNV

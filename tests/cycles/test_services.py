@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import pytest
 
 from cycles.errors import CycleError
@@ -81,3 +83,14 @@ def test_starting_a_cycle_is_idempotent_and_refused_once_closed():
     closed = CycleFactory(year=2020, status=CycleStatus.CLOSED)
     with pytest.raises(CycleError):
         cycle_start(cycle=closed)
+
+
+def test_time_left_is_said_in_vietnamese():
+    from datetime import datetime, timedelta
+
+    from cycles.selectors import time_left
+
+    now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    assert time_left(now + timedelta(days=8, hours=3, minutes=5), now) == "còn 8 ngày 3 giờ"
+    assert time_left(now + timedelta(hours=2, minutes=30), now) == "còn 2 giờ 30 phút"
+    assert time_left(now - timedelta(minutes=1), now) == "đã hết hạn"

@@ -33,7 +33,9 @@ def test_a_final_level_only_exists_once_decided(evaluation):
     with pytest.raises(IntegrityError), transaction.atomic():
         Evaluation.objects.filter(pk=evaluation.pk).update(final_level="htxsnv")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Evaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.DECIDED, submitted_at=timezone.now())
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            status=EvaluationStatus.DECIDED, submitted_at=timezone.now()
+        )
     Evaluation.objects.filter(pk=evaluation.pk).update(
         status=EvaluationStatus.DECIDED, final_level="httnv", submitted_at=timezone.now()
     )
@@ -43,4 +45,6 @@ def test_a_final_level_only_exists_once_decided(evaluation):
 
 def test_a_submitted_evaluation_records_when(evaluation):
     with pytest.raises(IntegrityError):
-        Evaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.SUBMITTED, submitted_at=None)
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            status=EvaluationStatus.SUBMITTED, submitted_at=None
+        )
