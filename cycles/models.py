@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
@@ -32,6 +32,13 @@ class Cycle(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.SETUP
     )
+    # Point bands (inclusive lower bounds). National defaults: Decree 335/2025 Art. 20, Decree 233/2026
+    # Art. 12; provinces move them (Hải Phòng 212/2025), so the cycle carries its own.
+    band_htxsnv = models.DecimalField(_("ngưỡng HTXSNV (điểm)"), max_digits=5, decimal_places=2, default=90)
+    band_httnv = models.DecimalField(_("ngưỡng HTTNV (điểm)"), max_digits=5, decimal_places=2, default=70)
+    band_htnv = models.DecimalField(_("ngưỡng HTNV (điểm)"), max_digits=5, decimal_places=2, default=50)
+    # The law does not say how finely points are given; 0 means whole points only.
+    points_decimal_places = models.PositiveSmallIntegerField(_("số chữ số thập phân của điểm"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,6 +55,16 @@ class Cycle(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[choice.value for choice in CycleStatus]), name="cycle_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(band_htxsnv__gt=F("band_httnv"))
+                & Q(band_httnv__gt=F("band_htnv"))
+                & Q(band_htnv__gte=0)
+                & Q(band_htxsnv__lte=100),
+                name="cycle_bands_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(points_decimal_places__lte=2), name="cycle_points_decimal_places_max_2"
+            ),
         ]
 
     def __str__(self):
@@ -56,6 +73,16 @@ class Cycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.IN_PROGRESS
+
+    @property
+    def bands(self):
+        from .rulebooks import Band, Level
+
+        return (
+            Band(Level.HTXSNV, self.band_htxsnv),
+            Band(Level.HTTNV, self.band_httnv),
+            Band(Level.HTNV, self.band_htnv),
+        )
 
 
 class PhaseKind(models.TextChoices):
@@ -143,3 +170,46 @@ class Enrolment(models.Model):
     @property
     def rulebook(self):
         return get_rulebook(self.rulebook_code)
+
+
+class FilledBy(models.TextChoices):
+    SELF = "self", _("Người tự đánh giá")
+    MANAGER = "manager", _("Người quản lý trực tiếp")
+    AUTHORITY = "authority", _("Cấp có thẩm quyền")
+
+
+class CycleCriterion(models.Model):
+    """One line of the form for one kind of person in one cycle, copied from the rulebook when the cycle is
+    set up so that Home Affairs can adapt it to the province before the self-assessment phase opens."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="criteria")
+    rulebook_code = models.CharField(max_length=32)
+    personnel_type = models.CharField(max_length=16, choices=PersonnelType.choices)
+    is_leader = models.BooleanField()
+    section_code = models.CharField(max_length=32)
+    section_title = models.CharField(_("phần"), max_length=255)
+    code = models.CharField(max_length=48)
+    title = models.CharField(_("tiêu chí"), max_length=500)
+    guidance = models.TextField(_("hướng dẫn"), blank=True)
+    max_points = models.DecimalField(_("điểm tối đa"), max_digits=5, decimal_places=2, null=True, blank=True)
+    filled_by = models.CharField(max_length=16, choices=FilledBy.choices, default=FilledBy.SELF)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tiêu chí của kỳ")
+        verbose_name_plural = _("tiêu chí của kỳ")
+        ordering = ["sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "rulebook_code", "personnel_type", "is_leader", "code"],
+                name="cyclecriterion_unique_code_per_form",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__isnull=True) | (Q(max_points__gt=0) & Q(max_points__lte=100)),
+                name="cyclecriterion_max_points_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from reviews.models import EvaluationStatus
 
-from .models import Cycle, CycleStatus, Enrolment, Phase, PhaseKind
+from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
 
 
 def cycles_in_progress():
@@ -69,3 +69,38 @@ def cohort(cycle: Cycle):
         .select_related("peer_group", "evaluation")
         .order_by("peer_group__sort_order", "agenda_order", "full_name")
     )
+
+
+@dataclass
+class FormPart:
+    code: str
+    title: str
+    criteria: list = field(default_factory=list)
+
+    @property
+    def max_points(self):
+        points = [c.max_points for c in self.criteria if c.max_points is not None]
+        return sum(points) if points else None
+
+
+def self_assessment_form(enrolment: Enrolment) -> list[FormPart]:
+    """The parts of the form the person fills themself, as the cycle carries them (one query)."""
+    parts: dict[str, FormPart] = {}
+    rows = CycleCriterion.objects.filter(
+        cycle_id=enrolment.cycle_id,
+        rulebook_code=enrolment.rulebook_code,
+        personnel_type=enrolment.personnel_type,
+        is_leader=enrolment.is_leader,
+        filled_by=FilledBy.SELF,
+    ).order_by("sort_order")
+    for row in rows:
+        parts.setdefault(row.section_code, FormPart(row.section_code, row.section_title)).criteria.append(row)
+    return list(parts.values())
+
+
+def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None):
+    """The person's own deadline: the phase's, or a later one Home Affairs granted them."""
+    if phase is None:
+        return None
+    extended = enrolment.evaluation.deadline_extended_to
+    return max(phase.deadline, extended) if extended else phase.deadline

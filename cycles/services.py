@@ -1,24 +1,111 @@
 """Every write to cycles, phases and cohorts."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from officials.models import Official, Organisation, PeerGroup
+from officials.models import Official, Organisation, PeerGroup, PersonnelType
 from reviews.models import Evaluation
 
 from .errors import CycleError
-from .models import Cycle, CycleStatus, Enrolment, Phase, PhaseKind
+from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
 from .rulebooks import rulebook_for
 
 
+@transaction.atomic
 def cycle_create(*, year: int, title: str, authority: Organisation, chair_name: str, framework: str) -> Cycle:
     if Cycle.objects.filter(authority=authority, year=year).exists():
         raise CycleError(_("Đã có kỳ đánh giá năm %(year)s của cơ quan này.") % {"year": year})
-    return Cycle.objects.create(
+    cycle = Cycle.objects.create(
         year=year, title=title, authority=authority, chair_name=chair_name, framework=framework
     )
+    cycle_criteria_seed(cycle=cycle)
+    return cycle
+
+
+def cycle_criteria_seed(*, cycle: Cycle) -> int:
+    """Copy every form of the cycle's framework (per personnel type and leadership) into the cycle, so the
+    province can adapt criteria and maxima without touching the national defaults. Idempotent."""
+    rows = []
+    for personnel_type in PersonnelType:
+        rulebook = rulebook_for(cycle.framework, personnel_type)
+        for is_leader in (True, False):
+            order = 0
+            for section in rulebook.form_sections(personnel_type=personnel_type, is_leader=is_leader):
+                for criterion in section.criteria:
+                    order += 1
+                    rows.append(
+                        CycleCriterion(
+                            cycle=cycle,
+                            rulebook_code=rulebook.code,
+                            personnel_type=personnel_type,
+                            is_leader=is_leader,
+                            section_code=section.code,
+                            section_title=str(section.title),
+                            code=criterion.code,
+                            title=str(criterion.title),
+                            guidance=str(criterion.guidance),
+                            max_points=criterion.max_points,
+                            required=not criterion.optional,
+                            filled_by=section.filled_by,
+                            sort_order=order,
+                        )
+                    )
+    with translation.override("vi"):
+        created = CycleCriterion.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+def _self_assessment_started(cycle: Cycle) -> bool:
+    phase = Phase.objects.filter(cycle=cycle, kind=PhaseKind.SELF_ASSESSMENT, is_open=True).exists()
+    return phase or Evaluation.objects.filter(enrolment__cycle=cycle, saved_at__isnull=False).exists()
+
+
+def cycle_criterion_update(
+    *, criterion: CycleCriterion, title: str, max_points: Decimal | None
+) -> CycleCriterion:
+    """Provinces add their own criteria and weights, but only before anyone starts filling the form."""
+    if _self_assessment_started(criterion.cycle):
+        raise CycleError(_("Giai đoạn tự đánh giá đã mở; không thể sửa tiêu chí nữa."))
+    if (criterion.max_points is None) != (max_points is None):
+        raise CycleError(_("Không thể đổi tiêu chí chấm điểm thành tiêu chí nhận xét hoặc ngược lại."))
+    criterion.title = title
+    criterion.max_points = max_points
+    criterion.save(update_fields=["title", "max_points"])
+    return criterion
+
+
+def _check_points_forms_total_100(cycle: Cycle) -> None:
+    # Law 80/2025 Art. 25(4), Decree 233/2026 Art. 10–11: the scale is 100 points in all.
+    totals = (
+        CycleCriterion.objects.filter(cycle=cycle, filled_by=FilledBy.SELF, max_points__isnull=False)
+        .values("rulebook_code", "personnel_type", "is_leader")
+        .annotate(total=Sum("max_points"))
+    )
+    for row in totals:
+        if row["total"] != 100:
+            raise CycleError(
+                _("Tổng điểm tối đa của phiếu %(form)s là %(total)s, phải bằng 100.")
+                % {"form": row["rulebook_code"], "total": row["total"]}
+            )
+
+
+def phase_open(*, phase: Phase) -> Phase:
+    if phase.kind == PhaseKind.SELF_ASSESSMENT:
+        _check_points_forms_total_100(phase.cycle)
+    Phase.objects.filter(pk=phase.pk).update(is_open=True)
+    phase.is_open = True
+    return phase
+
+
+def phase_close(*, phase: Phase) -> Phase:
+    Phase.objects.filter(pk=phase.pk).update(is_open=False)
+    phase.is_open = False
+    return phase
 
 
 def phase_set(
@@ -28,6 +115,8 @@ def phase_set(
         raise CycleError(_("Kỳ đánh giá đã kết thúc, không thể thay đổi."))
     if deadline.date() < starts_on:
         raise CycleError(_("Hạn chót phải sau ngày bắt đầu."))
+    if is_open and kind == PhaseKind.SELF_ASSESSMENT:
+        _check_points_forms_total_100(cycle)
     phase, _created = Phase.objects.update_or_create(
         cycle=cycle, kind=kind, defaults={"starts_on": starts_on, "deadline": deadline, "is_open": is_open}
     )

@@ -1,5 +1,6 @@
 """The evaluation of one enrolled person in one cycle, from self-assessment to published result."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,9 +40,18 @@ class Evaluation(models.Model):
         _("mức Sở Nội vụ đề xuất"), max_length=8, choices=Level.choices, blank=True
     )
     final_level = models.CharField(_("mức xếp loại"), max_length=8, choices=Level.choices, blank=True)
+    # The official's own answers, keyed by criterion code: {"code": {"text": "...", "points": "8.5"}}.
+    answers = models.JSONField(default=dict, blank=True)
+    points_total = models.DecimalField(
+        _("tổng điểm tự chấm"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     # Optimistic locking: every save of the official's form bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1)
+    saved_at = models.DateTimeField(_("lưu lần cuối"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # A personal extension of the self-assessment deadline, granted by Home Affairs.
+    deadline_extended_to = models.DateTimeField(_("gia hạn đến"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -83,3 +93,64 @@ class Evaluation(models.Model):
     @property
     def final_level_enum(self) -> Level | None:
         return Level(self.final_level) if self.final_level else None
+
+
+class EventKind(models.TextChoices):
+    SAVED = "saved", _("Lưu bản nháp")
+    SUBMITTED = "submitted", _("Nộp phiếu")
+    WITHDRAWN = "withdrawn", _("Rút lại để sửa")
+    RETURNED = "returned", _("Sở Nội vụ trả lại")
+    REVIEW_STARTED = "review_started", _("Sở Nội vụ bắt đầu xem xét")
+    EXTENDED = "extended", _("Gia hạn nộp")
+    ATTACHED = "attached", _("Đính kèm minh chứng")
+    DETACHED = "detached", _("Xóa minh chứng")
+    REMINDED = "reminded", _("Gửi nhắc nhở")
+
+
+class EvaluationEvent(models.Model):
+    """What happened to an evaluation, shown to the official as its history. Only ever inserted."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.at:%Y-%m-%d %H:%M}"
+
+
+def evidence_path(instance, filename):
+    import uuid
+
+    # Stored under a random name outside the web root; the original name is kept in the row only.
+    return f"evidence/{instance.evaluation.enrolment.cycle_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceAttachment(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/png", "image/jpeg"]),
+                name="evidence_content_type_allowed",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name

@@ -4,6 +4,7 @@ An official reaches only their own file; a unit secretary the files of their own
 the chair the whole cohort (domain.md §2). Anyone else gets 404, which does not reveal that the file exists.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -32,3 +33,23 @@ def get_evaluation_for_user(user, pk: int) -> Evaluation:
         "enrolment__official",
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def is_own_evaluation(user, evaluation: Evaluation) -> bool:
+    roles = roles_of(user)
+    return roles.official is not None and evaluation.enrolment.official_id == roles.official.pk
+
+
+def get_own_evaluation_for_user(user, pk: int) -> Evaluation:
+    """Only the person rated fills their form. Others who may see it get 403, the rest 404."""
+    evaluation = get_evaluation_for_user(user, pk)
+    if not is_own_evaluation(user, evaluation):
+        raise PermissionDenied
+    return evaluation
+
+
+def get_evaluation_for_home_affairs(user, pk: int) -> Evaluation:
+    evaluation = get_evaluation_for_user(user, pk)
+    if not roles_of(user).is_home_affairs:
+        raise PermissionDenied
+    return evaluation

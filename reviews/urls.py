@@ -5,4 +5,15 @@ from . import views
 app_name = "reviews"
 urlpatterns = [
     path("<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("<int:pk>/self-assessment/", views.self_assessment_edit, name="self_assessment_edit"),
+    path("<int:pk>/self-assessment/submit/", views.self_assessment_submit, name="self_assessment_submit"),
+    path(
+        "<int:pk>/self-assessment/withdraw/", views.self_assessment_withdraw, name="self_assessment_withdraw"
+    ),
+    path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("<int:pk>/evidence/<int:attachment_pk>/", views.evidence_download, name="evidence_download"),
+    path("<int:pk>/evidence/<int:attachment_pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("<int:pk>/return/", views.evaluation_return, name="evaluation_return"),
+    path("<int:pk>/review/", views.evaluation_review_start, name="evaluation_review_start"),
+    path("<int:pk>/extension/", views.deadline_extend, name="deadline_extend"),
 ]

@@ -25,6 +25,8 @@ class Criterion:
     title: str
     max_points: Decimal | None = None
     guidance: str = ""
+    # An item that does not apply to every position may be left empty.
+    optional: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ SERVICE_ATTITUDE = Criterion(
         "Đối với những vị trí tiếp xúc trực tiếp hoặc trực tiếp giải quyết công việc của người dân và "
         "doanh nghiệp."
     ),
+    optional=True,
 )
 # Decree 90 Art. 3(5)(a) and the forms' leaders-only part.
 LEADER_CRITERIA = (

@@ -240,3 +240,7 @@ PORTAL_DEMO_ALLOWED = False
 # Absolute links in e-mails (invitations, reminders, notices).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# Evidence attached to a self-assessment: PDF, PNG or JPEG, checked by content.
+PORTAL_EVIDENCE_MAX_BYTES = int(os.environ.get("PORTAL_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+PORTAL_EVIDENCE_MAX_FILES = 20
