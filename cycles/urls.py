@@ -6,4 +6,6 @@ app_name = "cycles"
 urlpatterns = [
     path("", views.cycle_list, name="cycle_list"),
     path("<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("<int:pk>/progress/", views.progress_board, name="progress_board"),
+    path("<int:pk>/reminders/", views.reminders_send, name="reminders_send"),
 ]

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cycles.models import PhaseKind
+from cycles.rulebooks import Level
 from cycles.selectors import phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import roles_of
 
@@ -81,7 +84,13 @@ def _edit_context(evaluation, form, **extra):
         "form_title": evaluation.enrolment.rulebook.form_title(evaluation.enrolment.personnel_type),
         "form": form,
         "is_points": any(part.max_points is not None for part in form.parts),
-        "bands": evaluation.enrolment.cycle.bands,
+        "bands_json": json.dumps(
+            [
+                {"min": str(band.min_score), "label": str(band.level.label)}
+                for band in evaluation.enrolment.cycle.bands
+            ]
+            + [{"min": "0", "label": str(Level.KHTNV.label)}]
+        ),
         "editable": evaluation.status in EDITABLE_BY_OFFICIAL,
         "evidence_form": EvidenceForm(),
         "attachments": evaluation.attachments.all(),
