@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cycles.rulebooks import Level
@@ -53,7 +54,8 @@ class SelfAssessmentForm(forms.Form):
                         ),
                     )
                 self.fields[text_field_name(criterion.code)] = forms.CharField(
-                    label=_("Giải trình") if criterion.max_points is not None else criterion.title,
+                    # Criteria are cycle data copied from the rulebook: national texts translate, provincial ones stay as typed.
+                    label=_("Giải trình") if criterion.max_points is not None else gettext(criterion.title),
                     required=False,
                     max_length=MAX_TEXT_LENGTH,
                     strip=False,

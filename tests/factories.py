@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from cycles.models import Cycle, PhaseKind
 from cycles.rulebooks import Framework
-from cycles.services import enrolment_create, phase_set
+from cycles.services import cycle_criteria_seed, enrolment_create, phase_set
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType
 
 PASSWORD = "correct-horse-battery-staple"
@@ -62,6 +62,7 @@ class OfficialFactory(factory.django.DjangoModelFactory):
 class CycleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cycle
+        skip_postgeneration_save = True
 
     year = 2026
     title = factory.LazyAttribute(lambda c: f"Đánh giá, xếp loại chất lượng năm {c.year}")
@@ -74,6 +75,12 @@ class CycleFactory(factory.django.DjangoModelFactory):
     chair_name = "Chủ Tịch Thử"
     framework = Framework.DECREES_2026
     status = "in_progress"
+
+    @factory.post_generation
+    def criteria(obj, create, extracted, **kwargs):
+        # As cycle_create does: the cycle carries its own copy of the forms.
+        if create:
+            cycle_criteria_seed(cycle=obj)
 
 
 def open_self_assessment(cycle, deadline=None):

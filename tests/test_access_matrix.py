@@ -54,6 +54,48 @@ MATRIX = {
         logged_in(404, official_a=200, home_affairs=200, chair=200),
     ),
 }
+
+
+def _evaluation_a(c):
+    return {"pk": c.official_a.enrolments.get().evaluation.pk}
+
+
+def _attachment_a(c):
+    from django.core.files.base import ContentFile
+
+    from reviews.models import EvidenceAttachment
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    attachment = EvidenceAttachment(
+        evaluation=evaluation, original_name="minh-chung.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save("evidence", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": evaluation.pk, "attachment_pk": attachment.pk}
+
+
+# Only the person fills their own form: those who may see it get 403, everyone else 404.
+OWNER_ONLY = logged_in(404, official_a=None, home_affairs=403, chair=403)
+HOME_AFFAIRS_ACTS = logged_in(404, official_a=403, home_affairs=302, chair=403)
+
+MATRIX.update(
+    {
+        "reviews:self_assessment_edit": ("get", _evaluation_a, {**OWNER_ONLY, "official_a": 200}),
+        "reviews:self_assessment_submit": ("get", _evaluation_a, {**OWNER_ONLY, "official_a": 200}),
+        "reviews:self_assessment_withdraw": ("post", _evaluation_a, {**OWNER_ONLY, "official_a": 302}),
+        "reviews:evidence_upload": ("post", _evaluation_a, {**OWNER_ONLY, "official_a": 302}),
+        "reviews:evidence_delete": ("post", _attachment_a, {**OWNER_ONLY, "official_a": 302}),
+        "reviews:evidence_download": (
+            "get",
+            _attachment_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200),
+        ),
+        "reviews:evaluation_return": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
+        "reviews:evaluation_review_start": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
+        "reviews:deadline_extend": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
+        "cycles:progress_board": ("get", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=200)),
+        "cycles:reminders_send": ("post", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=302)),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

@@ -1,6 +1,8 @@
 """The test suite runs against the real PostgreSQL and Redis (README, `make test`)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/evaluation_portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -20,3 +22,5 @@ PORTAL_DEMO_ALLOWED = True
 # Serve static files from the source folders (no collectstatic in tests, e.g. for the live server).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded evidence from tests goes to a throwaway folder, never into the checkout.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "evaluation-portal-test-media"
