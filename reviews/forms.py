@@ -43,6 +43,14 @@ class SelfAssessmentForm(forms.Form):
                         max_value=criterion.max_points,
                         max_digits=5,
                         decimal_places=decimal_places,
+                        error_messages={
+                            "min_value": _("Điểm không được âm."),
+                            "max_value": _("Điểm tối đa của mục này là %(limit_value)s."),
+                            "invalid": _("Nhập một số, ví dụ 8.5."),
+                            "max_decimal_places": _("Điểm chỉ được có tối đa %(max)s chữ số thập phân."),
+                            "max_whole_digits": _("Điểm không hợp lệ."),
+                            "max_digits": _("Điểm không hợp lệ."),
+                        },
                         widget=forms.NumberInput(
                             attrs={
                                 "step": str(step),

@@ -30,6 +30,11 @@ def _queries(client, url):
         ("office_staff", lambda c: reverse("cycles:cycle_detail", kwargs={"pk": c.cycle.pk})),
         ("home_affairs", lambda c: reverse("officials:official_list")),
         ("chair", lambda c: reverse("cycles:cycle_list")),
+        ("home_affairs", lambda c: reverse("cycles:progress_board", kwargs={"pk": c.cycle.pk})),
+        (
+            "home_affairs",
+            lambda c: reverse("cycles:progress_board", kwargs={"pk": c.cycle.pk}) + "?status=not_started",
+        ),
     ],
 )
 def test_query_count_does_not_grow_with_the_cohort(persona, url, cast, login):
