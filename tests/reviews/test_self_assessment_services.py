@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cycles.errors import CycleError
 from cycles.models import Phase, PhaseKind
 from cycles.services import cycle_criterion_update, phase_set
-from cycles.errors import CycleError
 from reviews import services
 from reviews.errors import ReviewError, StaleFormError
 from reviews.models import EvaluationStatus, EventKind
