@@ -6,11 +6,13 @@ Every name here is invented. The province, "Hòa Lâm", does not exist.
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
 from officials.services import role_grant
@@ -18,6 +20,7 @@ from reviews.models import Evaluation, EvaluationStatus
 
 from .models import Cycle, CycleStatus, PhaseKind
 from .rulebooks import Framework, Level
+from .selectors import self_assessment_form
 from .services import cycle_create, cycle_start, enrolment_create, phase_set
 
 PROVINCE = "Hòa Lâm"
@@ -143,6 +146,23 @@ def _head_title(department: Organisation) -> str:
     if department.abbreviation in special:
         return special[department.abbreviation]
     return f"{'Trưởng' if department.name.startswith('Ban') else 'Giám đốc'} {department.name}"
+
+
+def _demo_answers(enrolment, seed: int):
+    """Plausible answers: about 80% of each maximum, and a sentence of justification."""
+    answers, total = {}, None
+    for part in self_assessment_form(enrolment):
+        for criterion in part.criteria:
+            entry = {"text": f"Đã thực hiện đầy đủ; có sản phẩm cụ thể ({criterion.title.lower()})."}
+            if criterion.max_points is not None:
+                points = (criterion.max_points * Decimal("0.8") + Decimal(seed % 3) / 2).quantize(
+                    Decimal("0.5")
+                )
+                points = min(points, criterion.max_points)
+                entry["points"] = str(points)
+                total = (total or Decimal(0)) + points
+            answers[criterion.code] = entry
+    return answers, total
 
 
 def _at(day: date, hour: int = 17) -> datetime:
@@ -297,7 +317,10 @@ def load_demo() -> dict[str, str]:
         (PhaseKind.DECISION, date(2026, 12, 14), False),
         (PhaseKind.OBJECTIONS, date(2026, 12, 31), False),
     ]
+    # A demo loaded after the real dates still shows an open self-assessment phase: shift the calendar.
+    shift = max(timedelta(0), timezone.localdate() + timedelta(days=7) - date(2026, 11, 30))
     for kind, day, is_open in phases:
+        day = day + shift
         phase_set(
             cycle=cycle_2026, kind=kind, starts_on=date(2026, 11, 10), deadline=_at(day), is_open=is_open
         )
@@ -316,11 +339,21 @@ def load_demo() -> dict[str, str]:
     for order, item in enumerate(people, start=1):
         enrolment = enrolment_create(cycle=cycle_2026, official=item.official, agenda_order=order)
         status = next(statuses)
+        answers, total = (
+            _demo_answers(enrolment, order) if status != EvaluationStatus.NOT_STARTED else ({}, None)
+        )
         submitted = status in (EvaluationStatus.SUBMITTED, EvaluationStatus.RETURNED)
+        # Fixture data: a cohort part-way through the phase, written directly rather than replayed.
         Evaluation.objects.filter(enrolment=enrolment).update(
             status=status,
+            answers=answers,
+            points_total=total,
+            saved_at=_at(date(2026, 11, 19), 15) if answers else None,
             submitted_at=_at(date(2026, 11, 20), 10) if submitted else None,
             self_proposed_level=Level.HTTNV if submitted else "",
+            return_reason="Đề nghị bổ sung số liệu cụ thể về tiến độ giải ngân vốn đầu tư công quý IV."
+            if status == EvaluationStatus.RETURNED
+            else "",
         )
     cycle_start(cycle=cycle_2026)
 

@@ -24,7 +24,7 @@ NATIONAL_BANDS = (
 
 GENERAL = FormSection(
     "general",
-    _("1. Tiêu chí chung (tối đa 30 điểm)"),
+    _("1. Tiêu chí chung"),
     criteria=(
         Criterion(
             "politics_ethics_discipline",
@@ -47,7 +47,7 @@ GENERAL = FormSection(
 # Non-leaders: quantity, quality, timeliness of assigned products (Decree 335 Art. 14; 233 Art. 11).
 TASKS_STAFF = FormSection(
     "tasks",
-    _("2. Kết quả thực hiện nhiệm vụ (tối đa 70 điểm)"),
+    _("2. Kết quả thực hiện nhiệm vụ"),
     criteria=(
         Criterion("quantity", _("Số lượng sản phẩm, công việc hoàn thành"), D(25)),
         Criterion("quality", _("Chất lượng sản phẩm, công việc"), D(25)),
@@ -59,7 +59,7 @@ TASKS_STAFF = FormSection(
 # Decree 233 Art. 11(2)).
 TASKS_LEADER = FormSection(
     "tasks",
-    _("2. Kết quả thực hiện nhiệm vụ (tối đa 70 điểm)"),
+    _("2. Kết quả thực hiện nhiệm vụ"),
     criteria=(
         Criterion("quantity", _("Số lượng sản phẩm, công việc hoàn thành"), D(15)),
         Criterion("quality", _("Chất lượng sản phẩm, công việc"), D(15)),
