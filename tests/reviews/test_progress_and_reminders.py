@@ -1,0 +1,62 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from reviews.models import EventKind
+from reviews.tasks import reminder_send
+
+from ..factories import OfficialFactory, OrganisationFactory, PeerGroupFactory, enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_board_filters_by_group_organisation_and_status(cast, login):
+    communes = PeerGroupFactory(code="commune_chairs", name="Chủ tịch UBND xã, phường")
+    commune = OrganisationFactory(name="UBND xã Ngọc Sơn")
+    enrol(cast.cycle, OfficialFactory(full_name="Hà Thị Mai", peer_group=communes, organisation=commune))
+    client = login(cast.users["home_affairs"])
+    url = reverse("cycles:progress_board", kwargs={"pk": cast.cycle.pk})
+
+    everyone = client.get(url).content.decode()
+    assert "Hà Thị Mai" in everyone and "Nguyễn Thị An" in everyone
+    by_group = client.get(url, {"peer_group": communes.pk}).content.decode()
+    assert "Hà Thị Mai" in by_group and "Nguyễn Thị An" not in by_group
+    by_org = client.get(url, {"organisation": cast.official_a.organisation.pk}).content.decode()
+    assert "Nguyễn Thị An" in by_org and "Hà Thị Mai" not in by_org
+    assert "Không có ai khớp bộ lọc" in client.get(url, {"status": "submitted"}).content.decode()
+
+
+def test_the_board_refreshes_itself_as_a_partial(cast, login):
+    client = login(cast.users["home_affairs"])
+    page = client.get(reverse("cycles:progress_board", kwargs={"pk": cast.cycle.pk}), HTTP_HX_REQUEST="true")
+    text = page.content.decode()
+    assert 'data-testid="progress-table"' in text and "<html" not in text
+
+
+def test_the_reminder_task_mails_the_person_a_link_to_their_form(cast):
+    evaluation = cast.official_a.enrolments.get().evaluation
+    assert reminder_send(evaluation.pk) is True
+    message = mail.outbox[0]
+    assert message.to == [cast.users["official_a"].email]
+    assert message.subject == "Nhắc nộp phiếu tự đánh giá, xếp loại chất lượng"
+    assert f"/evaluations/{evaluation.pk}/self-assessment/" in message.body
+    assert evaluation.events.filter(kind=EventKind.REMINDED).count() == 1
+
+
+def test_no_reminder_once_submitted(cast):
+    evaluation = cast.official_a.enrolments.get().evaluation
+    evaluation.__class__.objects.filter(pk=evaluation.pk).update(
+        status="submitted", submitted_at="2026-11-20T10:00Z"
+    )
+    assert reminder_send(evaluation.pk) is False
+    assert mail.outbox == []
+
+
+def test_the_reminder_button_queues_mail_for_those_not_submitted(
+    cast, login, django_capture_on_commit_callbacks
+):
+    client = login(cast.users["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("cycles:reminders_send", kwargs={"pk": cast.cycle.pk}), follow=True)
+    assert "Đã xếp 2 thư nhắc vào hàng gửi" in response.content.decode()
+    assert len(callbacks) == 2
