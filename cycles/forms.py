@@ -32,3 +32,27 @@ class ProgressFilterForm(forms.Form):
         if data.get("status"):
             rows = rows.filter(evaluation__status=data["status"])
         return rows
+
+
+class ScoringForm(forms.Form):
+    band_htxsnv = forms.DecimalField(
+        label=_("Từ bao nhiêu điểm là HTXSNV"), min_value=0, max_value=100, decimal_places=2
+    )
+    band_httnv = forms.DecimalField(
+        label=_("Từ bao nhiêu điểm là HTTNV"), min_value=0, max_value=100, decimal_places=2
+    )
+    band_htnv = forms.DecimalField(
+        label=_("Từ bao nhiêu điểm là HTNV"), min_value=0, max_value=100, decimal_places=2
+    )
+    points_decimal_places = forms.TypedChoiceField(
+        label=_("Điểm được chấm lẻ đến"),
+        coerce=int,
+        choices=[(0, _("Điểm nguyên")), (1, _("0,1 điểm")), (2, _("0,01 điểm"))],
+    )
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(label=_("Tiêu chí"), max_length=500)
+    max_points = forms.DecimalField(
+        label=_("Điểm tối đa"), min_value=0, max_value=100, decimal_places=2, required=False
+    )

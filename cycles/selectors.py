@@ -104,3 +104,21 @@ def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None):
         return None
     extended = enrolment.evaluation.deadline_extended_to
     return max(phase.deadline, extended) if extended else phase.deadline
+
+
+def criteria_by_form(cycle: Cycle) -> list[tuple[str, list[CycleCriterion]]]:
+    """Every form of the cycle with its lines, labelled "Nghị định 335 – Công chức – lãnh đạo" (one query)."""
+    from officials.models import PersonnelType
+
+    from .rulebooks import get_rulebook
+
+    forms: dict[tuple, list] = {}
+    for row in CycleCriterion.objects.filter(cycle=cycle).order_by(
+        "rulebook_code", "personnel_type", "-is_leader", "sort_order"
+    ):
+        forms.setdefault((row.rulebook_code, row.personnel_type, row.is_leader), []).append(row)
+    labelled = []
+    for (code, personnel_type, is_leader), rows in forms.items():
+        who = gettext("lãnh đạo, quản lý") if is_leader else gettext("không giữ chức vụ")
+        labelled.append((f"{get_rulebook(code).name} – {PersonnelType(personnel_type).label} – {who}", rows))
+    return labelled

@@ -79,6 +79,22 @@ def cycle_criterion_update(
     return criterion
 
 
+def cycle_scoring_update(
+    *, cycle: Cycle, band_htxsnv: Decimal, band_httnv: Decimal, band_htnv: Decimal, points_decimal_places: int
+) -> Cycle:
+    """Provinces move the bands (Hải Phòng 212/2025); like the criteria, only before the phase opens."""
+    if _self_assessment_started(cycle):
+        raise CycleError(_("Giai đoạn tự đánh giá đã mở; không thể sửa ngưỡng điểm nữa."))
+    if not (100 >= band_htxsnv > band_httnv > band_htnv >= 0):
+        raise CycleError(_("Ngưỡng điểm phải giảm dần: HTXSNV > HTTNV > HTNV, trong khoảng 0–100."))
+    if points_decimal_places not in (0, 1, 2):
+        raise CycleError(_("Số chữ số thập phân của điểm là 0, 1 hoặc 2."))
+    cycle.band_htxsnv, cycle.band_httnv, cycle.band_htnv = band_htxsnv, band_httnv, band_htnv
+    cycle.points_decimal_places = points_decimal_places
+    cycle.save(update_fields=["band_htxsnv", "band_httnv", "band_htnv", "points_decimal_places"])
+    return cycle
+
+
 def _check_points_forms_total_100(cycle: Cycle) -> None:
     # Law 80/2025 Art. 25(4), Decree 233/2026 Art. 10–11: the scale is 100 points in all.
     totals = (

@@ -8,4 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("<int:pk>/progress/", views.progress_board, name="progress_board"),
     path("<int:pk>/reminders/", views.reminders_send, name="reminders_send"),
+    path("<int:pk>/criteria/", views.criteria_list, name="criteria_list"),
+    path("<int:pk>/criteria/<int:criterion_pk>/", views.criterion_update, name="criterion_update"),
+    path("<int:pk>/scoring/", views.scoring_update, name="scoring_update"),
 ]

@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from officials.permissions import require_home_affairs, roles_of
 from reviews import services as review_services
 
-from .forms import ProgressFilterForm
+from . import services
+from .errors import CycleError
+from .forms import CriterionForm, ProgressFilterForm, ScoringForm
 from .permissions import can_see_cycles, cycles_visible_to, get_cycle_for_user
-from .selectors import cohort, cycle_progress
+from .selectors import cohort, criteria_by_form, cycle_progress
 
 
 @require_GET
@@ -55,3 +57,64 @@ def reminders_send(request, pk: int):
     count = review_services.reminders_send(cycle=cycle, by=request.user)
     messages.success(request, _("Đã xếp %(n)d thư nhắc vào hàng gửi.") % {"n": count})
     return redirect("cycles:progress_board", pk=cycle.pk)
+
+
+def _criteria_context(cycle, **extra):
+    return {
+        "cycle": cycle,
+        "forms_by_kind": criteria_by_form(cycle),
+        "scoring_form": ScoringForm(
+            initial={
+                "band_htxsnv": cycle.band_htxsnv,
+                "band_httnv": cycle.band_httnv,
+                "band_htnv": cycle.band_htnv,
+                "points_decimal_places": cycle.points_decimal_places,
+            }
+        ),
+        **extra,
+    }
+
+
+@require_GET
+def criteria_list(request, pk: int):
+    """The forms of the cycle, which Home Affairs may adapt to the province until the phase opens."""
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    return render(request, "cycles/criteria_list.html", _criteria_context(cycle))
+
+
+@require_POST
+def criterion_update(request, pk: int, criterion_pk: int):
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    criterion = get_object_or_404(cycle.criteria, pk=criterion_pk)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cycle_criterion_update(
+                criterion=criterion,
+                title=form.cleaned_data["title"],
+                max_points=form.cleaned_data["max_points"],
+            )
+            messages.success(request, _("Đã sửa tiêu chí."))
+        except CycleError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Tiêu chí không hợp lệ: cần tên và điểm tối đa từ 0 đến 100."))
+    return redirect("cycles:criteria_list", pk=cycle.pk)
+
+
+@require_POST
+def scoring_update(request, pk: int):
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    form = ScoringForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cycle_scoring_update(cycle=cycle, **form.cleaned_data)
+            messages.success(request, _("Đã lưu ngưỡng điểm."))
+        except CycleError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Ngưỡng điểm không hợp lệ."))
+    return redirect("cycles:criteria_list", pk=cycle.pk)

@@ -94,6 +94,13 @@ MATRIX.update(
         "reviews:deadline_extend": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
         "cycles:progress_board": ("get", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=200)),
         "cycles:reminders_send": ("post", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=302)),
+        "cycles:criteria_list": ("get", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=200)),
+        "cycles:criterion_update": (
+            "post",
+            lambda c: {"pk": c.cycle.pk, "criterion_pk": c.cycle.criteria.first().pk},
+            logged_in(403, home_affairs=302),
+        ),
+        "cycles:scoring_update": ("post", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=302)),
     }
 )
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
