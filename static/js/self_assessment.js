@@ -102,6 +102,12 @@
   document.body.addEventListener("htmx:sendError", function () {
     document.getElementById("save-status").textContent = form.dataset.offline;
   });
+  document.body.addEventListener("htmx:responseError", function (event) {
+    // 403: the session or its CSRF cookie is gone; anything else: the server could not save. Text stays.
+    const status = event.detail.xhr.status;
+    document.getElementById("save-status").textContent =
+      status === 403 ? form.dataset.sessionExpired : form.dataset.offline;
+  });
 
   update();
   offerRestore();

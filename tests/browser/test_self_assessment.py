@@ -128,3 +128,26 @@ def test_decree_90_text_form_on_a_phone(live_server, open_page, artifacts_dir):
     page.get_by_role("button", name="Xác nhận nộp phiếu").click()
     expect(page.get_by_test_id("evaluation-status")).to_have_text("Đã nộp")
     assert_clean(log)
+
+
+def test_nothing_typed_is_lost_when_the_session_expires(live_server, cast, open_page):
+    evaluation = cast.official_a.enrolments.get().evaluation
+    page, log = open_page(**LAPTOP)
+    log_in(page, live_server, "alice")
+    form_url = f"{live_server.url}/evaluations/{evaluation.pk}/self-assessment/"
+    page.goto(form_url)
+    # The session ends (idle timeout, or logged out in another tab) while the person is typing.
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_label("Ưu điểm").fill("Đoạn văn dài gõ mất nửa giờ.")
+    expect(page.get_by_test_id("save-status")).to_contain_text("Phiên đăng nhập đã hết hạn", timeout=15_000)
+    expect(page.get_by_label("Ưu điểm")).to_have_value("Đoạn văn dài gõ mất nửa giờ.")
+
+    log_in(page, live_server, "alice")
+    page.goto(form_url)
+    expect(page.get_by_label("Ưu điểm")).to_have_value("")
+    page.get_by_role("button", name="Khôi phục").click()
+    expect(page.get_by_label("Ưu điểm")).to_have_value("Đoạn văn dài gõ mất nửa giờ.")
+    expect(page.get_by_test_id("save-status")).to_contain_text("Đã lưu lúc", timeout=15_000)
+    evaluation.refresh_from_db()
+    assert evaluation.answers["strengths"]["text"] == "Đoạn văn dài gõ mất nửa giờ."
+    assert log.page_errors == []
