@@ -21,6 +21,11 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
+# The default database (not the test one) only quiets makemigrations' history check.
+if [ -z "${DATABASE_URL:-}" ] && ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname='evaluation_portal'" | grep -q 1; then
+  createdb -h 127.0.0.1 -U postgres evaluation_portal
+fi
+
 ensure_venv requirements-dev.txt
 export DJANGO_SETTINGS_MODULE=evaluation_portal.settings.test
 
