@@ -20,6 +20,8 @@ class ProgressFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["peer_group"].queryset = PeerGroup.objects.filter(enrolments__cycle=cycle).distinct()
         self.fields["organisation"].queryset = Organisation.objects.filter(enrolments__cycle=cycle).distinct()
+        self.fields["peer_group"].empty_label = _("Tất cả")
+        self.fields["organisation"].empty_label = _("Tất cả")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
