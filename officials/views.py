@@ -3,8 +3,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cycles.models import PhaseKind
+from cycles.models import CycleStatus, PhaseKind
 from cycles.selectors import cycle_progress, cycles_in_progress, next_deadline, phase_of, time_left
+from reviews.permissions import evaluations_visible_to
 from reviews.selectors import current_evaluation, rating_history
 
 from .permissions import require_home_affairs, roles_of
@@ -31,13 +32,11 @@ def home(request):
             cycles.append({"cycle": cycle, "totals": totals, "next_phase": next_deadline(cycle)})
         context["open_cycles"] = cycles
     if roles.is_unit_secretary:
-        from reviews.permissions import evaluations_visible_to
-
         context["unit_evaluations"] = (
             evaluations_visible_to(request.user)
             .filter(
                 enrolment__organisation_id__in=roles.secretary_organisation_ids,
-                enrolment__cycle__status="in_progress",
+                enrolment__cycle__status=CycleStatus.IN_PROGRESS,
             )
             .select_related("enrolment")
             .order_by("enrolment__full_name")

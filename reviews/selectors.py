@@ -2,7 +2,7 @@
 
 from cycles.models import CycleStatus
 
-from .models import DECIDED_STATES, Evaluation, EvaluationStatus
+from .models import Evaluation, EvaluationStatus
 
 
 def rating_history(official):
@@ -29,7 +29,3 @@ def current_evaluation(official):
 def result_visible_to_official(evaluation: Evaluation) -> bool:
     """The official sees their level only once it is published, never a proposal (domain.md §2)."""
     return evaluation.status == EvaluationStatus.PUBLISHED
-
-
-def is_decided(evaluation: Evaluation) -> bool:
-    return evaluation.status in DECIDED_STATES
