@@ -6,6 +6,8 @@ from .models import Cycle, Enrolment, Phase
 class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
+    # Opening a phase checks the forms (each points form totals 100): Home Affairs does it on the cycle page.
+    readonly_fields = ["is_open"]
 
 
 @admin.register(Cycle)

@@ -13,7 +13,7 @@ from reviews.models import Evaluation
 
 from .errors import CycleError
 from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
-from .rulebooks import rulebook_for
+from .rulebooks import get_rulebook, rulebook_for
 
 
 @transaction.atomic
@@ -104,13 +104,17 @@ def _check_points_forms_total_100(cycle: Cycle) -> None:
     )
     for row in totals:
         if row["total"] != 100:
+            who = _("lãnh đạo, quản lý") if row["is_leader"] else _("không giữ chức vụ")
+            form = f"{get_rulebook(row['rulebook_code']).name} – {PersonnelType(row['personnel_type']).label} – {who}"
             raise CycleError(
                 _("Tổng điểm tối đa của phiếu %(form)s là %(total)s, phải bằng 100.")
-                % {"form": row["rulebook_code"], "total": row["total"]}
+                % {"form": form, "total": row["total"]}
             )
 
 
 def phase_open(*, phase: Phase) -> Phase:
+    if phase.cycle.status != CycleStatus.IN_PROGRESS:
+        raise CycleError(_("Chỉ mở giai đoạn khi kỳ đánh giá đang diễn ra."))
     if phase.kind == PhaseKind.SELF_ASSESSMENT:
         _check_points_forms_total_100(phase.cycle)
     Phase.objects.filter(pk=phase.pk).update(is_open=True)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/criteria/", views.criteria_list, name="criteria_list"),
     path("<int:pk>/criteria/<int:criterion_pk>/", views.criterion_update, name="criterion_update"),
     path("<int:pk>/scoring/", views.scoring_update, name="scoring_update"),
+    path("<int:pk>/phases/<int:phase_pk>/", views.phase_toggle, name="phase_toggle"),
 ]

@@ -29,7 +29,12 @@ def cycle_list(request):
 def cycle_detail(request, pk: int):
     cycle = get_cycle_for_user(request.user, pk)
     roles = roles_of(request.user)
-    context = {"cycle": cycle, "cohort": cohort(cycle), "show_status": roles.sees_whole_cohort}
+    context = {
+        "cycle": cycle,
+        "cohort": cohort(cycle),
+        "show_status": roles.sees_whole_cohort,
+        "phases": cycle.phases.order_by("deadline"),
+    }
     if roles.sees_whole_cohort:
         context["totals"], context["groups"] = cycle_progress(cycle)
     return render(request, "cycles/cycle_detail.html", context)
@@ -118,3 +123,23 @@ def scoring_update(request, pk: int):
     else:
         messages.error(request, _("Ngưỡng điểm không hợp lệ."))
     return redirect("cycles:criteria_list", pk=cycle.pk)
+
+
+@require_POST
+def phase_toggle(request, pk: int, phase_pk: int):
+    """Home Affairs opens or closes a phase by hand; deadlines are enforced on top of it."""
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    phase = get_object_or_404(cycle.phases, pk=phase_pk)
+    try:
+        if request.POST.get("action") == "open":
+            services.phase_open(phase=phase)
+            messages.success(request, _("Đã mở giai đoạn “%(phase)s”.") % {"phase": phase.get_kind_display()})
+        else:
+            services.phase_close(phase=phase)
+            messages.success(
+                request, _("Đã đóng giai đoạn “%(phase)s”.") % {"phase": phase.get_kind_display()}
+            )
+    except CycleError as exc:
+        messages.error(request, str(exc))
+    return redirect("cycles:cycle_detail", pk=cycle.pk)

@@ -101,6 +101,11 @@ MATRIX.update(
             logged_in(403, home_affairs=302),
         ),
         "cycles:scoring_update": ("post", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=302)),
+        "cycles:phase_toggle": (
+            "post",
+            lambda c: {"pk": c.cycle.pk, "phase_pk": c.cycle.phases.first().pk},
+            logged_in(403, home_affairs=302),
+        ),
     }
 )
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}

@@ -66,3 +66,22 @@ def test_nothing_changes_once_the_phase_is_open(cast, login):
         follow=True,
     )
     assert "không thể sửa ngưỡng điểm nữa" in response.content.decode()
+
+
+def test_home_affairs_opens_the_phase_only_when_every_points_form_totals_100(setup_phase, login):
+    cycle = setup_phase.cycle
+    client = login(setup_phase.users["home_affairs"])
+    phase = cycle.phases.get(kind="self_assessment")
+    url = reverse("cycles:phase_toggle", kwargs={"pk": cycle.pk, "phase_pk": phase.pk})
+    cycle.criteria.filter(rulebook_code="decree_233", is_leader=False, code="quality").update(max_points=20)
+    refused = client.post(url, {"action": "open"}, follow=True).content.decode()
+    assert "phải bằng 100" in refused and "Nghị định 233/2026/NĐ-CP – Viên chức – không giữ chức vụ" in refused
+    phase.refresh_from_db()
+    assert phase.is_open is False
+    cycle.criteria.filter(rulebook_code="decree_233", is_leader=False, code="quality").update(max_points=25)
+    assert "Đã mở giai đoạn" in client.post(url, {"action": "open"}, follow=True).content.decode()
+    phase.refresh_from_db()
+    assert phase.is_open is True
+    client.post(url, {"action": "close"})
+    phase.refresh_from_db()
+    assert phase.is_open is False
