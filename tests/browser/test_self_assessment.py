@@ -55,6 +55,10 @@ def test_points_form_total_autosave_reload_submit_and_return(live_server, cast, 
     # Autosave after a pause in typing.
     expect(page.get_by_test_id("save-status")).to_contain_text("Đã lưu lúc", timeout=15_000)
     page.screenshot(path=artifacts_dir / "self-assessment-335-laptop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=artifacts_dir / "self-assessment-335-phone.png", full_page=True)
+    page.set_viewport_size(LAPTOP["viewport"])
 
     page.reload()
     expect(page.locator("input[data-points]").nth(1)).to_have_value("8.5")
@@ -124,6 +128,8 @@ def test_decree_90_text_form_on_a_phone(live_server, open_page, artifacts_dir):
     expect(page.get_by_role("alert").filter(has_text="Đã lưu lúc")).to_be_visible()
     page.screenshot(path=artifacts_dir / "self-assessment-90-phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size(LAPTOP["viewport"])
+    page.screenshot(path=artifacts_dir / "self-assessment-90-laptop.png", full_page=True)
     page.get_by_role("link", name="Nộp phiếu…").click()
     page.get_by_role("button", name="Xác nhận nộp phiếu").click()
     expect(page.get_by_test_id("evaluation-status")).to_have_text("Đã nộp")
