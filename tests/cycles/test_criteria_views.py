@@ -75,7 +75,9 @@ def test_home_affairs_opens_the_phase_only_when_every_points_form_totals_100(set
     url = reverse("cycles:phase_toggle", kwargs={"pk": cycle.pk, "phase_pk": phase.pk})
     cycle.criteria.filter(rulebook_code="decree_233", is_leader=False, code="quality").update(max_points=20)
     refused = client.post(url, {"action": "open"}, follow=True).content.decode()
-    assert "phải bằng 100" in refused and "Nghị định 233/2026/NĐ-CP – Viên chức – không giữ chức vụ" in refused
+    assert (
+        "phải bằng 100" in refused and "Nghị định 233/2026/NĐ-CP – Viên chức – không giữ chức vụ" in refused
+    )
     phase.refresh_from_db()
     assert phase.is_open is False
     cycle.criteria.filter(rulebook_code="decree_233", is_leader=False, code="quality").update(max_points=25)
