@@ -1,14 +1,16 @@
 """The interface every rulebook implements. Views and templates ask the rulebook; they never
 hard-code a level, a threshold or a maximum.
 
-Caps for a person and the quota for a peer group are added to this interface by the compilation
-issue (#4); this module holds what the foundation needs: levels, form sections, point bands.
+Caps for a person come from `caps()` (each rulebook lists its rules); the quota arithmetic, shared by all
+regimes, is in `quota.py`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from .caps import CapReason, Caps, PersonFacts
 from .levels import Level
 
 
@@ -76,6 +78,13 @@ class Rulebook:
             if score >= band.min_score:
                 return band.level
         return Level.KHTNV
+
+    def caps(self, facts: PersonFacts, bands: tuple[Band, ...] | None = None) -> Caps:
+        """The highest level the law allows this person, with every reason and its article."""
+        return Caps(tuple(self.cap_rules(facts, bands or self.default_bands)))
+
+    def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
+        return ()
 
     def __repr__(self):
         return f"<Rulebook {self.code}>"

@@ -11,3 +11,4 @@ class Decree233(PointsRulebook):
     name = _("Nghị định 233/2026/NĐ-CP")
     citation = "Nghị định 233/2026/NĐ-CP, Điều 10–12, Phụ lục I, II"
     form_name = _("PHIẾU XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC")
+    levels_article = "Nghị định 233/2026/NĐ-CP, Điều 12"

@@ -14,3 +14,6 @@ class Decree335(PointsRulebook):
     name = _("Nghị định 335/2025/NĐ-CP")
     citation = "Nghị định 335/2025/NĐ-CP, Điều 14, 20"
     form_name = _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC")
+    levels_article = "Nghị định 335/2025/NĐ-CP, Điều 20"
+    # Found only in the public-employee twin; presumed for civil servants (domain.md §4).
+    head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7 (áp dụng tương tự; chưa tìm thấy điều tương ứng của NĐ 335)"

@@ -5,11 +5,15 @@ has not yet issued its own rules (Decree 233/2026 Art. 20(1)). Forms: Mẫu số
 03 (viên chức), reconstructed in legal-research.md §5.1–5.3.
 """
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext_lazy as _
 
 from officials.models import PersonnelType
 
 from .base import Criterion, FormSection, Rulebook, Scoring
+from .caps import CapReason, PersonFacts
+from .levels import Level
 
 # Decree 90 Art. 3(1)–(4): the general criteria, the same for everyone.
 GENERAL_CRITERIA = (
@@ -55,6 +59,9 @@ SELF_REVIEW = FormSection(
 
 
 class Decree90(Rulebook):
+    def cap_rules(self, facts, bands):
+        return _decree_90_cap_rules(facts, bands)
+
     code = "decree_90"
     name = _("Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP")
     citation = "Nghị định 90/2020/NĐ-CP; Nghị định 48/2023/NĐ-CP"
@@ -134,3 +141,75 @@ class Decree90(Rulebook):
             )
         )
         return tuple(sections)
+
+
+ART_2 = "Nghị định 90/2020/NĐ-CP, Điều 2 (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
+ART_2_5_A = "Nghị định 90/2020/NĐ-CP, Điều 2 khoản 5 điểm a (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
+# The level articles differ by type (cán bộ 4–7, công chức 8–11, viên chức 12–15) but read the same.
+LEVEL_ARTICLES = "Nghị định 90/2020/NĐ-CP, Điều 4–7, 8–11, 12–15"
+
+
+def _decree_90_cap_rules(facts: PersonFacts, bands) -> Iterable[CapReason]:
+    if facts.months_worked is not None and facts.months_worked < 6 and not facts.on_maternity_leave:
+        yield CapReason(None, _("Công tác dưới 6 tháng trong năm: không xếp loại chất lượng."), ART_2)
+    if facts.months_absent is not None and 3 <= facts.months_absent < 6:
+        yield CapReason(
+            Level.HTNV,
+            _("Nghỉ từ 3 đến dưới 6 tháng trong năm: không xếp loại từ Hoàn thành tốt nhiệm vụ trở lên."),
+            ART_2,
+        )
+    if facts.disciplined_in_year:
+        yield CapReason(
+            Level.KHTNV, _("Bị kỷ luật trong năm đánh giá: xếp loại Không hoàn thành nhiệm vụ."), ART_2_5_A
+        )
+    if facts.degradation_concluded:
+        yield CapReason(
+            Level.KHTNV,
+            _("Có kết luận suy thoái tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa."),
+            LEVEL_ARTICLES,
+        )
+    if not facts.is_leader:
+        return
+    if facts.corruption_in_unit:
+        yield CapReason(
+            Level.KHTNV,
+            _(
+                "Để cơ quan, đơn vị thuộc phạm vi phụ trách xảy ra tham ô, tham nhũng, lãng phí và bị xử lý theo quy định."
+            ),
+            LEVEL_ARTICLES,
+        )
+    met = facts.targets_met_pct
+    if met is not None:
+        if met < 50:
+            yield CapReason(Level.KHTNV, _("Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ."), LEVEL_ARTICLES)
+        elif met <= 70:
+            # HTNV needs more than 70% of targets; nothing between 50% and 70% reaches it.
+            yield CapReason(
+                Level.KHTNV,
+                _("Hoàn thành không quá 70% chỉ tiêu (mức Hoàn thành nhiệm vụ cần trên 70%)."),
+                LEVEL_ARTICLES,
+            )
+        elif met < 100:
+            yield CapReason(
+                Level.HTNV,
+                _("Chưa hoàn thành 100% chỉ tiêu (mức Hoàn thành tốt cần hoàn thành tất cả)."),
+                LEVEL_ARTICLES,
+            )
+    exceeded = facts.targets_exceeded_pct
+    if exceeded is not None and exceeded < 50:
+        yield CapReason(
+            Level.HTTNV, _("Vượt mức dưới 50% chỉ tiêu (mức xuất sắc cần từ 50% trở lên)."), LEVEL_ARTICLES
+        )
+    htnv_share, httnv_share = facts.subordinates_htnv_or_above_pct, facts.subordinates_httnv_or_above_pct
+    if htnv_share is not None and htnv_share < 70:
+        yield CapReason(
+            Level.KHTNV, _("Dưới 70% đơn vị trực thuộc đạt Hoàn thành nhiệm vụ trở lên."), LEVEL_ARTICLES
+        )
+    elif (htnv_share is not None and htnv_share < 100) or (httnv_share is not None and httnv_share < 70):
+        yield CapReason(
+            Level.HTTNV,
+            _(
+                "Đơn vị trực thuộc chưa đạt 100% Hoàn thành nhiệm vụ trở lên với ít nhất 70% Hoàn thành tốt trở lên."
+            ),
+            LEVEL_ARTICLES,
+        )

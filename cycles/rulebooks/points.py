@@ -6,11 +6,13 @@ and Phụ lục I). The split inside each part is not fixed nationally (Decree 2
 unit's rules), so the maxima below are defaults a cycle copies and Home Affairs may adjust.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from .base import Band, Criterion, FormSection, Rulebook, Scoring
+from .caps import CapReason, PersonFacts
 from .levels import Level
 
 D = Decimal
@@ -95,6 +97,46 @@ class PointsRulebook(Rulebook):
     scoring = Scoring.POINTS
     default_bands = NATIONAL_BANDS
     form_name = ""
+    # The article on levels, and whether the "head not above the agency" rule is in the text or presumed.
+    levels_article = ""
+    head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7"
+
+    def cap_rules(self, facts: PersonFacts, bands) -> Iterable[CapReason]:
+        if facts.points_total is not None:
+            level = self.level_for_score(facts.points_total, bands)
+            yield CapReason(
+                level,
+                _("Tổng điểm %(score)s: %(level)s.")
+                % {"score": f"{facts.points_total.normalize():f}", "level": level.label},
+                self.levels_article,
+            )
+        if facts.degradation_concluded:
+            yield CapReason(
+                Level.KHTNV,
+                _(
+                    "Có kết luận suy thoái tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa."
+                ),
+                self.levels_article,
+            )
+        if facts.disciplined_in_year:
+            yield CapReason(
+                Level.KHTNV, _("Bị kỷ luật từ khiển trách trở lên trong năm đánh giá."), self.levels_article
+            )
+        if facts.is_leader and facts.corruption_in_unit:
+            yield CapReason(
+                Level.KHTNV,
+                _(
+                    "Cơ quan, đơn vị do mình trực tiếp phụ trách xảy ra tham ô, tham nhũng, lãng phí và bị xử lý."
+                ),
+                self.levels_article,
+            )
+        if facts.is_head and facts.agency_level is not None:
+            yield CapReason(
+                facts.agency_level,
+                _("Người đứng đầu không được xếp loại cao hơn mức của cơ quan, đơn vị (%(level)s).")
+                % {"level": facts.agency_level.label},
+                self.head_cap_article,
+            )
 
     def form_title(self, personnel_type: str) -> str:
         return self.form_name

@@ -14,4 +14,6 @@ class Regulation366(PointsRulebook):
     name = _("Quy định 366-QĐ/TW (áp dụng cho cán bộ, chưa có nghị định)")
     citation = "Quy định 366-QĐ/TW, Điều 11"
     form_name = _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ")
+    levels_article = "Quy định 366-QĐ/TW, Điều 11"
+    head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7 (áp dụng tương tự)"
     certain = False

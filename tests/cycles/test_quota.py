@@ -1,0 +1,65 @@
+"""HTXSNV ≤ 20% of those at HTTNV per peer group (Decree 90 Art. 2(6) as amended; Decree 335 Art. 20(5);
+Decree 233 Art. 12(6)), up to 25% for outstanding agencies; among fewer than 5 units at most one
+(Decree 233 Art. 7(8))."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from cycles.rulebooks import Level
+from cycles.rulebooks.quota import Rounding, allowed_htxsnv, quota_position
+
+
+@pytest.mark.parametrize(
+    ("httnv", "at_20", "at_25"),
+    [(0, 0, 0), (4, 0, 1), (5, 1, 1), (7, 1, 1), (10, 2, 2), (11, 2, 2), (16, 3, 4), (20, 4, 5)],
+)
+def test_allowance_rounds_down_by_default(httnv, at_20, at_25):
+    assert allowed_htxsnv(httnv) == at_20
+    assert allowed_htxsnv(httnv, rate=D("0.25")) == at_25
+
+
+@pytest.mark.parametrize(
+    ("httnv", "down", "half_up", "up"), [(4, 0, 1, 1), (7, 1, 1, 2), (12, 2, 2, 3), (13, 2, 3, 3)]
+)
+def test_rounding_is_a_setting(httnv, down, half_up, up):
+    assert allowed_htxsnv(httnv, rounding=Rounding.DOWN) == down
+    assert allowed_htxsnv(httnv, rounding=Rounding.HALF_UP) == half_up
+    assert allowed_htxsnv(httnv, rounding=Rounding.UP) == up
+
+
+def test_the_base_is_the_number_at_httnv_not_headcount():
+    # 20 directors: 2 HTXSNV, 10 HTTNV, 8 HTNV → 20% of 10 = 2: within. Headcount would not matter.
+    position = quota_position(["htxsnv"] * 2 + ["httnv"] * 10 + ["htnv"] * 8)
+    assert position.within and position.allowed == 2
+    assert position.arithmetic == "20% × 10 người HTTNV = 2 → tối đa 2 HTXSNV"
+
+
+def test_raising_one_person_to_httnv_can_bring_the_set_within_quota():
+    before = quota_position(["htxsnv"] * 2 + ["httnv"] * 9 + ["htnv"])
+    assert not before.within and before.over_by == 1
+    after = quota_position(["htxsnv"] * 2 + ["httnv"] * 10)
+    assert after.within
+
+
+def test_the_outstanding_agency_exception_is_capped_at_25_percent():
+    assert quota_position(["htxsnv"] * 2 + ["httnv"] * 8, rate=D("0.25")).within
+    with pytest.raises(ValueError):
+        quota_position(["httnv"] * 8, rate=D("0.30"))
+
+
+@pytest.mark.parametrize(("units", "allowed"), [(1, 1), (3, 1), (4, 1), (5, 1), (10, 2)])
+def test_fewer_than_five_units_allow_one(units, allowed):
+    levels = [Level.HTTNV] * units
+    assert quota_position(levels, counts_units=True).allowed == allowed
+    if units < 5:
+        assert (
+            quota_position(
+                [Level.HTXSNV, Level.HTXSNV] + [Level.HTTNV] * (units - 2), counts_units=True
+            ).allowed
+            == 1
+        )
+
+
+def test_people_not_rated_do_not_count():
+    assert quota_position(["htxsnv", None, "", "httnv"] + ["httnv"] * 4).htxsnv == 1
