@@ -181,24 +181,26 @@ def _decree_90_cap_rules(facts: PersonFacts, bands) -> Iterable[CapReason]:
     met = facts.targets_met_pct
     if met is not None:
         if met < 50:
-            yield CapReason(Level.KHTNV, _("Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ."), LEVEL_ARTICLES)
+            yield CapReason(Level.KHTNV, _("Tỷ lệ chỉ tiêu, nhiệm vụ hoàn thành dưới 50%."), LEVEL_ARTICLES)
         elif met <= 70:
             # HTNV needs more than 70% of targets; nothing between 50% and 70% reaches it.
             yield CapReason(
                 Level.KHTNV,
-                _("Hoàn thành không quá 70% chỉ tiêu (mức Hoàn thành nhiệm vụ cần trên 70%)."),
+                _("Tỷ lệ chỉ tiêu hoàn thành không quá 70% (mức Hoàn thành nhiệm vụ cần trên 70%)."),
                 LEVEL_ARTICLES,
             )
         elif met < 100:
             yield CapReason(
                 Level.HTNV,
-                _("Chưa hoàn thành 100% chỉ tiêu (mức Hoàn thành tốt cần hoàn thành tất cả)."),
+                _("Tỷ lệ chỉ tiêu hoàn thành chưa đạt 100% (mức Hoàn thành tốt cần hoàn thành tất cả)."),
                 LEVEL_ARTICLES,
             )
     exceeded = facts.targets_exceeded_pct
     if exceeded is not None and exceeded < 50:
         yield CapReason(
-            Level.HTTNV, _("Vượt mức dưới 50% chỉ tiêu (mức xuất sắc cần từ 50% trở lên)."), LEVEL_ARTICLES
+            Level.HTTNV,
+            _("Tỷ lệ chỉ tiêu vượt mức dưới 50% (mức xuất sắc cần từ 50% trở lên)."),
+            LEVEL_ARTICLES,
         )
     htnv_share, httnv_share = facts.subordinates_htnv_or_above_pct, facts.subordinates_httnv_or_above_pct
     if htnv_share is not None and htnv_share < 70:
