@@ -7,9 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cycles.models import PhaseKind
-from cycles.services import phase_set
-from tests.factories import PASSWORD, CycleFactory, OfficialFactory, UserFactory, enrol
+from tests.factories import PASSWORD, CycleFactory, OfficialFactory, UserFactory, enrol, open_self_assessment
 
 from .conftest import LAPTOP, PHONE
 
@@ -91,13 +89,7 @@ def test_decree_90_text_form_on_a_phone(live_server, open_page, artifacts_dir):
         full_name="Lê Văn Cường", user=user, personnel_type="can_bo", title="Chủ tịch UBND huyện Ngọc Sơn"
     )
     cycle = CycleFactory(year=2025, framework="decree_90_48")
-    phase_set(
-        cycle=cycle,
-        kind=PhaseKind.SELF_ASSESSMENT,
-        starts_on=timezone.localdate(),
-        deadline=timezone.now() + timedelta(days=3),
-        is_open=True,
-    )
+    open_self_assessment(cycle, deadline=timezone.now() + timedelta(days=3))
     evaluation = enrol(cycle, official).evaluation
 
     page, log = open_page(**PHONE)

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cycles.errors import CycleError
-from cycles.models import Phase, PhaseKind
-from cycles.services import cycle_criterion_update, phase_set
+from cycles.models import Phase
+from cycles.services import cycle_criterion_update
 from reviews import services
 from reviews.errors import ReviewError, StaleFormError
 from reviews.models import EvaluationStatus, EventKind
@@ -230,13 +230,7 @@ def test_a_decree_90_form_is_free_text_and_service_attitude_is_optional():
     user = UserFactory()
     official = OfficialFactory(user=user, personnel_type="cong_chuc", is_leader=True)
     cycle = CycleFactory(year=2025, framework="decree_90_48")
-    phase_set(
-        cycle=cycle,
-        kind=PhaseKind.SELF_ASSESSMENT,
-        starts_on=timezone.localdate(),
-        deadline=timezone.now() + timedelta(days=3),
-        is_open=True,
-    )
+    open_self_assessment(cycle, deadline=timezone.now() + timedelta(days=3))
     evaluation = enrol(cycle, official).evaluation
     codes = [
         "political_ideology",
