@@ -108,17 +108,19 @@ def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None):
 
 def criteria_by_form(cycle: Cycle) -> list[tuple[str, list[CycleCriterion]]]:
     """Every form of the cycle with its lines, labelled "Nghị định 335 – Công chức – lãnh đạo" (one query)."""
-    from officials.models import PersonnelType
-
-    from .rulebooks import get_rulebook
-
     forms: dict[tuple, list] = {}
     for row in CycleCriterion.objects.filter(cycle=cycle).order_by(
         "rulebook_code", "personnel_type", "-is_leader", "sort_order"
     ):
         forms.setdefault((row.rulebook_code, row.personnel_type, row.is_leader), []).append(row)
-    labelled = []
-    for (code, personnel_type, is_leader), rows in forms.items():
-        who = gettext("lãnh đạo, quản lý") if is_leader else gettext("không giữ chức vụ")
-        labelled.append((f"{get_rulebook(code).name} – {PersonnelType(personnel_type).label} – {who}", rows))
-    return labelled
+    return [(form_label(*key), rows) for key, rows in forms.items()]
+
+
+def form_label(rulebook_code: str, personnel_type: str, is_leader: bool) -> str:
+    """How a form of the cycle is named to Home Affairs: "Nghị định 335/2025/NĐ-CP – Công chức – lãnh đạo, quản lý"."""
+    from officials.models import PersonnelType
+
+    from .rulebooks import get_rulebook
+
+    who = gettext("lãnh đạo, quản lý") if is_leader else gettext("không giữ chức vụ")
+    return f"{get_rulebook(rulebook_code).name} – {PersonnelType(personnel_type).label} – {who}"

@@ -13,7 +13,8 @@ from reviews.models import Evaluation
 
 from .errors import CycleError
 from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
-from .rulebooks import get_rulebook, rulebook_for
+from .rulebooks import rulebook_for
+from .selectors import form_label
 
 
 @transaction.atomic
@@ -104,8 +105,7 @@ def _check_points_forms_total_100(cycle: Cycle) -> None:
     )
     for row in totals:
         if row["total"] != 100:
-            who = _("lãnh đạo, quản lý") if row["is_leader"] else _("không giữ chức vụ")
-            form = f"{get_rulebook(row['rulebook_code']).name} – {PersonnelType(row['personnel_type']).label} – {who}"
+            form = form_label(row["rulebook_code"], row["personnel_type"], row["is_leader"])
             raise CycleError(
                 _("Tổng điểm tối đa của phiếu %(form)s là %(total)s, phải bằng 100.")
                 % {"form": form, "total": row["total"]}

@@ -50,19 +50,25 @@ def _require_own(evaluation: Evaluation, by) -> None:
         raise PermissionDenied
 
 
-def _check_phase_allows_editing(evaluation: Evaluation, now: datetime) -> None:
+def editing_refusal(evaluation: Evaluation, now: datetime) -> str | None:
+    """Why the self-assessment window is shut for this person now, or None while it is open.
+    The one rule both the services and the pages use."""
     cycle = evaluation.enrolment.cycle
     phase = phase_of(cycle, PhaseKind.SELF_ASSESSMENT)
     if cycle.status != CycleStatus.IN_PROGRESS or phase is None or not phase.is_open:
-        raise ReviewError(
-            _("Giai đoạn tự đánh giá chưa mở hoặc đã đóng; phiếu chỉ xem được, không sửa được.")
-        )
+        return _("Giai đoạn tự đánh giá chưa mở hoặc đã đóng; phiếu chỉ xem được, không sửa được.")
     deadline = self_assessment_deadline(evaluation.enrolment, phase)
     if now > deadline:
-        raise ReviewError(
-            _("Đã quá hạn nộp tự đánh giá (%(deadline)s). Nếu cần, hãy đề nghị Sở Nội vụ gia hạn.")
-            % {"deadline": _local(deadline)}
-        )
+        return _("Đã quá hạn nộp tự đánh giá (%(deadline)s). Nếu cần, hãy đề nghị Sở Nội vụ gia hạn.") % {
+            "deadline": _local(deadline)
+        }
+    return None
+
+
+def _check_phase_allows_editing(evaluation: Evaluation, now: datetime) -> None:
+    refusal = editing_refusal(evaluation, now)
+    if refusal:
+        raise ReviewError(refusal)
 
 
 def _record(evaluation: Evaluation, kind: EventKind, by, note: str = "") -> None:

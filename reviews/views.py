@@ -29,14 +29,11 @@ from .selectors import rating_history, result_visible_to_official
 def _deadline_context(evaluation):
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
     deadline = self_assessment_deadline(evaluation.enrolment, phase)
-    now = timezone.now()
     return {
         "phase": phase,
         "deadline": deadline,
         "time_left": time_left(deadline) if deadline else None,
-        "phase_allows_editing": bool(
-            phase and phase.is_open and deadline and now <= deadline and evaluation.enrolment.cycle.is_open
-        ),
+        "phase_allows_editing": services.editing_refusal(evaluation, timezone.now()) is None,
     }
 
 
