@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
 
-from .rulebooks import RULEBOOKS, Framework, get_rulebook
+from .rulebooks import RULEBOOKS, Framework, Level, get_rulebook
+from .rulebooks.quota import DEFAULT_RATE, OUTSTANDING_RATE_MAX, Rounding
 
 
 class CycleStatus(models.TextChoices):
@@ -39,6 +40,14 @@ class Cycle(models.Model):
     band_htnv = models.DecimalField(_("ngưỡng HTNV (điểm)"), max_digits=5, decimal_places=2, default=50)
     # The law does not say how finely points are given; 0 means whole points only.
     points_decimal_places = models.PositiveSmallIntegerField(_("số chữ số thập phân của điểm"), default=1)
+    # The HTXSNV quota: a share of those rated HTTNV in each peer group (quota.py cites the articles).
+    # The texts fix 20%; how to round is not written anywhere (legal-research.md §2), so both are settings.
+    quota_rate = models.DecimalField(
+        _("tỷ lệ HTXSNV tối đa so với số HTTNV"), max_digits=4, decimal_places=3, default=DEFAULT_RATE
+    )
+    quota_rounding = models.CharField(
+        _("cách làm tròn chỉ tiêu"), max_length=8, choices=Rounding.choices, default=Rounding.DOWN
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +73,14 @@ class Cycle(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(points_decimal_places__lte=2), name="cycle_points_decimal_places_max_2"
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_rate__gt=0) & Q(quota_rate__lte=OUTSTANDING_RATE_MAX),
+                name="cycle_quota_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_rounding__in=[choice.value for choice in Rounding]),
+                name="cycle_quota_rounding_valid",
             ),
         ]
 
@@ -213,3 +230,66 @@ class CycleCriterion(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class QuotaException(models.Model):
+    """The outstanding-results exception: the competent authority allows one peer group up to 25% of those at
+    HTTNV (QĐ 366-QĐ/TW Art. 11(1.4), applied through Decree 90 Art. 2(6) as amended by 48/2023 and Decree
+    233/2026 Art. 12(6)). Never without the reason and the deciding document."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="quota_exceptions")
+    peer_group = models.ForeignKey(
+        PeerGroup, verbose_name=_("nhóm đối tượng"), on_delete=models.PROTECT, related_name="+"
+    )
+    rate = models.DecimalField(_("tỷ lệ cho phép"), max_digits=4, decimal_places=3)
+    reason = models.TextField(_("lý do (thành tích nổi trội)"))
+    document = models.CharField(_("văn bản cho phép (số, ngày)"), max_length=255)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngoại lệ tỷ lệ HTXSNV")
+        verbose_name_plural = _("ngoại lệ tỷ lệ HTXSNV")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "peer_group"], name="quotaexception_one_per_group"),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0) & Q(rate__lte=OUTSTANDING_RATE_MAX), name="quotaexception_rate_max_25"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="") & ~Q(document=""), name="quotaexception_reason_and_document"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} – {self.peer_group}"
+
+
+class AgencyRating(models.Model):
+    """An agency's own rating for the cycle's year, decided elsewhere and entered here because a head may not
+    be rated above their agency (Decree 233/2026 Art. 12(7); presumed for Decree 335, domain.md §4)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="agency_ratings")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    level = models.CharField(_("mức xếp loại của cơ quan, đơn vị"), max_length=8, choices=Level.choices)
+    source = models.CharField(_("căn cứ (văn bản, ngày)"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("xếp loại cơ quan, đơn vị")
+        verbose_name_plural = _("xếp loại cơ quan, đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organisation"], name="agencyrating_one_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(level__in=[choice.value for choice in Level]), name="agencyrating_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.cycle.year}: {self.level}"

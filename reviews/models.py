@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cycles.models import Enrolment
@@ -40,6 +40,13 @@ class Evaluation(models.Model):
         _("mức Sở Nội vụ đề xuất"), max_length=8, choices=Level.choices, blank=True
     )
     final_level = models.CharField(_("mức xếp loại"), max_length=8, choices=Level.choices, blank=True)
+    # Home Affairs' proposal (domain.md §3.5): a level, or "not rated" for under 6 months' work.
+    proposed_not_rated = models.BooleanField(_("đề xuất không xếp loại"), default=False)
+    proposal_reason = models.TextField(_("lý do đề xuất"), blank=True)
+    proposed_at = models.DateTimeField(_("ngày đề xuất"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The official's own answers, keyed by criterion code: {"code": {"text": "...", "points": "8.5"}}.
     answers = models.JSONField(default=dict, blank=True)
     points_total = models.DecimalField(
@@ -80,6 +87,10 @@ class Evaluation(models.Model):
                 | (~Q(status__in=[s.value for s in DECIDED_STATES]) & Q(final_level="")),
                 name="evaluation_final_level_iff_decided",
             ),
+            models.CheckConstraint(
+                condition=Q(proposed_not_rated=False) | Q(proposed_level=""),
+                name="evaluation_proposal_level_or_not_rated",
+            ),
             # Anything past the draft stage was submitted at some moment.
             models.CheckConstraint(
                 condition=Q(status__in=["not_started", "draft"]) | Q(submitted_at__isnull=False),
@@ -105,6 +116,10 @@ class EventKind(models.TextChoices):
     ATTACHED = "attached", _("Đính kèm minh chứng")
     DETACHED = "detached", _("Xóa minh chứng")
     REMINDED = "reminded", _("Gửi nhắc nhở")
+    MEETING_RECORDED = "meeting_recorded", _("Ghi biên bản họp nhận xét")
+    PARTY_OPINION_RECORDED = "party_opinion", _("Ghi ý kiến cấp ủy")
+    FACTS_RECORDED = "facts_recorded", _("Ghi căn cứ giới hạn mức xếp loại")
+    PROPOSED = "proposed", _("Sở Nội vụ đề xuất mức xếp loại")
 
 
 class EvaluationEvent(models.Model):
@@ -154,3 +169,227 @@ class EvidenceAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def scan_path(instance, filename):
+    import uuid
+
+    return f"scans/{instance.evaluation.enrolment.cycle_id}/{uuid.uuid4().hex}"
+
+
+class CommentMeeting(models.Model):
+    """The comment meeting of the person's own agency (domain.md §3.3): every opinion is minuted and the
+    minutes are adopted at the meeting; a vote is not required by law, so tallies are optional."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="comment_meeting")
+    held_on = models.DateField(_("ngày họp"))
+    place = models.CharField(_("địa điểm"), max_length=255)
+    chaired_by = models.CharField(_("chủ trì"), max_length=255)
+    minutes_by = models.CharField(_("thư ký (người ghi biên bản)"), max_length=255)
+    invited_count = models.PositiveSmallIntegerField(_("số người được triệu tập"))
+    attended_count = models.PositiveSmallIntegerField(_("số người có mặt"))
+    attendees = models.TextField(_("thành phần, họ tên người dự"), blank=True)
+    absentees = models.TextField(_("vắng mặt (họ tên, lý do)"), blank=True)
+    summary = models.TextField(_("tóm tắt báo cáo tự đánh giá của người được đánh giá"), blank=True)
+    conclusion = models.TextField(_("kết luận của cuộc họp"))
+    # The meeting's view of the level, if it formed one.
+    meeting_level = models.CharField(
+        _("mức cuộc họp đề nghị"), max_length=8, choices=Level.choices, blank=True
+    )
+    votes_recorded = models.BooleanField(_("có biểu quyết/bỏ phiếu"), default=False)
+    votes_htxsnv = models.PositiveSmallIntegerField(_("số phiếu HTXSNV"), default=0)
+    votes_httnv = models.PositiveSmallIntegerField(_("số phiếu HTTNV"), default=0)
+    votes_htnv = models.PositiveSmallIntegerField(_("số phiếu HTNV"), default=0)
+    votes_khtnv = models.PositiveSmallIntegerField(_("số phiếu KHTNV"), default=0)
+    minutes_adopted = models.BooleanField(_("biên bản được thông qua tại cuộc họp"), default=False)
+    signed_scan = models.FileField(
+        _("bản scan biên bản có chữ ký"), upload_to=scan_path, max_length=255, blank=True
+    )
+    signed_scan_name = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Two people (the unit secretary and Home Affairs) may edit the same minutes.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("biên bản họp nhận xét")
+        verbose_name_plural = _("biên bản họp nhận xét")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attended_count__lte=F("invited_count")), name="meeting_attendance_within_invited"
+            ),
+            # Nobody votes twice: the tallies together cannot exceed the attendance.
+            models.CheckConstraint(
+                condition=Q(
+                    attended_count__gte=F("votes_htxsnv")
+                    + F("votes_httnv")
+                    + F("votes_htnv")
+                    + F("votes_khtnv")
+                ),
+                name="meeting_votes_within_attendance",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_level="") | Q(meeting_level__in=LEVEL_VALUES), name="meeting_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} – {self.held_on}"
+
+    @property
+    def votes(self) -> dict[str, int]:
+        return {
+            Level.HTXSNV: self.votes_htxsnv,
+            Level.HTTNV: self.votes_httnv,
+            Level.HTNV: self.votes_htnv,
+            Level.KHTNV: self.votes_khtnv,
+        }
+
+
+class MeetingOpinion(models.Model):
+    meeting = models.ForeignKey(CommentMeeting, on_delete=models.CASCADE, related_name="opinions")
+    speaker = models.CharField(_("người phát biểu"), max_length=255)
+    position = models.CharField(_("chức vụ"), max_length=255, blank=True)
+    content = models.TextField(_("nội dung ý kiến"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.speaker
+
+
+class PartyOpinion(models.Model):
+    """The written opinion of the party committee where the person works (domain.md §3.4)."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="party_opinion")
+    body = models.CharField(_("cấp ủy cho ý kiến"), max_length=255)
+    given_on = models.DateField(_("ngày"))
+    text = models.TextField(_("nội dung ý kiến"))
+    signed_scan = models.FileField(_("bản scan có chữ ký"), upload_to=scan_path, max_length=255, blank=True)
+    signed_scan_name = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ý kiến của cấp ủy")
+        verbose_name_plural = _("ý kiến của cấp ủy")
+
+    def __str__(self):
+        return f"{self.evaluation} – {self.body}"
+
+
+class DisciplineForm(models.TextChoices):
+    """Every form counts: the decrees cap at KHTNV from a reprimand up (Decree 90 Art. 2(5)(a) as amended by
+    48/2023; Decree 233/2026 Art. 14(3))."""
+
+    KHIEN_TRACH = "khien_trach", _("Khiển trách")
+    CANH_CAO = "canh_cao", _("Cảnh cáo")
+    HA_BAC_LUONG = "ha_bac_luong", _("Hạ bậc lương")
+    GIANG_CHUC = "giang_chuc", _("Giáng chức")
+    CACH_CHUC = "cach_chuc", _("Cách chức")
+    BAI_NHIEM = "bai_nhiem", _("Bãi nhiệm")
+    BUOC_THOI_VIEC = "buoc_thoi_viec", _("Buộc thôi việc")
+    KHAI_TRU = "khai_tru", _("Khai trừ (kỷ luật đảng)")
+
+
+class CapFacts(models.Model):
+    """The facts that cap one person's rating in one cycle, each with where it comes from (issue #4).
+    The rulebook turns them into the highest level allowed; nothing here decides a level by itself."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="cap_facts")
+    is_head = models.BooleanField(_("là người đứng đầu cơ quan, đơn vị"), default=True)
+    discipline_form = models.CharField(
+        _("hình thức kỷ luật trong năm"), max_length=16, choices=DisciplineForm.choices, blank=True
+    )
+    discipline_date = models.DateField(_("ngày quyết định kỷ luật"), null=True, blank=True)
+    discipline_source = models.CharField(_("quyết định kỷ luật (số, cơ quan)"), max_length=255, blank=True)
+    months_worked = models.DecimalField(
+        _("số tháng công tác trong năm"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    months_absent = models.DecimalField(
+        _("số tháng nghỉ (không kể thai sản)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    on_maternity_leave = models.BooleanField(_("nghỉ thai sản trong năm"), default=False)
+    degradation_concluded = models.BooleanField(_("có kết luận suy thoái"), default=False)
+    degradation_source = models.CharField(_("văn bản kết luận suy thoái"), max_length=255, blank=True)
+    corruption_in_unit = models.BooleanField(
+        _("đơn vị trực tiếp phụ trách để xảy ra tham nhũng, lãng phí"), default=False
+    )
+    corruption_source = models.CharField(_("văn bản xử lý tham nhũng, lãng phí"), max_length=255, blank=True)
+    targets_met_pct = models.DecimalField(
+        _("tỷ lệ chỉ tiêu hoàn thành (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    targets_exceeded_pct = models.DecimalField(
+        _("tỷ lệ chỉ tiêu vượt mức (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    subordinates_htnv_or_above_pct = models.DecimalField(
+        _("tỷ lệ đơn vị trực thuộc từ HTNV trở lên (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    subordinates_httnv_or_above_pct = models.DecimalField(
+        _("tỷ lệ đơn vị trực thuộc từ HTTNV trở lên (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    # The confirmed annual score (the average of the period scores) where it differs from the self-scored total.
+    points_total = models.DecimalField(
+        _("tổng điểm được xác nhận"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("nguồn số liệu (báo cáo, văn bản)"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("căn cứ giới hạn mức xếp loại")
+        verbose_name_plural = _("căn cứ giới hạn mức xếp loại")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months_worked__isnull=True)
+                | (Q(months_worked__gte=0) & Q(months_worked__lte=12)),
+                name="capfacts_months_worked_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(months_absent__isnull=True)
+                | (Q(months_absent__gte=0) & Q(months_absent__lte=12)),
+                name="capfacts_months_absent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(discipline_form="") | Q(discipline_date__isnull=False),
+                name="capfacts_discipline_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(points_total__isnull=True) | (Q(points_total__gte=0) & Q(points_total__lte=100)),
+                name="capfacts_points_range",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | (Q(**{f"{name}__gte": 0}) & Q(**{f"{name}__lte": 100})),
+                    name=f"capfacts_{name}_range",
+                )
+                for name in (
+                    "targets_met_pct",
+                    "targets_exceeded_pct",
+                    "subordinates_htnv_or_above_pct",
+                    "subordinates_httnv_or_above_pct",
+                )
+            ],
+        ]
+
+    def __str__(self):
+        return str(self.evaluation)

@@ -53,3 +53,23 @@ def get_evaluation_for_home_affairs(user, pk: int) -> Evaluation:
     if not roles_of(user).is_home_affairs:
         raise PermissionDenied
     return evaluation
+
+
+def may_record_meeting(user, evaluation: Evaluation) -> bool:
+    """Home Affairs for everyone; a unit secretary for the people of their own agency only."""
+    roles = roles_of(user)
+    return roles.is_home_affairs or evaluation.enrolment.organisation_id in roles.secretary_organisation_ids
+
+
+def get_evaluation_for_meeting(user, pk: int) -> Evaluation:
+    """The meeting minutes and party opinion of a person: 404 for no business, 403 for readers who may not
+    write them (the person themself, the chair)."""
+    evaluation = get_evaluation_for_user(user, pk)
+    if not may_record_meeting(user, evaluation):
+        raise PermissionDenied
+    return evaluation
+
+
+def may_see_proposals(user) -> bool:
+    """Nobody outside Home Affairs and the chair sees proposals before publication (domain.md §2)."""
+    return roles_of(user).sees_whole_cohort

@@ -100,8 +100,16 @@ class PointsRulebook(Rulebook):
     # The article on levels, and whether the "head not above the agency" rule is in the text or presumed.
     levels_article = ""
     head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7"
+    # Under 6 months' work in the year: not rated, sick or maternity leave apart.
+    months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2"
 
     def cap_rules(self, facts: PersonFacts, bands) -> Iterable[CapReason]:
+        if facts.months_worked is not None and facts.months_worked < 6 and not facts.on_maternity_leave:
+            yield CapReason(
+                None,
+                _("Thời gian làm việc trong năm chưa đủ 06 tháng: không xếp loại chất lượng."),
+                self.months_article,
+            )
         if facts.points_total is not None:
             level = self.level_for_score(facts.points_total, bands)
             yield CapReason(

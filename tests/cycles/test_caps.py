@@ -97,3 +97,21 @@ def test_not_rated_allows_no_level():
     caps = cap("decree_90", months_worked=D(4))
     assert caps.not_rated and caps.max_level is None
     assert not any(caps.allows(level) for level in Level)
+
+
+@pytest.mark.parametrize("code", ["decree_335", "decree_233", "regulation_366"])
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"months_worked": D(5)}, NOT_RATED),
+        ({"months_worked": D("5.9")}, NOT_RATED),
+        ({"months_worked": D(6)}, X),
+        ({"months_worked": D(5), "on_maternity_leave": True}, X),
+    ],
+)
+def test_points_regimes_do_not_rate_under_six_months(code, facts, expected):
+    # Decree 233/2026 Art. 14(1)–(2); presumed alike for 335 and 366 (the citation says so).
+    caps = cap(code, **facts)
+    assert caps.max_level is expected
+    if expected is NOT_RATED:
+        assert caps.not_rated and "Điều 14" in caps.binding()[0].citation
