@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from officials.models import Organisation, PeerGroup
 from reviews.models import EvaluationStatus
+
+from .rulebooks.quota import Rounding
 
 
 class ProgressFilterForm(forms.Form):
@@ -58,3 +62,35 @@ class CriterionForm(forms.Form):
     max_points = forms.DecimalField(
         label=_("Điểm tối đa"), min_value=0, max_value=100, decimal_places=2, required=False
     )
+
+
+class QuotaSettingsForm(forms.Form):
+    rate_percent = forms.DecimalField(
+        label=_("Tỷ lệ HTXSNV tối đa (% số người HTTNV)"),
+        min_value=Decimal("0.1"),
+        max_value=25,
+        decimal_places=1,
+        help_text=_("Văn bản quy định 20%; có thể đặt thấp hơn nếu tỉnh quy định chặt hơn."),
+    )
+    rounding = forms.ChoiceField(
+        label=_("Làm tròn số người được HTXSNV"),
+        choices=Rounding.choices,
+        help_text=_(
+            "Văn bản không quy định cách làm tròn; mặc định làm tròn xuống và luôn hiển thị phép tính."
+        ),
+    )
+
+
+class QuotaExceptionForm(forms.Form):
+    peer_group = forms.ModelChoiceField(label=_("Nhóm đối tượng"), queryset=PeerGroup.objects.none())
+    rate_percent = forms.DecimalField(
+        label=_("Tỷ lệ cho phép (%)"), min_value=Decimal("0.1"), max_value=25, decimal_places=1, initial=25
+    )
+    reason = forms.CharField(
+        label=_("Lý do (thành tích nổi trội)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    document = forms.CharField(label=_("Văn bản cho phép (số, ngày)"), max_length=255)
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peer_group"].queryset = PeerGroup.objects.filter(enrolments__cycle=cycle).distinct()

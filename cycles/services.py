@@ -188,3 +188,80 @@ def cycle_start(*, cycle: Cycle) -> Cycle:
     if not updated and cycle.status != CycleStatus.IN_PROGRESS:
         raise CycleError(_("Kỳ đánh giá không ở giai đoạn thiết lập."))
     return cycle
+
+
+# --- Quota settings, the outstanding-results exception and agencies' own ratings (issue #4) ---
+
+EDITABLE_FOR_RATING = (CycleStatus.SETUP, CycleStatus.IN_PROGRESS)
+
+
+def _check_before_sign_off(cycle: Cycle) -> None:
+    if cycle.status not in EDITABLE_FOR_RATING:
+        raise CycleError(_("Kết quả của kỳ đánh giá đã được phê duyệt; không thay đổi được nữa."))
+
+
+def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by=None) -> Cycle:
+    """The base rate is 20% in every text (quota.py); a province may be stricter, never looser than 25%."""
+    from .rulebooks.quota import OUTSTANDING_RATE_MAX, Rounding
+
+    _check_before_sign_off(cycle)
+    if not (Decimal(0) < rate <= OUTSTANDING_RATE_MAX):
+        raise CycleError(_("Tỷ lệ phải lớn hơn 0% và không quá 25%."))
+    if rounding not in Rounding.values:
+        raise CycleError(_("Cách làm tròn không hợp lệ."))
+    Cycle.objects.filter(pk=cycle.pk).update(quota_rate=rate, quota_rounding=rounding)
+    cycle.refresh_from_db()
+    return cycle
+
+
+def quota_exception_set(
+    *, cycle: Cycle, peer_group: PeerGroup, rate: Decimal, reason: str, document: str, by=None
+):
+    """QĐ 366-QĐ/TW Art. 11(1.4): with outstanding results the competent level may allow up to 25% of those at
+    HTTNV. Recorded with the reason and the deciding document, per peer group."""
+    from .models import QuotaException
+    from .rulebooks.quota import OUTSTANDING_RATE_MAX
+
+    _check_before_sign_off(cycle)
+    reason, document = (reason or "").strip(), (document or "").strip()
+    if not reason or not document:
+        raise CycleError(_("Ngoại lệ cần ghi rõ lý do (thành tích nổi trội) và văn bản cho phép."))
+    if not (cycle.quota_rate < rate <= OUTSTANDING_RATE_MAX):
+        raise CycleError(
+            _("Tỷ lệ ngoại lệ phải cao hơn tỷ lệ chung (%(base)s%%) và không quá 25%%.")
+            % {"base": f"{(cycle.quota_rate * 100).normalize():f}"}
+        )
+    if not cycle.enrolments.filter(peer_group=peer_group).exists():
+        raise CycleError(_("Nhóm đối tượng này không có ai trong kỳ đánh giá."))
+    exception, _created = QuotaException.objects.update_or_create(
+        cycle=cycle,
+        peer_group=peer_group,
+        defaults={"rate": rate, "reason": reason[:2000], "document": document[:255], "granted_by": by},
+    )
+    return exception
+
+
+def quota_exception_remove(*, exception, by=None) -> None:
+    _check_before_sign_off(exception.cycle)
+    exception.delete()
+
+
+def agency_rating_set(*, cycle: Cycle, organisation: Organisation, level: str, source: str = "", by=None):
+    """An agency's own level for the year (input to Decree 233/2026 Art. 12(7)); an empty level removes it."""
+    from .models import AgencyRating
+    from .rulebooks import Level
+
+    _check_before_sign_off(cycle)
+    if not cycle.enrolments.filter(organisation=organisation).exists():
+        raise CycleError(_("Cơ quan này không có người được đánh giá trong kỳ."))
+    if not level:
+        AgencyRating.objects.filter(cycle=cycle, organisation=organisation).delete()
+        return None
+    if level not in Level.values:
+        raise CycleError(_("Mức xếp loại không hợp lệ."))
+    rating, _created = AgencyRating.objects.update_or_create(
+        cycle=cycle,
+        organisation=organisation,
+        defaults={"level": level, "source": (source or "").strip()[:255], "recorded_by": by},
+    )
+    return rating

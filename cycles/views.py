@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from officials.models import Organisation
 from officials.permissions import require_home_affairs, roles_of
 from reviews import services as review_services
 
 from . import services
 from .errors import CycleError
-from .forms import CriterionForm, ProgressFilterForm, ScoringForm
+from .forms import CriterionForm, ProgressFilterForm, QuotaExceptionForm, QuotaSettingsForm, ScoringForm
+from .models import AgencyRating
 from .permissions import can_see_cycles, cycles_visible_to, get_cycle_for_user
+from .rulebooks import Level
 from .selectors import cohort, criteria_by_form, cycle_progress
 
 
@@ -143,3 +147,98 @@ def phase_toggle(request, pk: int, phase_pk: int):
     except CycleError as exc:
         messages.error(request, str(exc))
     return redirect("cycles:cycle_detail", pk=cycle.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def quota_settings(request, pk: int):
+    """The quota's rate and rounding, and the outstanding-results exceptions per peer group."""
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    settings_form = QuotaSettingsForm(
+        initial={"rate_percent": (cycle.quota_rate * 100).normalize(), "rounding": cycle.quota_rounding}
+    )
+    exception_form = QuotaExceptionForm(cycle=cycle)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "exception":
+                exception_form = QuotaExceptionForm(request.POST, cycle=cycle)
+                if exception_form.is_valid():
+                    data = exception_form.cleaned_data
+                    services.quota_exception_set(
+                        cycle=cycle,
+                        peer_group=data["peer_group"],
+                        rate=data["rate_percent"] / 100,
+                        reason=data["reason"],
+                        document=data["document"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("Đã ghi ngoại lệ tỷ lệ HTXSNV."))
+                    return redirect("cycles:quota_settings", pk=cycle.pk)
+            else:
+                settings_form = QuotaSettingsForm(request.POST)
+                if settings_form.is_valid():
+                    services.quota_settings_update(
+                        cycle=cycle,
+                        rate=settings_form.cleaned_data["rate_percent"] / 100,
+                        rounding=settings_form.cleaned_data["rounding"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("Đã lưu cách tính tỷ lệ HTXSNV."))
+                    return redirect("cycles:quota_settings", pk=cycle.pk)
+        except CycleError as exc:
+            messages.error(request, str(exc))
+    context = {
+        "cycle": cycle,
+        "settings_form": settings_form,
+        "exception_form": exception_form,
+        "exceptions": cycle.quota_exceptions.select_related("peer_group").order_by("peer_group__sort_order"),
+    }
+    return render(request, "cycles/quota_settings.html", context)
+
+
+@require_POST
+def quota_exception_delete(request, pk: int, exception_pk: int):
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    exception = get_object_or_404(cycle.quota_exceptions, pk=exception_pk)
+    try:
+        services.quota_exception_remove(exception=exception, by=request.user)
+        messages.success(request, _("Đã bỏ ngoại lệ."))
+    except CycleError as exc:
+        messages.error(request, str(exc))
+    return redirect("cycles:quota_settings", pk=cycle.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def agency_ratings(request, pk: int):
+    """Each agency's own level for the year: a head is not rated above it (Decree 233/2026 Art. 12(7))."""
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    organisations = list(Organisation.objects.filter(enrolments__cycle=cycle).distinct().order_by("name"))
+    current = {r.organisation_id: r for r in AgencyRating.objects.filter(cycle=cycle)}
+    if request.method == "POST":
+        saved = 0
+        try:
+            with transaction.atomic():
+                for organisation in organisations:
+                    level = request.POST.get(f"level_{organisation.pk}", "")
+                    source = request.POST.get(f"source_{organisation.pk}", "")
+                    before = current.get(organisation.pk)
+                    if (before.level if before else "", before.source if before else "") == (
+                        level,
+                        source.strip(),
+                    ):
+                        continue
+                    services.agency_rating_set(
+                        cycle=cycle, organisation=organisation, level=level, source=source, by=request.user
+                    )
+                    saved += 1
+        except CycleError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã lưu xếp loại của %(n)d cơ quan, đơn vị.") % {"n": saved})
+            return redirect("cycles:agency_ratings", pk=cycle.pk)
+    rows = [(organisation, current.get(organisation.pk)) for organisation in organisations]
+    return render(
+        request, "cycles/agency_ratings.html", {"cycle": cycle, "rows": rows, "levels": Level.choices}
+    )

@@ -111,6 +111,11 @@ class GroupQuota:
     def within(self) -> bool:
         return self.position.within
 
+    @property
+    def meter_max(self) -> int:
+        """The quota meter's scale: the allowance, or the count when it is over."""
+        return max(self.position.allowed, self.position.htxsnv, 1)
+
 
 @dataclass
 class StandingRow:
