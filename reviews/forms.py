@@ -128,3 +128,15 @@ class ExtensionForm(forms.Form):
         label=_("Gia hạn đến"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+class FactsImportForm(forms.Form):
+    """The filled cap-facts template; what is in it is checked by the import service, row by row."""
+
+    file = forms.FileField(
+        label=_("Tệp Excel đã điền (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        error_messages={"required": _("Hãy chọn tệp Excel để nhập.")},
+    )

@@ -213,17 +213,17 @@ def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluatio
             )
             quota.undecided -= quota.not_rated
         groups.append(quota)
-    over = {group.peer_group_id for group in groups if not group.within}
     for row in rows:
-        row.warnings = standing_warnings(row, over_quota=row.enrolment.peer_group_id in over)
+        row.warnings = standing_warnings(row)
     if evaluations is not None:
         wanted = {evaluation.pk for evaluation in evaluations}
         rows = [row for row in rows if row.evaluation.pk in wanted]
     return CohortStanding(rows=rows, groups=groups)
 
 
-def standing_warnings(row: StandingRow, *, over_quota: bool) -> list[str]:
-    """What Home Affairs should look at before the conference; the chair sees the same list."""
+def standing_warnings(row: StandingRow) -> list[str]:
+    """What Home Affairs should look at in one person's file before the conference; the chair sees the same list.
+    The quota belongs to the group, so it is shown on the group's meter, not repeated on every row."""
     evaluation = row.evaluation
     enrolment = row.enrolment
     warnings = []
@@ -246,6 +246,4 @@ def standing_warnings(row: StandingRow, *, over_quota: bool) -> list[str]:
             gettext("Mức %(level)s cao hơn mức tối đa cho phép (%(cap)s).")
             % {"level": Level(row.level).abbreviation, "cap": row.caps.max_level.abbreviation}
         )
-    if over_quota:
-        warnings.append(gettext("Nhóm đối tượng vượt tỷ lệ HTXSNV."))
     return warnings

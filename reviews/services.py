@@ -804,3 +804,66 @@ def proposal_set(
         )
     evaluation.refresh_from_db()
     return evaluation
+
+
+# --- Cap facts from a spreadsheet (issue #4) ---
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    recorded: int = 0
+    unchanged: int = 0
+    errors: tuple = ()  # spreadsheets.RowError, in row order
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def cap_facts_import(*, cycle, data: bytes, by) -> ImportResult:
+    """Home Affairs records many people's cap facts from the portal's template. All or nothing: if any row has
+    an error nothing is written and every error comes back with its row; otherwise each changed person is
+    recorded through `cap_facts_record` (one event each) inside one transaction. Unchanged rows are skipped,
+    so a re-import of the same file writes nothing twice."""
+    from officials.permissions import roles_of
+
+    from .spreadsheets import RowError, current_facts, facts_rows_parse
+
+    if not roles_of(by).is_home_affairs:
+        raise PermissionDenied
+    if cycle.status != CycleStatus.IN_PROGRESS:
+        raise ReviewError(_("Kỳ đánh giá không còn ở giai đoạn đánh giá; không nhập được căn cứ."))
+    phase = phase_of(cycle, PhaseKind.COMPILATION)
+    if phase is not None and not phase.is_open:
+        raise ReviewError(
+            _("Giai đoạn “%(phase)s” chưa mở hoặc đã đóng.") % {"phase": phase.get_kind_display()}
+        )
+    rows, errors = facts_rows_parse(cycle=cycle, data=data)
+    errors = list(errors)
+    for row in rows:
+        refusal = phase_refusal(row.evaluation, PhaseKind.COMPILATION, by)
+        if refusal:
+            errors.append(RowError(row.row_number, "", refusal))
+    if errors:
+        return ImportResult(errors=tuple(sorted(errors, key=lambda e: e.row_number or 0)))
+    changed = [row for row in rows if row.values != current_facts(row.evaluation)]
+    row = None
+    try:
+        with transaction.atomic():
+            for row in changed:
+                cap_facts_record(
+                    evaluation=row.evaluation,
+                    values=row.values,
+                    # The version read into the template: someone saving this person since then wins, and
+                    # the whole import is refused rather than overwriting them.
+                    version=row.version or None,
+                    by=by,
+                )
+    except StaleFormError:
+        message = _("Căn cứ của %(name)s vừa được lưu trên cổng; chưa dòng nào được nhập. Hãy tải mẫu mới.")
+        return ImportResult(
+            errors=(RowError(row.row_number, "", message % {"name": row.evaluation.enrolment.full_name}),)
+        )
+    except ReviewError as exc:
+        return ImportResult(errors=(RowError(row.row_number, "", str(exc)),))
+    return ImportResult(recorded=len(changed), unchanged=len(rows) - len(changed))

@@ -17,3 +17,8 @@ urlpatterns = [
     path("<int:pk>/review/", views.evaluation_review_start, name="evaluation_review_start"),
     path("<int:pk>/extension/", views.deadline_extend, name="deadline_extend"),
 ]
+urlpatterns += [
+    path("cycle/<int:cycle_pk>/compilation.xlsx", views.compilation_export, name="compilation_export"),
+    path("cycle/<int:cycle_pk>/facts-template.xlsx", views.facts_template, name="facts_template"),
+    path("cycle/<int:cycle_pk>/facts-import/", views.facts_import, name="facts_import"),
+]

@@ -295,3 +295,88 @@ def deadline_extend(request, pk: int):
     else:
         messages.error(request, _("Ngày giờ gia hạn không hợp lệ."))
     return redirect("reviews:evaluation_detail", pk=evaluation.pk)
+
+
+# --- Spreadsheets: the compilation export and the cap-facts template and import (issue #4) ---
+
+
+def _xlsx_response(data: bytes, filename: str):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from .spreadsheets import XLSX_CONTENT_TYPE
+
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    # Proposals before publication: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _cycle_for_home_affairs(user, cycle_pk: int):
+    from django.core.exceptions import PermissionDenied
+
+    from cycles.permissions import get_cycle_for_user
+
+    cycle = get_cycle_for_user(user, cycle_pk)
+    if not roles_of(user).is_home_affairs:
+        raise PermissionDenied
+    return cycle
+
+
+@require_GET
+def compilation_export(request, cycle_pk: int):
+    """The compilation table as an Excel workbook: Home Affairs and the chair only (domain.md §2)."""
+    from django.core.exceptions import PermissionDenied
+
+    from cycles.permissions import get_cycle_for_user
+
+    from .permissions import may_see_proposals
+    from .selectors import LevelSource, cohort_standing
+    from .spreadsheets import compilation_workbook
+
+    cycle = get_cycle_for_user(request.user, cycle_pk)
+    if not may_see_proposals(request.user):
+        raise PermissionDenied
+    standing = cohort_standing(cycle, LevelSource.PROPOSED)
+    data = compilation_workbook(cycle=cycle, standing=standing)
+    return _xlsx_response(data, f"tong-hop-de-xuat-{cycle.year}.xlsx")
+
+
+@require_GET
+def facts_template(request, cycle_pk: int):
+    from .spreadsheets import facts_template_workbook
+
+    cycle = _cycle_for_home_affairs(request.user, cycle_pk)
+    return _xlsx_response(facts_template_workbook(cycle=cycle), f"mau-can-cu-xep-loai-{cycle.year}.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def facts_import(request, cycle_pk: int):
+    """Upload the filled template. Any error: nothing is imported and every error is listed by row."""
+    from .forms import FactsImportForm
+    from .spreadsheets import MAX_IMPORT_BYTES
+
+    cycle = _cycle_for_home_affairs(request.user, cycle_pk)
+    form = FactsImportForm(request.POST or None, request.FILES or None)
+    errors = ()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", _("Tệp lớn quá %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+        else:
+            try:
+                result = services.cap_facts_import(cycle=cycle, data=upload.read(), by=request.user)
+            except ReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if result.ok:
+                    messages.success(
+                        request,
+                        _("Đã nhập căn cứ của %(n)d người (%(same)d người không thay đổi).")
+                        % {"n": result.recorded, "same": result.unchanged},
+                    )
+                    return redirect("reviews:facts_import", cycle_pk=cycle.pk)
+                errors = result.errors
+    context = {"cycle": cycle, "form": form, "errors": errors, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+    return render(request, "reviews/facts_import.html", context)

@@ -53,6 +53,23 @@ MATRIX = {
         lambda c: {"pk": c.official_a.enrolments.get().evaluation.pk},
         logged_in(404, official_a=200, home_affairs=200, chair=200),
     ),
+    # Spreadsheets: the proposals go to Home Affairs and the chair only; the facts are Home Affairs' to enter.
+    # Office staff see the cycle (403), everyone else does not learn it exists (404).
+    "reviews:compilation_export": (
+        "get",
+        lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=200, office_staff=403),
+    ),
+    "reviews:facts_template": (
+        "get",
+        lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=403, office_staff=403),
+    ),
+    "reviews:facts_import": (
+        "get",
+        lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=403, office_staff=403),
+    ),
 }
 
 
