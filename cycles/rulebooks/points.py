@@ -104,7 +104,7 @@ class PointsRulebook(Rulebook):
     months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2"
 
     def cap_rules(self, facts: PersonFacts, bands) -> Iterable[CapReason]:
-        if facts.months_worked is not None and facts.months_worked < 6 and not facts.on_maternity_leave:
+        if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
             yield CapReason(
                 None,
                 _("Thời gian làm việc trong năm chưa đủ 06 tháng: không xếp loại chất lượng."),

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('discipline_source', models.CharField(blank=True, max_length=255, verbose_name='quyết định kỷ luật (số, cơ quan)')),
                 ('months_worked', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='số tháng công tác trong năm')),
                 ('months_absent', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='số tháng nghỉ (không kể thai sản)')),
-                ('on_maternity_leave', models.BooleanField(default=False, verbose_name='nghỉ thai sản trong năm')),
+                ('on_maternity_leave', models.BooleanField(default=False, verbose_name='nghỉ thai sản, nghỉ ốm theo chế độ bảo hiểm xã hội')),
                 ('degradation_concluded', models.BooleanField(default=False, verbose_name='có kết luận suy thoái')),
                 ('degradation_source', models.CharField(blank=True, max_length=255, verbose_name='văn bản kết luận suy thoái')),
                 ('corruption_in_unit', models.BooleanField(default=False, verbose_name='đơn vị trực tiếp phụ trách để xảy ra tham nhũng, lãng phí')),

@@ -28,6 +28,9 @@ def cap(code, **facts):
         ({"months_absent": D(3)}, N, "Điều 2"),
         ({"months_absent": D(5)}, N, "Điều 2"),
         ({"months_absent": D(6)}, X, None),
+        # Absent more than 6 months leaves under 6 at work: not rated.
+        ({"months_absent": D(7)}, NOT_RATED, "Điều 2"),
+        ({"months_absent": D(7), "on_maternity_leave": True}, X, None),
         ({"disciplined_in_year": True}, K, "Điều 2 khoản 5 điểm a"),
         ({"degradation_concluded": True}, K, "Điều 4–7"),
         ({"corruption_in_unit": True}, K, "Điều 4–7"),
