@@ -8,6 +8,7 @@ Everything a clerk types is read tolerantly (dates typed as text or real Excel d
 """
 
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 RED = "C00000"
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+NUMBER_TOP = Alignment(vertical="top", horizontal="center")
 TITLE_FONT = Font(bold=True, size=13)
 
 
@@ -92,6 +94,29 @@ def _print_setup(ws, header_row: int):
     ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
     ws.oddFooter.center.text = _("Trang &P/&N")
+
+
+LINE_POINTS = 15  # one line of 11 pt text
+
+
+def _fit_heights(ws, first_row: int, last_row: int):
+    """Row heights for wrapped text. Neither openpyxl nor LibreOffice sizes rows on opening, so each row gets
+    the height of its longest cell, estimated from the column widths (one width unit ≈ one character)."""
+    spans = {}
+    for merged in ws.merged_cells.ranges:
+        spans[(merged.min_row, merged.min_col)] = range(merged.min_col, merged.max_col + 1)
+    for row in range(first_row, last_row + 1):
+        lines = 1
+        for cell in ws[row]:
+            if cell.value is None or not isinstance(cell.value, str):
+                continue
+            columns = spans.get((row, cell.column), [cell.column])
+            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
+            per_line = max(int(width * (0.95 if cell.font and cell.font.bold else 1.1)) - 1, 1)
+            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+        if lines > 1:
+            ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
 def _level_abbr(value: str) -> str:
@@ -144,7 +169,7 @@ def _summary_sheet(ws, *, cycle, standing):
         _("Tỷ lệ HTXSNV"),
         _("Ngoại lệ (lý do, văn bản)"),
     ]
-    widths = [5, 30, 8, 8, 8, 8, 8, 10, 10, 10, 10, 36, 16, 36]
+    widths = [5, 30, 9, 8, 8, 8, 8, 10, 10, 10, 10, 36, 16, 36]
     last = len(headers)
     _title(
         ws, 1, _("DANH SÁCH TỔNG HỢP ĐỀ XUẤT XẾP LOẠI CHẤT LƯỢNG NĂM %(year)d") % {"year": cycle.year}, last
@@ -162,6 +187,7 @@ def _summary_sheet(ws, *, cycle, standing):
     _header_row(ws, header_row, headers, widths)
     row = header_row
     totals = [0] * 7
+    rate_column = headers.index(_("Tỷ lệ HTXSNV áp dụng")) + 1
     for number, group in enumerate(standing.groups, start=1):
         row += 1
         counts = [group.counts.get(level.value, 0) for level in Level]
@@ -189,7 +215,8 @@ def _summary_sheet(ws, *, cycle, standing):
             exception,
         ]
         for column, value in enumerate(values, start=1):
-            _put(ws, row, column, value, alignment=WRAP_TOP, border=BORDER)
+            alignment = NUMBER_TOP if isinstance(value, int) or column == rate_column else WRAP_TOP
+            _put(ws, row, column, value, alignment=alignment, border=BORDER)
         if not group.within:
             verdict_cell = ws.cell(row=row, column=headers.index(_("Tỷ lệ HTXSNV")) + 1)
             verdict_cell.font = Font(bold=True, color=RED)
@@ -197,9 +224,10 @@ def _summary_sheet(ws, *, cycle, standing):
     row += 1
     _put(ws, row, 2, _("Tổng cộng"), font=Font(bold=True), border=BORDER)
     for column, value in enumerate(totals, start=3):
-        _put(ws, row, column, value, font=Font(bold=True), border=BORDER)
+        _put(ws, row, column, value, font=Font(bold=True), border=BORDER, alignment=NUMBER_TOP)
     _put(ws, row + 2, 1, _legend(), font=Font(italic=True))
     ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=last)
+    _fit_heights(ws, 1, row + 2)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     _print_setup(ws, header_row)
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -296,6 +324,10 @@ def _group_sheet(ws, *, cycle, group, rows, with_points: bool):
     level_legend = Comment(_legend(), "Cổng đánh giá")
     ws.cell(row=header_row, column=headers.index(_("Tự xếp loại")) + 1).comment = level_legend
     proposal_column = headers.index(_("Sở Nội vụ đề xuất")) + 1
+    if with_points:
+        points_column = headers.index(_("Tổng điểm")) + 1
+        places = cycle.points_decimal_places
+        points_format = "0." + "0" * places if places else "0"
     for number, row in enumerate(rows, start=1):
         evaluation, enrolment, caps = row.evaluation, row.enrolment, row.caps
         reasons = "\n".join(f"- {reason.text} ({reason.citation})" for reason in caps.binding())
@@ -320,13 +352,17 @@ def _group_sheet(ws, *, cycle, group, rows, with_points: bool):
         ]
         sheet_row = header_row + number
         for column, value in enumerate(values, start=1):
-            _put(ws, sheet_row, column, value, alignment=WRAP_TOP, border=BORDER)
+            alignment = NUMBER_TOP if isinstance(value, int | Decimal) else WRAP_TOP
+            _put(ws, sheet_row, column, value, alignment=alignment, border=BORDER)
+        if with_points:
+            ws.cell(row=sheet_row, column=points_column).number_format = points_format
         if row.above_cap or (caps.not_rated and evaluation.proposed_level):
             cell = ws.cell(row=sheet_row, column=proposal_column)
             cell.fill, cell.font = WARN_FILL, Font(bold=True, color=RED)
     legend_row = header_row + len(rows) + 2
     _put(ws, legend_row, 1, _legend(), font=Font(italic=True))
     ws.merge_cells(start_row=legend_row, start_column=1, end_row=legend_row, end_column=last)
+    _fit_heights(ws, 1, legend_row)
     # Number and name stay in view when scrolling right through the wide table.
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     _print_setup(ws, header_row)
@@ -571,6 +607,7 @@ def facts_template_workbook(*, cycle) -> bytes:
             forms.add(column_range(index))
     ws.add_data_validation(yes_no)
     ws.add_data_validation(forms)
+    _fit_heights(ws, 1, last_row)
     for letter in ("A", "B"):
         ws.column_dimensions[letter].hidden = True
     # Locked against slips, not against intent (no password): the import checks every key anyway.
@@ -619,7 +656,7 @@ TRUE_WORDS = {"co", "x", "yes", "y", "true", "1", "dung"}
 FALSE_WORDS = {"", "khong", "no", "n", "false", "0", "sai", "-"}
 
 
-def _read_bool(value, header: str) -> bool:
+def _read_bool(value) -> bool:
     if value is None:
         return False
     if isinstance(value, bool):
@@ -645,7 +682,7 @@ def _discipline_lookup() -> dict[str, str]:
     return lookup
 
 
-def _read_choice(value, header: str) -> str:
+def _read_choice(value) -> str:
     if value is None or str(value).strip() == "":
         return ""
     found = _discipline_lookup().get(_plain(value))
@@ -663,7 +700,7 @@ DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 EXCEL_SERIAL_RANGE = (36526, 73051)
 
 
-def _read_date(value, header: str) -> date | None:
+def _read_date(value) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
@@ -689,7 +726,7 @@ def _read_date(value, header: str) -> date | None:
     raise _CellError(_("“%(value)s” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy.") % {"value": value})
 
 
-def _read_decimal(value, header: str, *, places: int, percent_format: bool) -> Decimal | None:
+def _read_decimal(value, *, places: int, percent_format: bool) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -720,7 +757,7 @@ def _read_decimal(value, header: str, *, places: int, percent_format: bool) -> D
     return number.quantize(Decimal(1).scaleb(-places))
 
 
-def _read_text(value, header: str, *, limit: int) -> str:
+def _read_text(value, *, limit: int) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -749,18 +786,16 @@ def _read_key(value) -> int | None:
 def _read_cell(spec: FactColumn, cell):
     value = cell.value
     if spec.kind == "bool":
-        return _read_bool(value, spec.header)
+        return _read_bool(value)
     if spec.kind == "choice":
-        return _read_choice(value, spec.header)
+        return _read_choice(value)
     if spec.kind == "date":
-        return _read_date(value, spec.header)
+        return _read_date(value)
     field = CapFacts._meta.get_field(spec.field)
     if spec.kind == "decimal":
         number_format = getattr(cell, "number_format", None) or ""
-        return _read_decimal(
-            value, spec.header, places=field.decimal_places, percent_format="%" in number_format
-        )
-    return _read_text(value, spec.header, limit=field.max_length)
+        return _read_decimal(value, places=field.decimal_places, percent_format="%" in number_format)
+    return _read_text(value, limit=field.max_length)
 
 
 def _file_error(message: str) -> tuple[list, list[RowError]]:

@@ -102,7 +102,7 @@ def test_export_has_the_summary_then_one_sheet_per_peer_group(compiled, login):
     caps = column_values(directors, 4, "Căn cứ giới hạn (điều, khoản)")[1]
     assert "Điều" in caps and column_values(directors, 4, "Mức tối đa được phép")[1] == "KHTNV"
     warnings = column_values(directors, 4, "Lưu ý")[0]
-    assert "Nhóm đối tượng vượt tỷ lệ HTXSNV." in warnings
+    assert "Chưa có biên bản họp nhận xét." in warnings
     # The over-quota group is marked on its sheet and in the summary.
     assert "VƯỢT TỶ LỆ" in directors["A3"].value
     summary = workbook["Tổng hợp"]
