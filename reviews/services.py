@@ -632,7 +632,7 @@ CAP_FACT_FIELDS = (
 
 def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
     """Check one person's facts against each other and the cycle; shared by the form and the spreadsheet import."""
-    from .models import DisciplineForm
+    from .models import CapFacts, DisciplineForm
 
     cycle = evaluation.enrolment.cycle
     unknown = set(values) - set(CAP_FACT_FIELDS)
@@ -685,7 +685,8 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
     if cleaned.get("corruption_in_unit") and not (cleaned.get("corruption_source") or "").strip():
         raise ReviewError(_("Hãy ghi văn bản xử lý vụ việc tham nhũng, lãng phí (căn cứ)."))
     for name in ("discipline_source", "degradation_source", "corruption_source", "source"):
-        cleaned[name] = _check_text(cleaned.get(name) or "", name, MAX_LINE_LENGTH)
+        label = CapFacts._meta.get_field(name).verbose_name
+        cleaned[name] = _check_text(cleaned.get(name) or "", label, MAX_LINE_LENGTH)
     return cleaned
 
 
