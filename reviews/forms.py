@@ -2,13 +2,24 @@
 
 from decimal import Decimal
 
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cycles.rulebooks import Level
 
-from .services import MAX_REASON_LENGTH, MAX_TEXT_LENGTH, Answer
+from .services import (
+    MAX_LINE_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_TEXT_LENGTH,
+    Answer,
+    MeetingMinutes,
+    Opinion,
+)
 
 
 def text_field_name(code: str) -> str:
@@ -140,3 +151,265 @@ class FactsImportForm(forms.Form):
         ),
         error_messages={"required": _("Hãy chọn tệp Excel để nhập.")},
     )
+
+
+# --- The comment meeting's minutes and the party committee's opinion (issue #4) ---
+
+SCAN_ACCEPT = "application/pdf,image/png,image/jpeg"
+# A PositiveSmallIntegerField's ceiling; no agency meeting comes near it.
+MAX_HEADCOUNT = 32767
+YES_NO = [("1", _("Có")), ("0", _("Không"))]
+
+
+def _scan_field(label):
+    # The service checks the content (PDF, PNG or JPEG by signature) and the size; this only hints the picker.
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=_("PDF, PNG hoặc JPEG, tối đa 10 MB. Để trống nếu giữ bản đã tải lên."),
+        widget=forms.FileInput(attrs={"accept": SCAN_ACCEPT}),
+    )
+
+
+def _line(label, required=True):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_LINE_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": MAX_LINE_LENGTH}),
+    )
+
+
+def _note(label, rows=3, required=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_NOTE_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": MAX_NOTE_LENGTH}),
+    )
+
+
+def _headcount(label, required=True):
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=MAX_HEADCOUNT,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )
+
+
+VOTE_FIELDS = {
+    Level.HTXSNV: "votes_htxsnv",
+    Level.HTTNV: "votes_httnv",
+    Level.HTNV: "votes_htnv",
+    Level.KHTNV: "votes_khtnv",
+}
+
+
+class CommentMeetingForm(forms.Form):
+    """The minutes of the person's comment meeting (domain.md §3.3). Rules (attendance, votes, dates, the
+    phase) are the service's; the form only reads and normalises what was typed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    held_on = forms.DateField(
+        label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = _line(_("Địa điểm"))
+    chaired_by = _line(_("Chủ trì (họ tên, chức vụ)"))
+    minutes_by = _line(_("Thư ký (người ghi biên bản)"))
+    invited_count = _headcount(_("Số người được triệu tập"))
+    attended_count = _headcount(_("Số người có mặt"))
+    attendees = _note(_("Thành phần, họ tên người dự"), help_text=_("Mỗi người một dòng, kèm chức vụ."))
+    absentees = _note(_("Vắng mặt (họ tên, lý do)"), rows=2)
+    summary = _note(_("Tóm tắt báo cáo tự đánh giá và mức tự xếp loại của người được đánh giá"), rows=4)
+    conclusion = _note(_("Kết luận của cuộc họp"), rows=4, required=True)
+    meeting_level = forms.ChoiceField(
+        label=_("Mức cuộc họp đề nghị"),
+        required=False,
+        choices=[("", _("— Cuộc họp không đề nghị mức —")), *Level.choices],
+    )
+    votes_recorded = forms.BooleanField(
+        label=_("Có biểu quyết/bỏ phiếu"),
+        required=False,
+        help_text=_("Pháp luật không bắt buộc biểu quyết; chỉ đánh dấu nếu cuộc họp có bỏ phiếu."),
+    )
+    votes_htxsnv = _headcount(_("Số phiếu HTXSNV"), required=False)
+    votes_httnv = _headcount(_("Số phiếu HTTNV"), required=False)
+    votes_htnv = _headcount(_("Số phiếu HTNV"), required=False)
+    votes_khtnv = _headcount(_("Số phiếu KHTNV"), required=False)
+    minutes_adopted = forms.TypedChoiceField(
+        label=_("Biên bản được thông qua tại cuộc họp"),
+        choices=YES_NO,
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    scan = _scan_field(_("Bản scan biên bản có chữ ký"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The <form> tag, the opinions formset and the buttons are the template's: the formset sits between
+        # the summary and the conclusion, in the order the minutes are written.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "version",
+            Fieldset(
+                _("Cuộc họp"),
+                Row(Column("held_on", css_class="col-md-4"), Column("place", css_class="col-md-8")),
+                Row(Column("chaired_by", css_class="col-md-6"), Column("minutes_by", css_class="col-md-6")),
+            ),
+            Fieldset(
+                _("Thành phần"),
+                Row(
+                    Column("invited_count", css_class="col-6 col-md-3"),
+                    Column("attended_count", css_class="col-6 col-md-3"),
+                ),
+                "attendees",
+                "absentees",
+            ),
+            Fieldset(_("Báo cáo của người được đánh giá"), "summary"),
+            HTML('{% include "reviews/_meeting_opinions.html" %}'),
+            Fieldset(
+                _("Kết luận"),
+                "conclusion",
+                Row(Column("meeting_level", css_class="col-md-6")),
+                "votes_recorded",
+                Div(
+                    *[Column(name, css_class="col-6 col-md-3") for name in VOTE_FIELDS.values()],
+                    css_class="row",
+                    css_id="meeting-votes",
+                ),
+                InlineRadios("minutes_adopted"),
+            ),
+            Fieldset(_("Bản scan"), "scan"),
+        )
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        if meeting is None:
+            return {}
+        initial = {
+            name: getattr(meeting, name)
+            for name in cls.base_fields
+            if name not in ("scan", "minutes_adopted") and hasattr(meeting, name)
+        }
+        initial["minutes_adopted"] = "1" if meeting.minutes_adopted else "0"
+        return initial
+
+    def minutes(self) -> MeetingMinutes:
+        data = self.cleaned_data
+        return MeetingMinutes(
+            held_on=data["held_on"],
+            place=data["place"],
+            chaired_by=data["chaired_by"],
+            minutes_by=data["minutes_by"],
+            invited_count=data["invited_count"],
+            attended_count=data["attended_count"],
+            conclusion=data["conclusion"],
+            attendees=data["attendees"],
+            absentees=data["absentees"],
+            summary=data["summary"],
+            meeting_level=data["meeting_level"],
+            votes_recorded=data["votes_recorded"],
+            votes={level.value: data.get(name) or 0 for level, name in VOTE_FIELDS.items()},
+            minutes_adopted=data["minutes_adopted"],
+        )
+
+
+class OpinionForm(forms.Form):
+    """One opinion spoken at the meeting. Every field is optional so that blank rows are simply skipped."""
+
+    speaker = _line(_("Người phát biểu"), required=False)
+    position = _line(_("Chức vụ"), required=False)
+    content = _note(_("Nội dung ý kiến"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("speaker", css_class="col-md-6"), Column("position", css_class="col-md-6")),
+            "content",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in ("speaker", "position", "content")) and not (
+            data.get("speaker") and data.get("content")
+        ):
+            raise forms.ValidationError(_("Mỗi ý kiến cần có người phát biểu và nội dung."))
+        return data
+
+    def opinion(self) -> Opinion | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if not data.get("speaker"):
+            return None
+        return Opinion(speaker=data["speaker"], position=data.get("position", ""), content=data["content"])
+
+
+# extra rows are blank ones; static/js/meeting_minutes.js adds more from the formset's empty form.
+OpinionFormSet = forms.formset_factory(OpinionForm, extra=3, max_num=100, absolute_max=100, validate_max=True)
+
+
+def opinion_formset(data=None, meeting=None) -> forms.BaseFormSet:
+    initial = None
+    if data is None and meeting is not None:
+        initial = [
+            {"speaker": o.speaker, "position": o.position, "content": o.content}
+            for o in meeting.opinions.all()
+        ]
+    return OpinionFormSet(data, initial=initial, prefix="opinions")
+
+
+def opinions_of(formset) -> list[Opinion]:
+    return [opinion for form in formset.forms if (opinion := form.opinion()) is not None]
+
+
+class PartyOpinionForm(forms.Form):
+    """The party committee's written opinion on the person (domain.md §3.4)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    body = _line(_("Cấp ủy cho ý kiến"))
+    given_on = forms.DateField(
+        label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    text = _note(_("Nội dung ý kiến"), rows=6, required=True)
+    scan = _scan_field(_("Bản scan có chữ ký"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "party-opinion-form"
+        self.helper.layout = Layout(
+            "version",
+            Row(Column("body", css_class="col-md-8"), Column("given_on", css_class="col-md-4")),
+            "text",
+            "scan",
+            Div(Submit("save", _("Lưu ý kiến cấp ủy")), css_class="border-top pt-3"),
+        )
+
+    @classmethod
+    def initial_for(cls, opinion) -> dict:
+        if opinion is None:
+            return {}
+        return {
+            "version": opinion.version,
+            "body": opinion.body,
+            "given_on": opinion.given_on,
+            "text": opinion.text,
+        }
+
+
+class MeetingListFilterForm(forms.Form):
+    """Home Affairs narrows the list to one agency; the choices are the agencies of the cycle's cohort."""
+
+    organisation = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("Tất cả")), *organisations]
+        self.fields["organisation"].widget.attrs["class"] = "form-select form-select-sm"

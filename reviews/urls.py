@@ -22,3 +22,13 @@ urlpatterns += [
     path("cycle/<int:cycle_pk>/facts-template.xlsx", views.facts_template, name="facts_template"),
     path("cycle/<int:cycle_pk>/facts-import/", views.facts_import, name="facts_import"),
 ]
+# The comment meeting's minutes and the party committee's opinion.
+urlpatterns += [
+    path("<int:pk>/meeting/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/meeting/scan/", views.meeting_scan_download, name="meeting_scan_download"),
+    path("<int:pk>/party-opinion/", views.party_opinion_edit, name="party_opinion_edit"),
+    path(
+        "<int:pk>/party-opinion/scan/", views.party_opinion_scan_download, name="party_opinion_scan_download"
+    ),
+    path("cycle/<int:cycle_pk>/meetings/", views.meeting_list, name="meeting_list"),
+]

@@ -1,6 +1,8 @@
 import json
+from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,20 +10,34 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cycles.models import PhaseKind
+from cycles.models import Cycle, Enrolment, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import roles_of
 
 from . import services
 from .errors import ReviewError, StaleFormError
-from .forms import EvidenceForm, ExtensionForm, ReturnForm, SelfAssessmentForm, VersionForm
-from .models import EDITABLE_BY_OFFICIAL
+from .forms import (
+    CommentMeetingForm,
+    EvidenceForm,
+    ExtensionForm,
+    MeetingListFilterForm,
+    PartyOpinionForm,
+    ReturnForm,
+    SelfAssessmentForm,
+    VersionForm,
+    opinion_formset,
+    opinions_of,
+)
+from .models import EDITABLE_BY_OFFICIAL, CommentMeeting, PartyOpinion
 from .permissions import (
+    evaluations_visible_to,
     get_evaluation_for_home_affairs,
+    get_evaluation_for_meeting,
     get_evaluation_for_user,
     get_own_evaluation_for_user,
     is_own_evaluation,
+    may_record_meeting,
 )
 from .selectors import rating_history, result_visible_to_official
 
@@ -69,6 +85,7 @@ def evaluation_detail(request, pk: int):
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
         **_deadline_context(evaluation),
+        **_meeting_card_context(request.user, evaluation, roles, is_own),
     }
     return render(request, "reviews/evaluation_detail.html", context)
 
@@ -380,3 +397,248 @@ def facts_import(request, cycle_pk: int):
                 errors = result.errors
     context = {"cycle": cycle, "form": form, "errors": errors, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024)}
     return render(request, "reviews/facts_import.html", context)
+
+
+# --- The comment meeting's minutes and the party committee's opinion (issue #4) ---
+
+
+def _meeting_of(evaluation):
+    return CommentMeeting.objects.filter(evaluation=evaluation).prefetch_related("opinions").first()
+
+
+def _vote_rows(meeting) -> list[tuple[str, int]]:
+    return [(Level(level).label, count) for level, count in meeting.votes.items()]
+
+
+def _may_read_party_opinion(user, evaluation) -> bool:
+    # The party committee's opinion goes to the rating authority, not back to the person: those who record it
+    # and the chair read it; the official does not (their own meeting minutes they may read, see below).
+    return may_record_meeting(user, evaluation) or roles_of(user).is_chair
+
+
+def _meeting_card_context(user, evaluation, roles, is_own) -> dict:
+    """The "comment meeting and party opinion" card of the evaluation page: three small queries, and only
+    for those who may read it."""
+    may_record = may_record_meeting(user, evaluation)
+    if not (may_record or roles.is_chair or is_own):
+        return {"show_meeting_card": False}
+    meeting = _meeting_of(evaluation)
+    show_party = may_record or roles.is_chair
+    return {
+        "show_meeting_card": True,
+        "meeting": meeting,
+        "meeting_votes": _vote_rows(meeting) if meeting and meeting.votes_recorded else None,
+        "show_party_opinion": show_party,
+        "party_opinion": PartyOpinion.objects.filter(evaluation=evaluation).first() if show_party else None,
+        "may_record_meeting": may_record,
+    }
+
+
+def _person_context(evaluation, **extra) -> dict:
+    """What the recorder sees of the person above the form: read-only, from the evaluation."""
+    return {
+        "evaluation": evaluation,
+        "enrolment": evaluation.enrolment,
+        "cycle": evaluation.enrolment.cycle,
+        **extra,
+    }
+
+
+def _unsaved_file_note(request) -> str:
+    # A browser cannot refill a file input, so say so rather than let the scan silently go missing.
+    if request.FILES:
+        return " " + _("Tệp scan chưa được lưu: hãy chọn lại tệp trước khi lưu.")
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    evaluation = get_evaluation_for_meeting(request.user, pk)
+    meeting = _meeting_of(evaluation)
+    refusal = services.phase_refusal(evaluation, PhaseKind.COMMENT_MEETING, request.user)
+    if request.method == "GET":
+        form = CommentMeetingForm(initial=CommentMeetingForm.initial_for(meeting))
+        opinions = opinion_formset(meeting=meeting)
+        context = _person_context(evaluation, form=form, opinions=opinions, meeting=meeting, refusal=refusal)
+        return render(request, "reviews/meeting_edit.html", context)
+
+    form = CommentMeetingForm(request.POST, request.FILES)
+    opinions = opinion_formset(request.POST)
+    error, stale_version = None, None
+    if form.is_valid() and opinions.is_valid():
+        try:
+            services.comment_meeting_record(
+                evaluation=evaluation,
+                minutes=form.minutes(),
+                opinions=opinions_of(opinions),
+                scan=form.cleaned_data["scan"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except StaleFormError as exc:
+            error, stale_version = str(exc), exc.current_version
+        except ReviewError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu biên bản họp nhận xét của %(name)s.") % {"name": evaluation.enrolment.full_name},
+            )
+            return redirect("reviews:evaluation_detail", pk=evaluation.pk)
+    else:
+        error = _("Chưa lưu: có ô nhập chưa hợp lệ, xem thông báo đỏ ở từng ô.")
+    if stale_version is not None:
+        # Keep what was typed; the next save knowingly replaces the newer copy shown for comparison.
+        data = request.POST.copy()
+        data["version"] = stale_version
+        form = CommentMeetingForm(data)
+        form.is_valid()
+        meeting = _meeting_of(evaluation)
+    context = _person_context(
+        evaluation,
+        form=form,
+        opinions=opinions,
+        meeting=meeting,
+        refusal=refusal,
+        error=error + _unsaved_file_note(request),
+        saved_meeting=meeting if stale_version is not None else None,
+        meeting_votes=_vote_rows(meeting) if stale_version is not None and meeting.votes_recorded else None,
+    )
+    return render(request, "reviews/meeting_edit.html", context, status=409 if stale_version else 200)
+
+
+def _stream_scan(record, evaluation):
+    if record is None or not record.signed_scan:
+        raise Http404
+    try:
+        handle = record.signed_scan.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = services.sniff_content_type(handle.read(16)) or "application/octet-stream"
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.signed_scan_name or f"scan-{evaluation.pk}",
+        content_type=content_type,
+    )
+
+
+@require_GET
+def meeting_scan_download(request, pk: int):
+    # Everyone who may see the evaluation: Home Affairs, the chair, the secretary of that agency, and the person
+    # themself — the minutes record a meeting they attended and were adopted there, and hold no proposal of
+    # Home Affairs (domain.md §2), so the person may keep a copy of their own file's minutes.
+    evaluation = get_evaluation_for_user(request.user, pk)
+    return _stream_scan(CommentMeeting.objects.filter(evaluation=evaluation).first(), evaluation)
+
+
+@require_http_methods(["GET", "POST"])
+def party_opinion_edit(request, pk: int):
+    evaluation = get_evaluation_for_meeting(request.user, pk)
+    opinion = PartyOpinion.objects.filter(evaluation=evaluation).first()
+    refusal = services.phase_refusal(evaluation, PhaseKind.PARTY_OPINION, request.user)
+    if request.method == "GET":
+        form = PartyOpinionForm(initial=PartyOpinionForm.initial_for(opinion))
+        context = _person_context(evaluation, form=form, opinion=opinion, refusal=refusal)
+        return render(request, "reviews/party_opinion_edit.html", context)
+
+    form = PartyOpinionForm(request.POST, request.FILES)
+    error, stale_version = None, None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.party_opinion_record(
+                evaluation=evaluation,
+                body=data["body"],
+                given_on=data["given_on"],
+                text=data["text"],
+                scan=data["scan"],
+                version=data["version"],
+                by=request.user,
+            )
+        except StaleFormError as exc:
+            error, stale_version = str(exc), exc.current_version
+        except ReviewError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("Đã lưu ý kiến cấp ủy về %(name)s.") % {"name": evaluation.enrolment.full_name}
+            )
+            return redirect("reviews:evaluation_detail", pk=evaluation.pk)
+    else:
+        error = _("Chưa lưu: có ô nhập chưa hợp lệ, xem thông báo đỏ ở từng ô.")
+    if stale_version is not None:
+        data = request.POST.copy()
+        data["version"] = stale_version
+        form = PartyOpinionForm(data)
+        form.is_valid()
+        opinion = PartyOpinion.objects.filter(evaluation=evaluation).first()
+    context = _person_context(
+        evaluation,
+        form=form,
+        opinion=opinion,
+        refusal=refusal,
+        error=error + _unsaved_file_note(request),
+        saved_opinion=opinion if stale_version is not None else None,
+    )
+    return render(request, "reviews/party_opinion_edit.html", context, status=409 if stale_version else 200)
+
+
+@require_GET
+def party_opinion_scan_download(request, pk: int):
+    evaluation = get_evaluation_for_user(request.user, pk)
+    if not _may_read_party_opinion(request.user, evaluation):
+        raise PermissionDenied
+    return _stream_scan(PartyOpinion.objects.filter(evaluation=evaluation).first(), evaluation)
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    evaluation: object
+    meeting: object
+    party_opinion: object
+
+
+@require_GET
+def meeting_list(request, cycle_pk: int):
+    """The people whose meeting this user may record: a unit secretary sees only their own agency's people,
+    Home Affairs everyone (with a filter by agency). Anyone else has no business here: 404."""
+    roles = roles_of(request.user)
+    if not (roles.is_home_affairs or roles.secretary_organisation_ids):
+        raise Http404
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    evaluations = evaluations_visible_to(request.user).filter(enrolment__cycle=cycle)
+    if not roles.is_home_affairs:
+        evaluations = evaluations.filter(enrolment__organisation_id__in=roles.secretary_organisation_ids)
+    filters = None
+    if roles.is_home_affairs:
+        organisations = (
+            Enrolment.objects.filter(cycle=cycle)
+            .order_by("organisation_name")
+            .values_list("organisation_id", "organisation_name")
+            .distinct()
+        )
+        filters = MeetingListFilterForm(request.GET or None, organisations=list(organisations))
+        if filters.is_valid() and filters.cleaned_data["organisation"]:
+            evaluations = evaluations.filter(enrolment__organisation_id=filters.cleaned_data["organisation"])
+    evaluations = evaluations.select_related("enrolment", "comment_meeting", "party_opinion").order_by(
+        "enrolment__organisation_name", "enrolment__agenda_order", "enrolment__full_name"
+    )
+    rows = [
+        MeetingRow(
+            evaluation=evaluation,
+            # select_related caches a missing reverse one-to-one as "none": no query per row.
+            meeting=getattr(evaluation, "comment_meeting", None),
+            party_opinion=getattr(evaluation, "party_opinion", None),
+        )
+        for evaluation in evaluations
+    ]
+    context = {
+        "cycle": cycle,
+        "rows": rows,
+        "filters": filters,
+        "recorded": sum(1 for row in rows if row.meeting),
+        "with_party_opinion": sum(1 for row in rows if row.party_opinion),
+    }
+    return render(request, "reviews/meeting_list.html", context)

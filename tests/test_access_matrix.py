@@ -125,6 +125,75 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _meeting_scan_a(c):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from reviews.models import CommentMeeting
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    meeting = CommentMeeting(
+        evaluation=evaluation,
+        held_on=date(2026, 11, 10),
+        place="Phòng họp",
+        chaired_by="Chủ trì",
+        minutes_by="Thư ký",
+        invited_count=10,
+        attended_count=9,
+        conclusion="Kết luận",
+        signed_scan_name="bien-ban.pdf",
+    )
+    meeting.signed_scan.save("scan", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": evaluation.pk}
+
+
+def _party_scan_a(c):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from reviews.models import PartyOpinion
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    opinion = PartyOpinion(
+        evaluation=evaluation,
+        body="Đảng ủy",
+        given_on=date(2026, 11, 12),
+        text="Đồng ý.",
+        signed_scan_name="y.pdf",
+    )
+    opinion.signed_scan.save("scan", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": evaluation.pk}
+
+
+# Meeting minutes and party opinions: Home Affairs and the secretary of the person's own agency record them
+# (official_a's agency has no secretary in the cast, so the secretary gets 404); the person and the chair may
+# see the file but not write it (403). The person may download their own minutes, not the party opinion.
+MEETING_RECORDERS = logged_in(404, official_a=403, home_affairs=200, chair=403)
+MATRIX.update(
+    {
+        "reviews:meeting_edit": ("get", _evaluation_a, MEETING_RECORDERS),
+        "reviews:party_opinion_edit": ("get", _evaluation_a, MEETING_RECORDERS),
+        "reviews:meeting_scan_download": (
+            "get",
+            _meeting_scan_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200),
+        ),
+        "reviews:party_opinion_scan_download": (
+            "get",
+            _party_scan_a,
+            logged_in(404, official_a=403, home_affairs=200, chair=200),
+        ),
+        "reviews:meeting_list": (
+            "get",
+            lambda c: {"cycle_pk": c.cycle.pk},
+            logged_in(404, home_affairs=200, unit_secretary=200),
+        ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 
