@@ -6,6 +6,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -163,12 +164,13 @@ YES_NO = [("1", _("Có")), ("0", _("Không"))]
 
 def _scan_field(label):
     # The service checks the content (PDF, PNG or JPEG by signature) and the size; this only hints the picker.
-    return forms.FileField(
-        label=label,
-        required=False,
-        help_text=_("PDF, PNG hoặc JPEG, tối đa 10 MB. Để trống nếu giữ bản đã tải lên."),
-        widget=forms.FileInput(attrs={"accept": SCAN_ACCEPT}),
-    )
+    return forms.FileField(label=label, required=False, widget=forms.FileInput(attrs={"accept": SCAN_ACCEPT}))
+
+
+def _scan_help() -> str:
+    return gettext("PDF, PNG hoặc JPEG, tối đa %(mb)d MB. Để trống nếu giữ bản đã tải lên.") % {
+        "mb": settings.PORTAL_EVIDENCE_MAX_BYTES // (1024 * 1024)
+    }
 
 
 def _line(label, required=True):
@@ -249,6 +251,7 @@ class CommentMeetingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["scan"].help_text = _scan_help()
         self.helper = FormHelper()
         # The <form> tag, the opinions formset and the buttons are the template's: the formset sits between
         # the summary and the conclusion, in the order the minutes are written.
@@ -382,6 +385,7 @@ class PartyOpinionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["scan"].help_text = _scan_help()
         self.helper = FormHelper()
         self.helper.form_id = "party-opinion-form"
         self.helper.layout = Layout(

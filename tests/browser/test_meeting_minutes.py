@@ -104,4 +104,13 @@ def test_secretary_records_the_meeting_and_sees_the_summary(live_server, cast, o
 
     meeting = CommentMeeting.objects.get(evaluation=evaluation)
     assert meeting.opinions.count() == 4 and meeting.votes_httnv == 12
+
+    open_phase(cast.cycle, PhaseKind.PARTY_OPINION)
+    card.get_by_role("link", name="Ghi ý kiến cấp ủy").click()
+    page.get_by_label("Cấp ủy cho ý kiến").fill("Đảng ủy Sở Tư pháp")
+    page.get_by_label("Ngày").fill("2026-11-12")
+    page.get_by_label("Nội dung ý kiến").fill("Đồng chí giữ gìn phẩm chất, đạo đức; đồng ý mức HTTNV.")
+    page.screenshot(path=artifacts_dir / "party-opinion-form-laptop.png", full_page=True)
+    page.get_by_role("button", name="Lưu ý kiến cấp ủy").click()
+    expect(page.get_by_test_id("party-opinion")).to_contain_text("Đảng ủy Sở Tư pháp")
     assert_clean(log)
