@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cycles.rulebooks import Level
 
+from .models import CapFacts
 from .services import (
     MAX_LINE_LENGTH,
     MAX_NOTE_LENGTH,
@@ -140,6 +141,141 @@ class ExtensionForm(forms.Form):
         label=_("Gia hạn đến"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+# --- Home Affairs' compilation and proposal (issue #4) ---
+
+NOT_RATED = "not_rated"
+NO_PROPOSAL = "none"
+
+
+class CompilationFilterForm(forms.Form):
+    """Filters and sorting of the compilation table; applied to the standing rows in memory, so the page
+    costs the same few queries whatever is chosen."""
+
+    SORTS = {
+        "agenda": (_("Thứ tự hội nghị"), None),
+        "name": (_("Họ tên"), lambda row: row.enrolment.full_name.split()[-1:] + [row.enrolment.full_name]),
+        "organisation": (_("Cơ quan"), lambda row: row.enrolment.organisation_name),
+        "proposed": (_("Mức đề xuất"), lambda row: _level_rank(row.evaluation.proposed_level)),
+        "self": (_("Mức tự xếp loại"), lambda row: _level_rank(row.evaluation.self_proposed_level)),
+        "points": (_("Tổng điểm (cao trước)"), lambda row: -(row.evaluation.points_total or 0)),
+        "warnings": (_("Nhiều cảnh báo trước"), lambda row: -len(row.warnings)),
+    }
+
+    peer_group = forms.TypedChoiceField(
+        label=_("Nhóm đối tượng"), coerce=int, required=False, empty_value=None
+    )
+    organisation = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False, empty_value=None)
+    proposed = forms.ChoiceField(
+        label=_("Mức đề xuất"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            *Level.choices,
+            (NOT_RATED, _("Không xếp loại")),
+            (NO_PROPOSAL, _("Chưa đề xuất")),
+        ],
+    )
+    warnings_only = forms.BooleanField(label=_("Chỉ hồ sơ có cảnh báo"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"), required=False, choices=[(key, label) for key, (label, _key) in SORTS.items()]
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = {row.enrolment.peer_group_id: row.enrolment.peer_group_name for row in rows}
+        organisations = {row.enrolment.organisation_id: row.enrolment.organisation_name for row in rows}
+        self.fields["peer_group"].choices = [("", _("Tất cả")), *groups.items()]
+        self.fields["organisation"].choices = [
+            ("", _("Tất cả")),
+            *sorted(organisations.items(), key=lambda item: item[1]),
+        ]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-check-input" if name == "warnings_only" else "form-select form-select-sm"
+            )
+
+    def apply(self, rows):
+        data = self.cleaned_data
+        if data.get("peer_group"):
+            rows = [r for r in rows if r.enrolment.peer_group_id == data["peer_group"]]
+        if data.get("organisation"):
+            rows = [r for r in rows if r.enrolment.organisation_id == data["organisation"]]
+        wanted = data.get("proposed")
+        if wanted == NOT_RATED:
+            rows = [r for r in rows if r.evaluation.proposed_not_rated]
+        elif wanted == NO_PROPOSAL:
+            rows = [
+                r for r in rows if not r.evaluation.proposed_level and not r.evaluation.proposed_not_rated
+            ]
+        elif wanted:
+            rows = [r for r in rows if r.evaluation.proposed_level == wanted]
+        if data.get("warnings_only"):
+            rows = [r for r in rows if r.warnings]
+        key = self.SORTS.get(data.get("sort") or "agenda", (None, None))[1]
+        return sorted(rows, key=key) if key else list(rows)
+
+
+def _level_rank(value: str) -> int:
+    return Level(value).rank if value else len(Level)
+
+
+class ProposalForm(forms.Form):
+    proposal = forms.ChoiceField(
+        label=_("Mức đề xuất"),
+        required=False,
+        choices=[("", _("— Chưa đề xuất —")), *Level.choices, (NOT_RATED, _("Không xếp loại"))],
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề xuất"),
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi mức đề xuất khác mức tự xếp loại."),
+    )
+
+    @property
+    def level(self) -> str:
+        value = self.cleaned_data.get("proposal") or ""
+        return "" if value == NOT_RATED else value
+
+    @property
+    def not_rated(self) -> bool:
+        return self.cleaned_data.get("proposal") == NOT_RATED
+
+
+class CapFactsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CapFacts
+        fields = [
+            "is_head",
+            "months_worked",
+            "months_absent",
+            "on_maternity_leave",
+            "discipline_form",
+            "discipline_date",
+            "discipline_source",
+            "degradation_concluded",
+            "degradation_source",
+            "corruption_in_unit",
+            "corruption_source",
+            "targets_met_pct",
+            "targets_exceeded_pct",
+            "subordinates_htnv_or_above_pct",
+            "subordinates_httnv_or_above_pct",
+            "points_total",
+            "source",
+        ]
+        widgets = {"discipline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "months_absent": _("Nghỉ từ 3 đến dưới 6 tháng: không xếp loại từ HTTNV trở lên (Nghị định 90)."),
+            "months_worked": _("Dưới 6 tháng: không xếp loại chất lượng, trừ nghỉ thai sản, nghỉ ốm."),
+            "points_total": _("Điểm trung bình cả năm đã được xác nhận; để trống thì dùng điểm tự chấm."),
+            "targets_met_pct": _("Chỉ dùng với người lãnh đạo theo Nghị định 90."),
+        }
 
 
 class FactsImportForm(forms.Form):

@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/return/", views.evaluation_return, name="evaluation_return"),
     path("<int:pk>/review/", views.evaluation_review_start, name="evaluation_review_start"),
     path("<int:pk>/extension/", views.deadline_extend, name="deadline_extend"),
+    path("cycle/<int:cycle_pk>/compilation/", views.compilation, name="compilation"),
+    path("<int:pk>/proposal/", views.proposal_edit, name="proposal_edit"),
+    path("<int:pk>/facts/", views.cap_facts_edit, name="cap_facts_edit"),
 ]
 urlpatterns += [
     path("cycle/<int:cycle_pk>/compilation.xlsx", views.compilation_export, name="compilation_export"),

@@ -18,18 +18,22 @@ from officials.permissions import roles_of
 from . import services
 from .errors import ReviewError, StaleFormError
 from .forms import (
+    NOT_RATED,
+    CapFactsForm,
     CommentMeetingForm,
+    CompilationFilterForm,
     EvidenceForm,
     ExtensionForm,
     MeetingListFilterForm,
     PartyOpinionForm,
+    ProposalForm,
     ReturnForm,
     SelfAssessmentForm,
     VersionForm,
     opinion_formset,
     opinions_of,
 )
-from .models import EDITABLE_BY_OFFICIAL, CommentMeeting, PartyOpinion
+from .models import EDITABLE_BY_OFFICIAL, CapFacts, CommentMeeting, PartyOpinion
 from .permissions import (
     evaluations_visible_to,
     get_evaluation_for_home_affairs,
@@ -38,8 +42,16 @@ from .permissions import (
     get_own_evaluation_for_user,
     is_own_evaluation,
     may_record_meeting,
+    may_see_proposals,
 )
-from .selectors import rating_history, result_visible_to_official
+from .selectors import (
+    LevelSource,
+    agency_level_of,
+    caps_for,
+    cohort_standing,
+    rating_history,
+    result_visible_to_official,
+)
 
 
 def _deadline_context(evaluation):
@@ -312,6 +324,130 @@ def deadline_extend(request, pk: int):
     else:
         messages.error(request, _("Ngày giờ gia hạn không hợp lệ."))
     return redirect("reviews:evaluation_detail", pk=evaluation.pk)
+
+
+# --- Home Affairs' compilation: the working table, proposals, cap facts (issue #4) ---
+
+
+def _cycle_for_proposals(user, cycle_pk: int):
+    """Home Affairs and the chair; office staff see the cycle but never a proposal before publication."""
+    from cycles.permissions import get_cycle_for_user
+
+    cycle = get_cycle_for_user(user, cycle_pk)
+    if not may_see_proposals(user):
+        raise PermissionDenied
+    return cycle
+
+
+def _compilation_context(request, cycle, standing, **extra):
+    return {
+        "cycle": cycle,
+        "groups": standing.groups,
+        "can_propose": roles_of(request.user).is_home_affairs,
+        # Abbreviations fit the table's narrow column; the legend above the table spells them out.
+        "proposal_choices": [
+            ("", _("— Chưa đề xuất —")),
+            *((level.value, level.abbreviation) for level in Level),
+            (NOT_RATED, _("Không xếp loại")),
+        ],
+        **extra,
+    }
+
+
+@require_GET
+def compilation(request, cycle_pk: int):
+    """The whole cohort with caps, proposals, warnings and the live quota meter per peer group."""
+    cycle = _cycle_for_proposals(request.user, cycle_pk)
+    standing = cohort_standing(cycle, LevelSource.PROPOSED)
+    filters = CompilationFilterForm(request.GET or None, rows=standing.rows)
+    rows = filters.apply(standing.rows) if filters.is_valid() else standing.rows
+    context = _compilation_context(
+        request, cycle, standing, rows=rows, filters=filters, total=len(standing.rows)
+    )
+    return render(request, "reviews/compilation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, pk: int):
+    """One person's proposal with every cap and its article. From the table it is posted by htmx and answers
+    with the row and the group's quota meter; without JavaScript it is an ordinary page."""
+    evaluation = get_evaluation_for_home_affairs(request.user, pk)
+    cycle = evaluation.enrolment.cycle
+    initial = {
+        "proposal": NOT_RATED if evaluation.proposed_not_rated else evaluation.proposed_level,
+        "reason": evaluation.proposal_reason,
+    }
+    form = ProposalForm(request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                evaluation = services.proposal_set(
+                    evaluation=evaluation,
+                    level=form.level,
+                    not_rated=form.not_rated,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ReviewError as exc:
+                error = str(exc)
+        else:
+            error = _("Mức đề xuất hoặc lý do không hợp lệ (lý do tối đa %(max)d ký tự).") % {
+                "max": services.MAX_REASON_LENGTH
+            }
+        if request.htmx:
+            standing = cohort_standing(cycle, LevelSource.PROPOSED)
+            row = next(r for r in standing.rows if r.evaluation.pk == evaluation.pk)
+            context = _compilation_context(
+                request, cycle, standing, row=row, error=error, posted=form.data if error else None
+            )
+            return render(request, "reviews/_proposal_response.html", context)
+        if error is None:
+            messages.success(
+                request, _("Đã ghi đề xuất cho %(name)s.") % {"name": evaluation.enrolment.full_name}
+            )
+            return redirect("reviews:compilation", cycle_pk=cycle.pk)
+        messages.error(request, error)
+    standing = cohort_standing(cycle, LevelSource.PROPOSED)
+    row = next(r for r in standing.rows if r.evaluation.pk == evaluation.pk)
+    group = next(g for g in standing.groups if g.peer_group_id == evaluation.enrolment.peer_group_id)
+    context = {
+        "evaluation": evaluation,
+        "enrolment": evaluation.enrolment,
+        "cycle": cycle,
+        "row": row,
+        "group": group,
+        "form": form,
+        "points_level": services.level_for_points(evaluation),
+    }
+    return render(request, "reviews/proposal_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cap_facts_edit(request, pk: int):
+    evaluation = get_evaluation_for_home_affairs(request.user, pk)
+    facts = CapFacts.objects.filter(evaluation=evaluation).first()
+    form = CapFactsForm(
+        request.POST or None,
+        instance=facts,
+        initial={"version": facts.version if facts else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.CAP_FACT_FIELDS}
+        try:
+            services.cap_facts_record(
+                evaluation=evaluation, values=values, version=form.cleaned_data["version"], by=request.user
+            )
+        except ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Đã ghi căn cứ của %(name)s.") % {"name": evaluation.enrolment.full_name}
+            )
+            return redirect("reviews:proposal_edit", pk=evaluation.pk)
+    caps = caps_for(evaluation, agency_level_of(evaluation))
+    context = {"evaluation": evaluation, "enrolment": evaluation.enrolment, "form": form, "caps": caps}
+    return render(request, "reviews/cap_facts_edit.html", context)
 
 
 # --- Spreadsheets: the compilation export and the cap-facts template and import (issue #4) ---

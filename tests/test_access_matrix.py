@@ -127,6 +127,38 @@ MATRIX.update(
 )
 
 
+def _quota_exception(c):
+    from cycles.models import QuotaException
+
+    enrolment = c.official_a.enrolments.get()
+    exception = QuotaException.objects.create(
+        cycle=c.cycle,
+        peer_group=enrolment.peer_group,
+        rate="0.25",
+        reason="Nổi trội",
+        document="QĐ 1/QĐ-UBND",
+    )
+    return {"pk": c.cycle.pk, "exception_pk": exception.pk}
+
+
+# Proposals: Home Affairs writes, the chair reads, office staff see the cycle but not the proposals (403),
+# nobody else learns the cycle exists (404).
+PROPOSALS_READ = logged_in(404, home_affairs=200, chair=200, office_staff=403)
+HOME_AFFAIRS_EDITS = logged_in(404, official_a=403, home_affairs=200, chair=403)
+_cycle = lambda c: {"pk": c.cycle.pk}  # noqa: E731
+
+MATRIX.update(
+    {
+        "reviews:compilation": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        "reviews:proposal_edit": ("get", _evaluation_a, HOME_AFFAIRS_EDITS),
+        "reviews:cap_facts_edit": ("get", _evaluation_a, HOME_AFFAIRS_EDITS),
+        "cycles:quota_settings": ("get", _cycle, logged_in(403, home_affairs=200)),
+        "cycles:quota_exception_delete": ("post", _quota_exception, logged_in(403, home_affairs=302)),
+        "cycles:agency_ratings": ("get", _cycle, logged_in(403, home_affairs=200)),
+    }
+)
+
+
 def _meeting_scan_a(c):
     from datetime import date
 
