@@ -316,7 +316,9 @@ class CapFacts(models.Model):
     months_absent = models.DecimalField(
         _("số tháng nghỉ (không kể thai sản)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    on_maternity_leave = models.BooleanField(_("nghỉ thai sản, nghỉ ốm theo chế độ bảo hiểm xã hội"), default=False)
+    on_maternity_leave = models.BooleanField(
+        _("nghỉ thai sản, nghỉ ốm theo chế độ bảo hiểm xã hội"), default=False
+    )
     degradation_concluded = models.BooleanField(_("có kết luận suy thoái"), default=False)
     degradation_source = models.CharField(_("văn bản kết luận suy thoái"), max_length=255, blank=True)
     corruption_in_unit = models.BooleanField(

@@ -56,9 +56,18 @@ def get_evaluation_for_home_affairs(user, pk: int) -> Evaluation:
 
 
 def may_record_meeting(user, evaluation: Evaluation) -> bool:
-    """Home Affairs for everyone; a unit secretary for the people of their own agency only."""
+    """Home Affairs for everyone; a unit secretary for the people of their own agency only, never for their
+    own file (a director may also be their agency's secretary in the portal)."""
     roles = roles_of(user)
+    if roles.official is not None and evaluation.enrolment.official_id == roles.official.pk:
+        return False
     return roles.is_home_affairs or evaluation.enrolment.organisation_id in roles.secretary_organisation_ids
+
+
+def may_read_party_opinion(user, evaluation: Evaluation) -> bool:
+    """The party committee's opinion goes to the rating authority, not back to the person: those who record it
+    and the chair read it; the official does not (their own meeting minutes they may read)."""
+    return may_record_meeting(user, evaluation) or roles_of(user).is_chair
 
 
 def get_evaluation_for_meeting(user, pk: int) -> Evaluation:

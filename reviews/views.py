@@ -41,6 +41,7 @@ from .permissions import (
     get_evaluation_for_user,
     get_own_evaluation_for_user,
     is_own_evaluation,
+    may_read_party_opinion,
     may_record_meeting,
     may_see_proposals,
 )
@@ -546,12 +547,6 @@ def _vote_rows(meeting) -> list[tuple[str, int]]:
     return [(Level(level).label, count) for level, count in meeting.votes.items()]
 
 
-def _may_read_party_opinion(user, evaluation) -> bool:
-    # The party committee's opinion goes to the rating authority, not back to the person: those who record it
-    # and the chair read it; the official does not (their own meeting minutes they may read, see below).
-    return may_record_meeting(user, evaluation) or roles_of(user).is_chair
-
-
 def _meeting_card_context(user, evaluation, roles, is_own) -> dict:
     """The "comment meeting and party opinion" card of the evaluation page: three small queries, and only
     for those who may read it."""
@@ -724,7 +719,7 @@ def party_opinion_edit(request, pk: int):
 @require_GET
 def party_opinion_scan_download(request, pk: int):
     evaluation = get_evaluation_for_user(request.user, pk)
-    if not _may_read_party_opinion(request.user, evaluation):
+    if not may_read_party_opinion(request.user, evaluation):
         raise PermissionDenied
     return _stream_scan(PartyOpinion.objects.filter(evaluation=evaluation).first(), evaluation)
 

@@ -268,7 +268,8 @@ def party_opinion_record(
             opinion.signed_scan.save("scan", scan, save=False)
             opinion.signed_scan_name = scan_name
         opinion.save()
-        _record(evaluation, EventKind.PARTY_OPINION_RECORDED, by, note=body)
+        # No note: the official reads their history, and the party's opinion is not theirs to read.
+        _record(evaluation, EventKind.PARTY_OPINION_RECORDED, by)
     opinion.refresh_from_db()
     return opinion
 

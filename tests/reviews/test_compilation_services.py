@@ -278,3 +278,14 @@ def test_the_outstanding_exception_raises_the_rate_for_its_group_only(cast):
     groups = {g.peer_group_id: g for g in cohort_standing(cast.cycle).groups}
     assert groups[a.enrolment.peer_group_id].position.rate == D("0.25")
     assert groups[cast.official_b.enrolments.get().peer_group_id].position.rate == D("0.20")
+
+
+def test_a_secretary_who_is_also_rated_cannot_record_their_own_meeting(cast):
+    from officials.models import Role
+    from officials.services import role_grant
+
+    bob = cast.users["official_b"]
+    role_grant(user=bob, role=Role.UNIT_SECRETARY, organisation=cast.official_b.organisation)
+    open_phase(cast.cycle, PhaseKind.COMMENT_MEETING)
+    with pytest.raises(PermissionDenied):
+        record_meeting(evaluation_of(cast.official_b), bob)
