@@ -18,6 +18,15 @@ class CycleStatus(models.TextChoices):
     CLOSED = "closed", _("Đã kết thúc, lưu trữ")
 
 
+class Publication(models.TextChoices):
+    """Who sees the list of results once the chair signs off (domain.md §3.8: "publication inside the agency",
+    electronic preferred). Each person always sees their own result."""
+
+    PERSON_ONLY = "person", _("Chỉ người được đánh giá xem kết quả của mình")
+    COHORT = "cohort", _("Những người trong danh sách đánh giá xem danh sách kết quả")
+    ALL_USERS = "all", _("Mọi người dùng của cổng xem danh sách kết quả")
+
+
 class Cycle(models.Model):
     year = models.PositiveSmallIntegerField(_("năm đánh giá"))
     title = models.CharField(_("tiêu đề"), max_length=255)
@@ -47,6 +56,9 @@ class Cycle(models.Model):
     )
     quota_rounding = models.CharField(
         _("cách làm tròn chỉ tiêu"), max_length=8, choices=Rounding.choices, default=Rounding.DOWN
+    )
+    publication = models.CharField(
+        _("công khai kết quả"), max_length=8, choices=Publication.choices, default=Publication.COHORT
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -81,6 +93,10 @@ class Cycle(models.Model):
             models.CheckConstraint(
                 condition=Q(quota_rounding__in=[choice.value for choice in Rounding]),
                 name="cycle_quota_rounding_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication__in=[choice.value for choice in Publication]),
+                name="cycle_publication_valid",
             ),
         ]
 
