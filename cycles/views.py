@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from officials.models import Organisation
@@ -236,7 +237,15 @@ def agency_ratings(request, pk: int):
         except CycleError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Đã lưu xếp loại của %(n)d cơ quan, đơn vị.") % {"n": saved})
+            messages.success(
+                request,
+                ngettext(
+                    "Đã lưu xếp loại của %(n)d cơ quan, đơn vị.",
+                    "Đã lưu xếp loại của %(n)d cơ quan, đơn vị.",
+                    saved,
+                )
+                % {"n": saved},
+            )
             return redirect("cycles:agency_ratings", pk=cycle.pk)
     rows = [(organisation, current.get(organisation.pk)) for organisation in organisations]
     return render(

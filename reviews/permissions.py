@@ -6,7 +6,7 @@ the chair the whole cohort (domain.md §2). Anyone else gets 404, which does not
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from officials.permissions import roles_of
 
@@ -32,7 +32,17 @@ def get_evaluation_for_user(user, pk: int) -> Evaluation:
         "enrolment__peer_group",
         "enrolment__official",
     )
-    return get_object_or_404(queryset, pk=pk)
+    try:
+        return queryset.get(pk=pk)
+    except Evaluation.DoesNotExist:
+        if Evaluation.objects.filter(pk=pk).exists():
+            # Someone asked for a file that is not theirs: they get the same 404 as for a missing one,
+            # and the audit trail keeps the attempt.
+            from audit.models import Action
+            from audit.services import audit_record
+
+            audit_record(action=Action.ACCESS_REFUSED, actor=user, target=f"Evaluation {pk}", note="HTTP 404")
+        raise Http404 from None
 
 
 def is_own_evaluation(user, evaluation: Evaluation) -> bool:

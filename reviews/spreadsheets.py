@@ -494,7 +494,7 @@ def _instructions_sheet(ws, *, cycle, columns: list[FactColumn]):
         ),
         (
             _(
-                "2. Không sửa các cột Mã hồ sơ, Họ và tên, Chức vụ, Cơ quan; không thêm người mới (người được đánh "
+                "2. Không sửa các cột Mã hồ sơ, Họ và tên, Chức vụ, Cơ quan, đơn vị; không thêm người mới (người được đánh "
                 "giá do Sở Nội vụ ghi danh trên cổng). Có thể xóa dòng của người không cần nhập."
             ),
             False,

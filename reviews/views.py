@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cycles.models import Cycle, Enrolment, PhaseKind
@@ -527,7 +528,11 @@ def facts_import(request, cycle_pk: int):
                 if result.ok:
                     messages.success(
                         request,
-                        _("Đã nhập căn cứ của %(n)d người (%(same)d người không thay đổi).")
+                        ngettext(
+                            "Đã nhập căn cứ của %(n)d người (%(same)d người không thay đổi).",
+                            "Đã nhập căn cứ của %(n)d người (%(same)d người không thay đổi).",
+                            result.recorded,
+                        )
                         % {"n": result.recorded, "same": result.unchanged},
                     )
                     return redirect("reviews:facts_import", cycle_pk=cycle.pk)

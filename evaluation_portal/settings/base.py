@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "officials",
     "cycles",
     "reviews",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "evaluation_portal.middleware.NoStoreForAuthenticatedMiddleware",
+    "audit.middleware.RefusedAccessMiddleware",
     # django-axes must be last (its docs).
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,7 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from audit.models import ActingAs, Action
+from audit.services import audit_record
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of
@@ -231,7 +234,9 @@ def comment_meeting_record(
             evaluation,
             EventKind.MEETING_RECORDED,
             by,
-            note=_("Họp ngày %(date)s, %(n)d ý kiến")
+            note=ngettext(
+                "Họp ngày %(date)s, %(n)d ý kiến", "Họp ngày %(date)s, %(n)d ý kiến", len(cleaned_opinions)
+            )
             % {"date": date_format(minutes.held_on, "d/m/Y"), "n": len(cleaned_opinions)},
         )
     meeting.refresh_from_db()
@@ -377,12 +382,22 @@ def cap_facts_record(*, evaluation: Evaluation, values: dict, version: int | Non
         else:
             facts.version = F("version") + 1
         before = _facts_summary(facts) if facts.pk else ""
+        before_values = _facts_values(facts) if facts.pk else None
         for name, value in cleaned.items():
             setattr(facts, name, value)
         facts.recorded_by = by
         facts.save()
         facts.refresh_from_db()
         _record(evaluation, EventKind.FACTS_RECORDED, by, note=_change_note(before, _facts_summary(facts)))
+        audit_record(
+            action=Action.CAP_FACTS_RECORDED,
+            actor=by,
+            acting_as=ActingAs.HOME_AFFAIRS,
+            evaluation=evaluation,
+            target=str(evaluation.enrolment),
+            before=before_values,
+            after=_facts_values(facts),
+        )
     return facts
 
 
@@ -393,6 +408,14 @@ def _facts_summary(facts) -> str:
         if value not in (None, "", False):
             parts.append(f"{name}={value}")
     return ", ".join(parts)
+
+
+def _facts_values(facts) -> dict:
+    """The facts as JSON for the audit trail (decimals and dates as text)."""
+    return {
+        name: (None if getattr(facts, name) is None else str(getattr(facts, name)))
+        for name in CAP_FACT_FIELDS
+    }
 
 
 def _change_note(before: str, after: str) -> str:
@@ -462,6 +485,15 @@ def proposal_set(
         )
         if not updated:
             raise ReviewError(_("Hồ sơ vừa thay đổi trạng thái; hãy tải lại trang."))
+        audit_record(
+            action=Action.PROPOSAL_SET,
+            actor=by,
+            acting_as=ActingAs.HOME_AFFAIRS,
+            evaluation=evaluation,
+            target=str(evaluation.enrolment),
+            before={"proposal": before, "reason": evaluation.proposal_reason},
+            after={"proposal": after, "reason": reason},
+        )
         _record(
             evaluation,
             EventKind.PROPOSED,
