@@ -170,7 +170,9 @@ class ConferenceGuestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_id = "guest-form"
+        # The template writes the <form> tag: its action is another URL.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(
                 Column("name", css_class="col-md-5"),
@@ -189,7 +191,9 @@ class ConferenceReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_id = "report-form"
+        # The template writes the <form> tag: its action is another URL.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout("report", Submit("upload", _("Tải báo cáo lên")))
 
 
@@ -208,7 +212,9 @@ class ConferenceCloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_id = "close-form"
+        # The template writes the <form> tag: its action is another URL.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "concluding_remarks",
             Row(Column("closed_at", css_class="col-md-4")),

@@ -226,6 +226,80 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _conference(c):
+    from datetime import date, time
+
+    from cycles.models import Conference
+
+    conference, _created = Conference.objects.get_or_create(
+        cycle=c.cycle,
+        defaults={
+            "held_on": date(2026, 12, 10),
+            "starts_at": time(8, 0),
+            "venue": "Hội trường UBND tỉnh",
+            "chaired_by_name": "Chủ Tịch Thử",
+            "secretary_name": "Thư Ký Thử",
+        },
+    )
+    return conference
+
+
+def _conference_person(c):
+    _conference(c)
+    return {"pk": c.cycle.pk, "evaluation_pk": c.official_a.enrolments.get().evaluation.pk}
+
+
+def _conference_guest(c):
+    guest = _conference(c).guests.create(name="Ban Tổ chức Tỉnh ủy")
+    return {"pk": c.cycle.pk, "guest_pk": guest.pk}
+
+
+def _conference_report(c):
+    from django.core.files.base import ContentFile
+
+    conference = _conference(c)
+    conference.report_name = "bao-cao.pdf"
+    conference.report.save("report", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": c.cycle.pk}
+
+
+def _with_conference(c):
+    _conference(c)
+    return {"pk": c.cycle.pk}
+
+
+# The conference: Home Affairs runs it as the secretary; the chair reads every page and follows the screen
+# but writes nothing (403); office staff see the cycle, not the proposals on these screens (403); anyone else 404.
+CONFERENCE_READ = logged_in(404, home_affairs=200, chair=200, office_staff=403)
+CONFERENCE_WRITE = logged_in(404, home_affairs=302, chair=403, office_staff=403)
+MATRIX.update(
+    {
+        "cycles:conference_edit": ("get", _cycle, CONFERENCE_READ),
+        "cycles:conference_attendance": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_guest_add": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_guest_delete": ("post", _conference_guest, CONFERENCE_WRITE),
+        "cycles:conference_report_upload": (
+            "post",
+            _with_conference,
+            {**CONFERENCE_WRITE, "home_affairs": 200},
+        ),
+        "cycles:conference_report_download": ("get", _conference_report, CONFERENCE_READ),
+        "cycles:conference_close": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_start": (
+            "get",
+            _with_conference,
+            {**CONFERENCE_READ, "home_affairs": 302, "chair": 302},
+        ),
+        "cycles:conference_mode": ("get", _conference_person, CONFERENCE_READ),
+        "cycles:conference_note": ("post", _conference_person, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_focus": ("post", _conference_person, CONFERENCE_WRITE),
+        "cycles:conference_follow": ("get", _with_conference, CONFERENCE_READ),
+    }
+)
+
+
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 
