@@ -40,6 +40,8 @@ class Evaluation(models.Model):
         _("mức Sở Nội vụ đề xuất"), max_length=8, choices=Level.choices, blank=True
     )
     final_level = models.CharField(_("mức xếp loại"), max_length=8, choices=Level.choices, blank=True)
+    # The chair's decision "not rated" (under 6 months' work): decided, but with no level.
+    final_not_rated = models.BooleanField(_("quyết định không xếp loại"), default=False)
     # Home Affairs' proposal (domain.md §3.5): a level, or "not rated" for under 6 months' work.
     proposed_not_rated = models.BooleanField(_("đề xuất không xếp loại"), default=False)
     proposal_reason = models.TextField(_("lý do đề xuất"), blank=True)
@@ -81,10 +83,20 @@ class Evaluation(models.Model):
                 condition=Q(final_level="") | Q(final_level__in=LEVEL_VALUES),
                 name="evaluation_final_level_valid",
             ),
-            # A decided or published evaluation has a level, and nothing else has one.
+            # A decided or published evaluation has a level or is "not rated", and nothing else has either.
             models.CheckConstraint(
-                condition=(Q(status__in=[s.value for s in DECIDED_STATES]) & ~Q(final_level=""))
-                | (~Q(status__in=[s.value for s in DECIDED_STATES]) & Q(final_level="")),
+                condition=(
+                    Q(status__in=[s.value for s in DECIDED_STATES])
+                    & (
+                        (~Q(final_level="") & Q(final_not_rated=False))
+                        | (Q(final_level="") & Q(final_not_rated=True))
+                    )
+                )
+                | (
+                    ~Q(status__in=[s.value for s in DECIDED_STATES])
+                    & Q(final_level="")
+                    & Q(final_not_rated=False)
+                ),
                 name="evaluation_final_level_iff_decided",
             ),
             models.CheckConstraint(
@@ -100,6 +112,13 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return str(self.enrolment)
+
+    @property
+    def final_label(self) -> str:
+        """The decided result as words: a level, or "not rated"."""
+        if self.final_not_rated:
+            return str(_("Không xếp loại chất lượng"))
+        return Level(self.final_level).label if self.final_level else ""
 
     @property
     def final_level_enum(self) -> Level | None:
@@ -120,6 +139,8 @@ class EventKind(models.TextChoices):
     PARTY_OPINION_RECORDED = "party_opinion", _("Ghi ý kiến cấp ủy")
     FACTS_RECORDED = "facts_recorded", _("Ghi căn cứ giới hạn mức xếp loại")
     PROPOSED = "proposed", _("Sở Nội vụ đề xuất mức xếp loại")
+    DECIDED = "decided", _("Chủ tịch quyết định mức xếp loại")
+    SIGNED_OFF = "signed_off", _("Phê duyệt và thông báo kết quả")
 
 
 class EvaluationEvent(models.Model):
@@ -395,3 +416,80 @@ class CapFacts(models.Model):
 
     def __str__(self):
         return str(self.evaluation)
+
+
+class DecisionState(models.TextChoices):
+    DRAFT = "draft", _("Đang quyết định (chưa phê duyệt)")
+    SIGNED = "signed", _("Đã phê duyệt")
+    REPLACED = "replaced", _("Đã được thay thế")
+
+
+class SigningAs(models.TextChoices):
+    """Decree 30/2020 Appendix I: the chair signs "TM." for the committee; a vice-chair signs "KT." for the chair."""
+
+    CHAIR = "chair", _("TM. ỦY BAN NHÂN DÂN – CHỦ TỊCH")
+    VICE_CHAIR = "vice_chair", _("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH")
+
+
+class Decision(models.Model):
+    """The competent authority's decision on one person (domain.md §3.7): a level or "not rated", the comments on
+    strengths and weaknesses, and for cán bộ the outlook. Drafts become signed at the cycle's sign-off, all at once.
+    A later change (after an objection, or errors found) is a new decision that replaces this one; both are kept
+    (domain.md §3.9)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="decisions")
+    level = models.CharField(_("mức xếp loại"), max_length=8, choices=Level.choices, blank=True)
+    not_rated = models.BooleanField(_("không xếp loại"), default=False)
+    comments = models.TextField(_("nhận xét ưu, khuyết điểm"))
+    outlook = models.TextField(_("nhận định chiều hướng, triển vọng phát triển"), blank=True)
+    state = models.CharField(max_length=8, choices=DecisionState.choices, default=DecisionState.DRAFT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    signing_as = models.CharField(_("thẩm quyền ký"), max_length=12, choices=SigningAs.choices, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    signed_at = models.DateTimeField(_("ngày phê duyệt"), null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    replacement_reason = models.TextField(_("lý do thay thế"), blank=True)
+
+    class Meta:
+        verbose_name = _("quyết định xếp loại")
+        verbose_name_plural = _("quyết định xếp loại")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation"], condition=Q(state="draft"), name="decision_one_draft_per_evaluation"
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(state="signed"),
+                name="decision_one_in_force_per_evaluation",
+            ),
+            models.CheckConstraint(
+                condition=(~Q(level="") & Q(not_rated=False)) | (Q(level="") & Q(not_rated=True)),
+                name="decision_level_or_not_rated",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="") | Q(level__in=LEVEL_VALUES), name="decision_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[choice.value for choice in DecisionState]), name="decision_state_valid"
+            ),
+            models.CheckConstraint(condition=~Q(comments=""), name="decision_has_comments"),
+            # Signed (or since replaced) means it carries who signed and when.
+            models.CheckConstraint(
+                condition=Q(state="draft")
+                | (Q(signed_at__isnull=False) & ~Q(signing_as="") & ~Q(signer_name="")),
+                name="decision_signed_has_signer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} – {self.level or 'not rated'} ({self.state})"
+
+    @property
+    def label(self) -> str:
+        return str(_("Không xếp loại chất lượng")) if self.not_rated else Level(self.level).label

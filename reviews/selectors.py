@@ -122,6 +122,7 @@ class StandingRow:
     evaluation: Evaluation
     caps: Caps
     level: str
+    not_rated: bool = False
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -187,7 +188,7 @@ def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluatio
     all_evaluations = list(standing_queryset(cycle))
     agency_levels = dict(AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level"))
     exceptions = {e.peer_group_id: e for e in QuotaException.objects.filter(cycle=cycle)}
-    not_rated_field = "proposed_not_rated" if source is LevelSource.PROPOSED else None
+    not_rated_field = "proposed_not_rated" if source is LevelSource.PROPOSED else "final_not_rated"
     levels_by_group: dict[int, list[str]] = {}
     groups_by_id = {}
     rows = []
@@ -198,20 +199,19 @@ def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluatio
         caps = enrolment.rulebook.caps(
             person_facts(evaluation, agency_levels.get(enrolment.organisation_id)), cycle.bands
         )
-        rows.append(StandingRow(evaluation=evaluation, caps=caps, level=level))
+        rows.append(
+            StandingRow(
+                evaluation=evaluation, caps=caps, level=level, not_rated=getattr(evaluation, not_rated_field)
+            )
+        )
         groups_by_id[enrolment.peer_group_id] = enrolment.peer_group
         levels_by_group.setdefault(enrolment.peer_group_id, []).append(level)
     groups = []
     for group_id, levels in levels_by_group.items():
         quota = group_quota(cycle, groups_by_id[group_id], levels, exceptions.get(group_id))
         quota.undecided = sum(1 for level in levels if not level)
-        if not_rated_field:
-            quota.not_rated = sum(
-                1
-                for row in rows
-                if row.enrolment.peer_group_id == group_id and getattr(row.evaluation, not_rated_field)
-            )
-            quota.undecided -= quota.not_rated
+        quota.not_rated = sum(1 for row in rows if row.enrolment.peer_group_id == group_id and row.not_rated)
+        quota.undecided -= quota.not_rated
         groups.append(quota)
     for row in rows:
         row.warnings = standing_warnings(row)
@@ -239,7 +239,7 @@ def standing_warnings(row: StandingRow) -> list[str]:
             warnings.append(gettext("Chưa đính kèm bản scan biên bản có chữ ký."))
     if enrolment.is_party_member and getattr(evaluation, "party_opinion", None) is None:
         warnings.append(gettext("Chưa có ý kiến của cấp ủy."))
-    if row.caps.not_rated and not evaluation.proposed_not_rated and evaluation.proposed_level:
+    if row.caps.not_rated and not row.not_rated and row.level:
         warnings.append(gettext("Thuộc trường hợp không xếp loại nhưng đã đề xuất mức."))
     elif row.above_cap:
         warnings.append(
