@@ -35,3 +35,8 @@ urlpatterns += [
     ),
     path("cycle/<int:cycle_pk>/meetings/", views.meeting_list, name="meeting_list"),
 ]
+urlpatterns += [
+    path("cycle/<int:cycle_pk>/decisions/", views.decision_board, name="decision_board"),
+    path("cycle/<int:cycle_pk>/sign-off/", views.cycle_sign_off, name="cycle_sign_off"),
+    path("<int:pk>/decision/", views.decision_record, name="decision_record"),
+]

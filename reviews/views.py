@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cycles.models import Cycle, Enrolment, PhaseKind
+from cycles.models import Cycle, CycleStatus, Enrolment, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import roles_of
@@ -34,7 +34,15 @@ from .forms import (
     opinion_formset,
     opinions_of,
 )
-from .models import EDITABLE_BY_OFFICIAL, CapFacts, CommentMeeting, PartyOpinion
+from .models import (
+    EDITABLE_BY_OFFICIAL,
+    CapFacts,
+    CommentMeeting,
+    Decision,
+    DecisionState,
+    PartyOpinion,
+    SigningAs,
+)
 from .permissions import (
     evaluations_visible_to,
     get_evaluation_for_home_affairs,
@@ -778,3 +786,102 @@ def meeting_list(request, cycle_pk: int):
         "with_party_opinion": sum(1 for row in rows if row.party_opinion),
     }
     return render(request, "reviews/meeting_list.html", context)
+
+
+# --- The chair's decisions on one batch screen, and the sign-off (issue #5) ---
+
+
+def _decision_rows_context(request, cycle, **extra):
+    """Rows with each person's caps, proposal and current decision; the quota counted on the decisions."""
+    standing = cohort_standing(cycle, LevelSource.FINAL)
+    drafts = {
+        decision.evaluation_id: decision
+        for decision in Decision.objects.filter(
+            evaluation__enrolment__cycle=cycle, state__in=[DecisionState.DRAFT, DecisionState.SIGNED]
+        )
+    }
+    for row in standing.rows:
+        row.decision = drafts.get(row.evaluation.pk)
+    return {
+        "cycle": cycle,
+        "standing": standing,
+        "groups": standing.groups,
+        "can_decide": roles_of(request.user).is_chair and cycle.status == CycleStatus.IN_PROGRESS,
+        "decision_choices": [
+            ("", _("— Chưa quyết định —")),
+            *((level.value, level.abbreviation) for level in Level),
+            (NOT_RATED, _("Không xếp loại")),
+        ],
+        "check": services.sign_off_check(cycle) if cycle.status == CycleStatus.IN_PROGRESS else None,
+        "signing_choices": SigningAs.choices,
+        **extra,
+    }
+
+
+@require_GET
+def decision_board(request, cycle_pk: int):
+    cycle = _cycle_for_proposals(request.user, cycle_pk)
+    context = _decision_rows_context(request, cycle)
+    context["rows"] = context["standing"].rows
+    return render(request, "reviews/decision_board.html", context)
+
+
+@require_POST
+def decision_record(request, pk: int):
+    """One person's decision, posted from its row (htmx: the row, the quota meters and the sign-off panel come
+    back; without JavaScript: a redirect with a message)."""
+    evaluation = get_evaluation_for_user(request.user, pk)
+    if not roles_of(request.user).is_chair:
+        raise PermissionDenied
+    cycle = evaluation.enrolment.cycle
+    choice = request.POST.get("decision", "")
+    error = None
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.decision_record(
+            evaluation=evaluation,
+            level="" if choice == NOT_RATED else choice,
+            not_rated=choice == NOT_RATED,
+            comments=request.POST.get("comments", ""),
+            outlook=request.POST.get("outlook", ""),
+            version=version,
+            by=request.user,
+        )
+    except ReviewError as exc:
+        error = str(exc)
+    if request.htmx:
+        context = _decision_rows_context(request, cycle, error=error, posted=request.POST if error else None)
+        context["row"] = next(r for r in context["standing"].rows if r.evaluation.pk == evaluation.pk)
+        return render(request, "reviews/_decision_response.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("Đã ghi quyết định về %(name)s.") % {"name": evaluation.enrolment.full_name}
+        )
+    return redirect("reviews:decision_board", cycle_pk=cycle.pk)
+
+
+@require_POST
+def cycle_sign_off(request, cycle_pk: int):
+    cycle = _cycle_for_proposals(request.user, cycle_pk)
+    if not roles_of(request.user).is_chair:
+        raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Hãy đánh dấu xác nhận trước khi phê duyệt."))
+        return redirect("reviews:decision_board", cycle_pk=cycle.pk)
+    try:
+        services.cycle_sign_off(
+            cycle=cycle,
+            signing_as=request.POST.get("signing_as", ""),
+            signer_name=request.POST.get("signer_name", ""),
+            by=request.user,
+        )
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã phê duyệt kết quả; thông báo đang được gửi tới từng người."))
+    return redirect("reviews:decision_board", cycle_pk=cycle.pk)

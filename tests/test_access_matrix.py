@@ -300,6 +300,22 @@ MATRIX.update(
 )
 
 
+# Decisions: the chair writes, Home Affairs reads; office staff see the cycle but not the decisions.
+MATRIX.update(
+    {
+        "reviews:decision_board": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        "reviews:decision_record": (
+            "post",
+            _evaluation_a,
+            logged_in(404, official_a=403, home_affairs=403, chair=302),
+        ),
+        "reviews:cycle_sign_off": (
+            "post",
+            lambda c: {"cycle_pk": c.cycle.pk},
+            logged_in(404, home_affairs=403, chair=302, office_staff=403),
+        ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

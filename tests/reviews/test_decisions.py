@@ -206,3 +206,96 @@ def test_two_browsers_deciding_at_once_lose_nothing(cast, ready):
     landed = next(level for kind, pk, level in outcomes if pk == a.pk and kind == "ok")
     assert Evaluation.objects.get(pk=a.pk).final_level == landed
     assert Decision.objects.filter(evaluation__in=[a, b], state="draft").count() == 2
+
+
+# --- The batch screen ---
+
+
+def board_url(cast):
+    from django.urls import reverse
+
+    return reverse("reviews:decision_board", kwargs={"cycle_pk": cast.cycle.pk})
+
+
+def test_the_board_preselects_the_proposal_and_posts_a_row_with_live_meters(cast, ready, login):
+    from django.urls import reverse
+
+    a, _b = ready
+    services.proposal_set(evaluation=a, level="httnv", by=cast.users["home_affairs"])
+    client = login(cast.users["chair"])
+    page = client.get(board_url(cast)).content.decode()
+    assert '<option value="httnv" selected>HTTNV</option>' in page
+    assert "Chưa có quyết định: Nguyễn Thị An, Trần Văn Bình." in page
+    a.refresh_from_db()
+    response = client.post(
+        reverse("reviews:decision_record", kwargs={"pk": a.pk}),
+        {"decision": "httnv", "comments": "Hoàn thành tốt", "version": a.version},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert f'id="decision-row-{a.pk}"' in body and "Sửa quyết định" in body
+    assert 'id="quota-meters"' in body and 'id="sign-off-panel"' in body
+    assert "Chưa có quyết định: Trần Văn Bình." in body
+
+
+def test_a_refused_decision_keeps_what_the_chair_typed(cast, ready, login):
+    from django.urls import reverse
+
+    a, _b = ready
+    a.refresh_from_db()
+    response = login(cast.users["chair"]).post(
+        reverse("reviews:decision_record", kwargs={"pk": a.pk}),
+        {"decision": "htxsnv", "comments": "Xuất sắc vượt bậc", "version": a.version},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert "mức cao nhất được phép" in body and "Xuất sắc vượt bậc" in body
+
+
+def test_home_affairs_reads_the_board_without_forms_and_cannot_sign_off(cast, ready, login):
+    from django.urls import reverse
+
+    client = login(cast.users["home_affairs"])
+    page = client.get(board_url(cast)).content.decode()
+    assert 'name="decision"' not in page and 'name="signer_name"' not in page
+    response = client.post(
+        reverse("reviews:cycle_sign_off", kwargs={"cycle_pk": cast.cycle.pk}),
+        {"confirm": "yes", "signing_as": "chair", "signer_name": "X"},
+    )
+    assert response.status_code == 403
+
+
+def test_the_sign_off_page_flow(cast, ready, login):
+    from django.urls import reverse
+
+    a, b = ready
+    decide(a, cast.users["chair"])
+    decide(b, cast.users["chair"])
+    client = login(cast.users["chair"])
+    url = reverse("reviews:cycle_sign_off", kwargs={"cycle_pk": cast.cycle.pk})
+    response = client.post(url, {"signing_as": "chair", "signer_name": "Chủ Tịch Thử"}, follow=True)
+    assert "Hãy đánh dấu xác nhận" in response.content.decode()
+    response = client.post(
+        url, {"confirm": "yes", "signing_as": "chair", "signer_name": "Chủ Tịch Thử"}, follow=True
+    )
+    assert "Đã phê duyệt kết quả" in response.content.decode()
+    cast.cycle.refresh_from_db()
+    assert cast.cycle.status == CycleStatus.SIGNED_OFF
+
+
+def test_the_board_costs_the_same_queries_for_41_or_400(cast, login):
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_compilation_views import _grow
+
+    client = login(cast.users["chair"])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(board_url(cast)).status_code == 200
+        return len(captured)
+
+    _grow(cast.cycle, 41)
+    small = count()
+    _grow(cast.cycle, 400)
+    assert count() == small
