@@ -504,6 +504,7 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
         else:
             fields |= {"proposed_level": wanted}
         Evaluation.objects.filter(pk=evaluation.pk).update(**fields)
+    _demo_conference(cycle, home_affairs)
 
 
 def demo_logins() -> dict[str, str]:
@@ -518,3 +519,32 @@ def demo_logins() -> dict[str, str]:
     }
     existing = set(get_user_model().objects.filter(username__in=roles).values_list("username", flat=True))
     return {username: role for username, role in roles.items() if username in existing}
+
+
+def _demo_conference(cycle: Cycle, home_affairs) -> None:
+    """The 2026 conference as Home Affairs prepares it: date, venue, agenda and the usual guests (issue #5)."""
+    from .services import conference_guest_add, conference_set
+
+    conference = conference_set(
+        cycle=cycle,
+        held_on=date(2026, 12, 10),
+        starts_at=time(8, 0),
+        venue="Hội trường tầng 3, trụ sở UBND tỉnh",
+        chaired_by_name=cycle.chair_name,
+        chaired_by_title="Chủ tịch UBND tỉnh",
+        secretary_name="Chuyên viên Sở Nội vụ",
+        secretary_title="Thư ký hội nghị",
+        agenda=(
+            "1. Tuyên bố lý do, giới thiệu đại biểu\n"
+            "2. Sở Nội vụ báo cáo kết quả tổng hợp, đề xuất xếp loại\n"
+            "3. Thảo luận từng người theo nhóm đối tượng\n"
+            "4. Chủ tịch UBND tỉnh kết luận"
+        ),
+        by=home_affairs,
+    )
+    for name, position in (
+        ("Đại diện Ban Tổ chức Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"),
+        ("Đại diện Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("Đại diện Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"),
+    ):
+        conference_guest_add(conference=conference, name=name, position=position, by=home_affairs)

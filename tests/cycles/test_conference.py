@@ -490,3 +490,20 @@ def test_the_conference_screens_cost_the_same_queries_for_41_or_400(cast, login,
     _grow(cast.cycle, 400)
     assert _queries(client, url, **headers) == small
     assert small <= 16
+
+
+def test_the_demo_prepares_the_2026_conference_with_its_guests(client):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    conference = Conference.objects.get(cycle__year=2026)
+    assert conference.guests.count() == 3 and not conference.is_closed
+    client.force_login(
+        get_user_model().objects.get(username="noivu"), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    start = client.get(reverse("cycles:conference_start", kwargs={"pk": conference.cycle_id}))
+    page = client.get(start.url).content.decode()
+    assert f"1/{conference.cycle.enrolments.count()} – " in page
