@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     DECISION_REPLACED = "decision.replaced", _("Quyết định mới thay thế quyết định trước")
     OBJECTION_FILED = "objection.filed", _("Gửi kiến nghị")
     OBJECTION_ANSWERED = "objection.answered", _("Trả lời kiến nghị")
+    OBJECTION_WITHDRAWN = "objection.withdrawn", _("Rút kiến nghị")
     NOTICE_SENT = "notice.sent", _("Gửi thông báo kết quả")
     DOCUMENT_ISSUED = "document.issued", _("Ban hành văn bản")
     CYCLE_CLOSED = "cycle.closed", _("Kết thúc kỳ đánh giá")

@@ -493,3 +493,97 @@ class Decision(models.Model):
     @property
     def label(self) -> str:
         return str(_("Không xếp loại chất lượng")) if self.not_rated else Level(self.level).label
+
+
+# --- Objections (domain.md §3.9, issue #5) ---
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Đang chờ trả lời")
+    ANSWERED = "answered", _("Đã trả lời")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+class ObjectionOutcome(models.TextChoices):
+    KEPT = "kept", _("Giữ nguyên kết quả")
+    CHANGED = "changed", _("Thay đổi kết quả (quyết định mới thay thế)")
+
+
+class Objection(models.Model):
+    """A person's objection (kiến nghị) to their published rating, and the chair's answer. A changed rating is
+    a new decision that replaces the one objected to; both are kept (domain.md §3.9)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="objections")
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("quyết định bị kiến nghị"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    text = models.TextField(_("nội dung kiến nghị"))
+    filed_at = models.DateTimeField(_("ngày gửi"), auto_now_add=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    withdrawn_at = models.DateTimeField(_("ngày rút"), null=True, blank=True)
+    answer = models.TextField(_("nội dung trả lời"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("ngày trả lời"), null=True, blank=True)
+    outcome = models.CharField(
+        _("kết quả giải quyết"), max_length=8, choices=ObjectionOutcome.choices, blank=True
+    )
+    new_decision = models.OneToOneField(
+        Decision,
+        verbose_name=_("quyết định mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_objection",
+    )
+
+    class Meta:
+        verbose_name = _("kiến nghị")
+        verbose_name_plural = _("kiến nghị")
+        ordering = ["-filed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in ObjectionStatus]),
+                name="objection_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=[choice.value for choice in ObjectionOutcome]),
+                name="objection_outcome_valid",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="objection_has_text"),
+            # Answered means it carries the answer, when and the outcome; nothing else has an answer.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="answered") & ~Q(answer="") & Q(answered_at__isnull=False) & ~Q(outcome="")
+                )
+                | (~Q(status="answered") & Q(answered_at__isnull=True) & Q(outcome="")),
+                name="objection_answered_has_answer",
+            ),
+            # A changed rating is a new decision, and only a changed one points to one.
+            models.CheckConstraint(
+                condition=(Q(outcome="changed") & Q(new_decision__isnull=False))
+                | (~Q(outcome="changed") & Q(new_decision__isnull=True)),
+                name="objection_changed_has_new_decision",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="withdrawn") & Q(withdrawn_at__isnull=False))
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
+                name="objection_withdrawn_has_time",
+            ),
+            # One objection at a time per person: the chair answers it before another is filed.
+            models.UniqueConstraint(
+                fields=["evaluation"], condition=Q(status="open"), name="objection_one_open_per_evaluation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} – {self.get_status_display()}"
