@@ -130,7 +130,7 @@ def test_an_over_quota_set_is_refused_and_the_exception_with_its_reason_lets_it_
         decide(evaluation, chair)
     with pytest.raises(SignOffRefused) as refused:
         sign_off(cast)
-    assert "20% × 4 người HTTNV = 0.8 → tối đa 0 HTXSNV" in str(refused.value)
+    assert "20% × 4 người HTTNV = 0,8 → tối đa 0 HTXSNV" in str(refused.value)
     QuotaException.objects.create(
         cycle=cast.cycle,
         peer_group=people[0].enrolment.peer_group,
@@ -234,7 +234,7 @@ def test_the_board_preselects_the_proposal_and_posts_a_row_with_live_meters(cast
     )
     body = response.content.decode()
     assert f'id="decision-row-{a.pk}"' in body and "Sửa quyết định" in body
-    assert 'id="quota-meters"' in body and 'id="sign-off-panel"' in body
+    assert 'id="quota-meters"' in body and 'id="sign-off-status"' in body
     assert "Chưa có quyết định: Trần Văn Bình." in body
 
 
