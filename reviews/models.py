@@ -587,3 +587,76 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} – {self.get_status_display()}"
+
+
+# --- Notices of results (domain.md §3.8, issue #5) ---
+
+
+class NoticeKind(models.TextChoices):
+    RESULT = "result", _("Thông báo kết quả xếp loại")
+    REPLACED_RESULT = "replaced", _("Thông báo kết quả mới (thay thế kết quả đã thông báo)")
+
+
+class NoticeEmailStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi không thành công")
+    NO_ADDRESS = "no_address", _("Không có địa chỉ thư điện tử")
+
+
+class Notice(models.Model):
+    """The notice of one signed decision to the person rated: in the portal, and by e-mail. One per decision, so a
+    decision that replaces another after an objection gets a notice of its own. The row is the e-mail's outbox:
+    the worker claims it with a conditional UPDATE, so a duplicate delivery of the task never sends twice."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="notices")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="notice")
+    kind = models.CharField(_("loại thông báo"), max_length=12, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(_("ngày thông báo"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã xem lúc"), null=True, blank=True)
+    email_status = models.CharField(
+        _("thư điện tử"), max_length=12, choices=NoticeEmailStatus.choices, default=NoticeEmailStatus.PENDING
+    )
+    email_to = models.EmailField(_("gửi tới"), blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo kết quả")
+        verbose_name_plural = _("thông báo kết quả")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in NoticeKind]), name="notice_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(email_status__in=[choice.value for choice in NoticeEmailStatus]),
+                name="notice_email_status_valid",
+            ),
+            # Sent means when and to whom; nothing else claims to have been sent.
+            models.CheckConstraint(
+                condition=(Q(email_status="sent") & Q(emailed_at__isnull=False) & ~Q(email_to=""))
+                | (~Q(email_status="sent") & Q(emailed_at__isnull=True)),
+                name="notice_sent_iff_emailed_at",
+            ),
+            # A claim (sending, sent or failed) is an attempt, made at a known moment.
+            models.CheckConstraint(
+                condition=Q(email_status__in=["pending", "no_address"])
+                | (Q(email_attempts__gte=1) & Q(email_claimed_at__isnull=False)),
+                name="notice_claim_counts_an_attempt",
+            ),
+            models.CheckConstraint(
+                condition=Q(read_at__isnull=True) | Q(read_at__gte=F("created_at")),
+                name="notice_read_after_created",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} – {self.get_kind_display()}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -92,3 +92,50 @@ def get_evaluation_for_meeting(user, pk: int) -> Evaluation:
 def may_see_proposals(user) -> bool:
     """Nobody outside Home Affairs and the chair sees proposals before publication (domain.md §2)."""
     return roles_of(user).sees_whole_cohort
+
+
+def get_own_notice_for_user(user, pk: int):
+    """A notice of a result is the person's own: others who may see the evaluation get 403, the rest 404."""
+    from .models import Notice
+
+    notice = (
+        Notice.objects.filter(pk=pk, evaluation__in=evaluations_visible_to(user))
+        .select_related("evaluation__enrolment__official")
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    if not is_own_evaluation(user, notice.evaluation):
+        raise PermissionDenied
+    return notice
+
+
+def may_see_published_list(user, cycle) -> bool:
+    """Who sees a cycle's list of results once it is signed off (domain.md §3.8, the cycle's publication setting):
+    Home Affairs, the chair and office staff always; the cohort when the setting says "cohort"; every user of the
+    portal when it says "all". With "person" each official sees only their own result, on their own page."""
+    from cycles.models import Publication
+
+    from .selectors import cycle_is_published
+
+    roles = roles_of(user)
+    if not cycle_is_published(cycle) or not user.is_authenticated:
+        return False
+    if roles.sees_whole_cohort or roles.is_office_staff or cycle.publication == Publication.ALL_USERS:
+        return True
+    if cycle.publication == Publication.COHORT and roles.official is not None:
+        return cycle.enrolments.filter(official=roles.official).exists()
+    return False
+
+
+def get_cycle_for_published_list(user, cycle_pk: int):
+    """Home Affairs and the chair reach the list's page at any time (before the sign-off it says the results are
+    not published yet and points to the compilation); everyone else gets 404 until they may see it."""
+    from cycles.models import Cycle
+
+    cycle = Cycle.objects.select_related("authority").filter(pk=cycle_pk).first()
+    if cycle is None:
+        raise Http404
+    if roles_of(user).sees_whole_cohort or may_see_published_list(user, cycle):
+        return cycle
+    raise Http404

@@ -247,3 +247,95 @@ def standing_warnings(row: StandingRow) -> list[str]:
             % {"level": Level(row.level).abbreviation, "cap": row.caps.max_level.abbreviation}
         )
     return warnings
+
+
+# --- Published results, notices and the rating history's flag (domain.md §3.8, §4 "After a poor rating") ---
+
+
+def cycle_is_published(cycle) -> bool:
+    return cycle.status in (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
+
+
+def published_results(cycle):
+    """The signed results of a cycle in agenda order, everything the list prints coming from the enrolment's
+    snapshot: one query whatever the size of the cohort."""
+    return (
+        Evaluation.objects.filter(enrolment__cycle=cycle, status=EvaluationStatus.PUBLISHED)
+        .select_related("enrolment")
+        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+    )
+
+
+def decision_in_force(evaluation: Evaluation):
+    """The signed decision the person is bound by (a replaced one is history), with its notice."""
+    from .models import Decision, DecisionState
+
+    return (
+        Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED)
+        .select_related("notice", "replaces")
+        .first()
+    )
+
+
+def notices_of(official, limit: int = 10) -> list:
+    """The official's notices of results, newest first."""
+    from .models import Notice
+
+    return list(
+        Notice.objects.filter(evaluation__enrolment__official=official).select_related(
+            "evaluation__enrolment__cycle", "decision"
+        )[:limit]
+    )
+
+
+def khtnv_years_for(official_ids) -> dict[int, list[int]]:
+    """For each official, the years of their published KHTNV ratings, oldest first (one query)."""
+    years: dict[int, list[int]] = {}
+    rows = (
+        Evaluation.objects.filter(
+            enrolment__official_id__in=list(official_ids),
+            status=EvaluationStatus.PUBLISHED,
+            final_level=Level.KHTNV,
+        )
+        .values_list("enrolment__official_id", "enrolment__cycle__year")
+        .order_by("enrolment__cycle__year")
+    )
+    for official_id, year in rows:
+        years.setdefault(official_id, []).append(year)
+    return years
+
+
+def consecutive_khtnv_years(years) -> list[int]:
+    """The years that belong to a run of two or more consecutive years rated KHTNV. Under the 2019 amendments to
+    the laws on cadres, civil servants and public employees two consecutive KHTNV years meant dismissal; Law
+    80/2025 Art. 27(1)(c) leaves the consequence to the authority, so the portal only flags it."""
+    distinct = sorted(set(years))
+    flagged = {year for year in distinct if year + 1 in distinct or year - 1 in distinct}
+    return sorted(flagged)
+
+
+def repeated_khtnv_for(official_ids) -> set[int]:
+    """The officials among these rated KHTNV in two or more consecutive years, in one query: for the compilation
+    and decision tables."""
+    return {
+        official_id
+        for official_id, years in khtnv_years_for(official_ids).items()
+        if consecutive_khtnv_years(years)
+    }
+
+
+def repeated_khtnv(official) -> list[int]:
+    """The years of repeated KHTNV in this official's history; empty when there is nothing to flag."""
+    return consecutive_khtnv_years(khtnv_years_for([official.pk]).get(official.pk, []))
+
+
+def evaluation_events(evaluation: Evaluation, *, authority: bool, limit: int = 50) -> list:
+    """The evaluation's history for its page. The person does not see the proposal's and the decision's entries:
+    before publication nobody outside Home Affairs and the chair sees a proposal (domain.md §2), and afterwards
+    the result card shows what the authority decided, not Home Affairs' reasons."""
+    from .models import EventKind
+
+    events = evaluation.events.select_related("by")
+    if not authority:
+        events = events.exclude(kind__in=[EventKind.PROPOSED, EventKind.DECIDED])
+    return list(events[:limit])

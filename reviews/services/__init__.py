@@ -5,6 +5,7 @@ sign-off (`decisions.py`), notices of results (`notices.py`)."""
 from .compilation import *  # noqa: F403
 from .compilation import CAP_FACT_FIELDS, MAX_NOTE_LENGTH, MeetingMinutes, Opinion  # noqa: F401
 from .decisions import *  # noqa: F403
+from .notices import *  # noqa: F403
 from .objections import *  # noqa: F403
 from .self_assessment import *  # noqa: F403
 from .self_assessment import (  # noqa: F401
