@@ -455,7 +455,7 @@ def _evaluation_in_conference(conference: Conference, evaluation: Evaluation) ->
 
 def conference_note_save(
     *, conference: Conference, evaluation: Evaluation, text: str, version: int, by
-) -> ConferenceNote:
+) -> ConferenceNote | None:
     """Save the discussion notes about one person. `version` is the copy the secretary started from (0 for
     none yet): a conditional update, so a save from a stale copy is refused and the other text returned."""
     _require_conference_secretary(by)
@@ -464,6 +464,11 @@ def conference_note_save(
     text = _clean_text(text, _("Ghi chép thảo luận"))
     now = timezone.now()
     with transaction.atomic():
+        if version == 0 and not text:
+            # Stepping past someone nobody spoke about leaves no empty note behind.
+            note = ConferenceNote.objects.filter(conference=conference, evaluation=evaluation).first()
+            if note is None:
+                return None
         if version == 0:
             note, created = ConferenceNote.objects.get_or_create(
                 conference=conference, evaluation=evaluation, defaults={"text": text, "updated_by": by}

@@ -507,3 +507,11 @@ def test_the_demo_prepares_the_2026_conference_with_its_guests(client):
     start = client.get(reverse("cycles:conference_start", kwargs={"pk": conference.cycle_id}))
     page = client.get(start.url).content.decode()
     assert f"1/{conference.cycle.enrolments.count()} – " in page
+
+
+def test_stepping_past_someone_without_notes_leaves_no_empty_note(cast, login):
+    make_conference(cast)
+    a, b = evaluation_of(cast.official_a), evaluation_of(cast.official_b)
+    client = login(cast.users["home_affairs"])
+    assert client.post(note_url(cast, a), {"text": "", "version": 0, "go": str(b.pk)}).status_code == 302
+    assert not ConferenceNote.objects.exists()
