@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
 from officials.services import role_grant
-from reviews.models import Evaluation, EvaluationStatus
+from reviews.models import Decision, DecisionState, Evaluation, EvaluationStatus, SigningAs
 
 from .models import Cycle, CycleStatus, PhaseKind
 from .rulebooks import Framework, Level
@@ -24,6 +24,12 @@ from .selectors import self_assessment_form
 from .services import cycle_create, cycle_start, enrolment_create, phase_set
 
 PROVINCE = "Hòa Lâm"
+COMMENTS_2023 = {
+    Level.HTXSNV: "Lãnh đạo đơn vị hoàn thành vượt mức các chỉ tiêu; chủ động, sáng tạo, đoàn kết nội bộ tốt.",
+    Level.HTTNV: "Hoàn thành tốt các nhiệm vụ được giao; cần đẩy mạnh hơn nữa cải cách hành chính.",
+    Level.HTNV: "Hoàn thành nhiệm vụ; một số chỉ tiêu còn chậm tiến độ, cần khắc phục.",
+    Level.KHTNV: "Không hoàn thành nhiều chỉ tiêu trọng tâm; cần kiểm điểm, làm rõ trách nhiệm.",
+}
 DEMO_PASSWORD = "hoalam-demo-2026"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -283,6 +289,18 @@ def load_demo() -> dict[str, str]:
             proposed_level=item.level_2023,
             final_level=item.level_2023,
             submitted_at=_at(date(2023, 11, 28), 9),
+        )
+        Decision.objects.create(
+            evaluation=enrolment.evaluation,
+            level=item.level_2023,
+            comments=COMMENTS_2023[item.level_2023],
+            outlook="Có chiều hướng phát triển tốt; tiếp tục rèn luyện, phấn đấu."
+            if enrolment.personnel_type == PersonnelType.CAN_BO
+            else "",
+            state=DecisionState.SIGNED,
+            signing_as=SigningAs.CHAIR,
+            signer_name="Lục Văn Thành",
+            signed_at=_at(date(2023, 12, 14), 16),
         )
     Cycle.objects.filter(pk=cycle_2023.pk).update(status=CycleStatus.CLOSED)
 

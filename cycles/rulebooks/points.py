@@ -9,6 +9,7 @@ unit's rules), so the maxima below are defaults a cycle copies and Home Affairs 
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .base import Band, Criterion, FormSection, Rulebook, Scoring
@@ -115,7 +116,11 @@ class PointsRulebook(Rulebook):
             yield CapReason(
                 level,
                 _("Tổng điểm %(score)s: %(level)s.")
-                % {"score": f"{facts.points_total.normalize():f}", "level": level.label},
+                # The reader's decimal mark: "89,5" in Vietnamese.
+                % {
+                    "score": number_format(Decimal(f"{facts.points_total.normalize():f}")),
+                    "level": level.label,
+                },
                 self.levels_article,
             )
         if facts.degradation_concluded:

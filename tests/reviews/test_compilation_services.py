@@ -208,7 +208,7 @@ def test_a_head_is_not_proposed_above_their_agency(cast):
 
 def test_points_cap_the_proposal_at_their_band(cast):
     evaluation = submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=D("89.5"))
-    with pytest.raises(ReviewError, match="Tổng điểm 89.5"):
+    with pytest.raises(ReviewError, match="Tổng điểm 89,5"):
         services.proposal_set(evaluation=evaluation, level="htxsnv", by=cast.users["home_affairs"])
 
 
