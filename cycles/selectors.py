@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from reviews.models import Evaluation, EvaluationStatus
 
@@ -201,3 +202,66 @@ def conference_agenda(cycle: Cycle) -> ConferenceAgenda:
         )
     )
     return ConferenceAgenda([AgendaItem(*row) for row in rows])
+
+
+# --- Closing the cycle (domain.md §3.10, issue #5) ---
+
+
+def _unsent_notices(cycle: Cycle):
+    """Notices of the decisions in force that have not gone out by e-mail yet. One with no address to send to
+    is not waiting for anything (the person reads it in the portal)."""
+    from reviews.models import DecisionState, Notice, NoticeEmailStatus
+
+    return Notice.objects.filter(
+        evaluation__enrolment__cycle=cycle, decision__state=DecisionState.SIGNED, emailed_at__isnull=True
+    ).exclude(email_status=NoticeEmailStatus.NO_ADDRESS)
+
+
+def cycle_close_blockers(cycle: Cycle, now=None) -> list[str]:
+    """What still stands between the cycle and its closing, one sentence each; empty means it may be closed.
+    Everything is read-only afterwards, so nothing may be left unfinished (domain.md §3.10)."""
+    from reviews.models import Objection, ObjectionStatus
+
+    if cycle.status == CycleStatus.CLOSED:
+        return [gettext("Kỳ đánh giá đã kết thúc.")]
+    blockers = []
+    if cycle.status != CycleStatus.SIGNED_OFF:
+        blockers.append(gettext("Kết quả xếp loại chưa được Chủ tịch phê duyệt."))
+    open_objections = list(
+        Objection.objects.filter(evaluation__enrolment__cycle=cycle, status=ObjectionStatus.OPEN)
+        .order_by("filed_at")
+        .values_list("evaluation__enrolment__full_name", flat=True)
+    )
+    if open_objections:
+        blockers.append(
+            ngettext(
+                "%(count)d kiến nghị chưa được trả lời: %(names)s.",
+                "%(count)d kiến nghị chưa được trả lời: %(names)s.",
+                len(open_objections),
+            )
+            % {"count": len(open_objections), "names": ", ".join(open_objections)}
+        )
+    phase = phase_of(cycle, PhaseKind.OBJECTIONS)
+    if phase is None:
+        # Closing without ever opening the window would take away the right to object (domain.md §3.9).
+        blockers.append(gettext("Chưa đặt thời hạn nhận kiến nghị."))
+    elif phase.is_open and phase.deadline > (now or timezone.now()):
+        blockers.append(
+            gettext("Thời hạn nhận kiến nghị chưa hết (đến %(deadline)s) và giai đoạn kiến nghị đang mở.")
+            % {"deadline": date_format(timezone.localtime(phase.deadline), "H:i d/m/Y")}
+        )
+    names = list(
+        _unsent_notices(cycle)
+        .order_by("evaluation__enrolment__full_name")
+        .values_list("evaluation__enrolment__full_name", flat=True)
+    )
+    if names:
+        blockers.append(
+            ngettext(
+                "%(count)d thông báo kết quả chưa gửi được qua thư điện tử: %(names)s.",
+                "%(count)d thông báo kết quả chưa gửi được qua thư điện tử: %(names)s.",
+                len(names),
+            )
+            % {"count": len(names), "names": ", ".join(names)}
+        )
+    return blockers

@@ -87,6 +87,7 @@ def cycle_criterion_update(
     *, criterion: CycleCriterion, title: str, max_points: Decimal | None
 ) -> CycleCriterion:
     """Provinces add their own criteria and weights, but only before anyone starts filling the form."""
+    _check_before_sign_off(criterion.cycle)
     if _self_assessment_started(criterion.cycle):
         raise CycleError(_("Giai đoạn tự đánh giá đã mở; không thể sửa tiêu chí nữa."))
     if (criterion.max_points is None) != (max_points is None):
@@ -101,6 +102,7 @@ def cycle_scoring_update(
     *, cycle: Cycle, band_htxsnv: Decimal, band_httnv: Decimal, band_htnv: Decimal, points_decimal_places: int
 ) -> Cycle:
     """Provinces move the bands (Hải Phòng 212/2025); like the criteria, only before the phase opens."""
+    _check_before_sign_off(cycle)
     if _self_assessment_started(cycle):
         raise CycleError(_("Giai đoạn tự đánh giá đã mở; không thể sửa ngưỡng điểm nữa."))
     if not (100 >= band_htxsnv > band_httnv > band_htnv >= 0):
@@ -528,3 +530,43 @@ def conference_close(
     conference.version += 1
     conference.save(update_fields=["concluding_remarks", "closed_at", "updated_by", "updated_at", "version"])
     return conference
+
+
+# --- Closing the cycle (domain.md §3.10, issue #5) ---
+
+
+class CycleCloseRefused(CycleError):
+    def __init__(self, blockers: list[str]):
+        super().__init__(_("Chưa thể kết thúc kỳ đánh giá: ") + " ".join(blockers))
+        self.blockers = blockers
+
+
+def cycle_close(*, cycle: Cycle, by) -> Cycle:
+    """Home Affairs closes and archives the cycle once nothing is unfinished; everything is read-only afterwards.
+    Home Affairs, not the chair: it runs the cycle from set-up to archive (domain.md §2), the chair decided and
+    signed. The cycle row is locked, so no objection or new decision slips in between the check and the close."""
+    from audit.models import ActingAs, Action
+    from audit.services import audit_record
+
+    from .selectors import cycle_close_blockers
+
+    if not roles_of(by).is_home_affairs:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        blockers = cycle_close_blockers(locked)
+        if blockers:
+            raise CycleCloseRefused(blockers)
+        phases_closed = Phase.objects.filter(cycle=locked, is_open=True).update(is_open=False)
+        Cycle.objects.filter(pk=locked.pk).update(status=CycleStatus.CLOSED)
+        audit_record(
+            action=Action.CYCLE_CLOSED,
+            actor=by,
+            acting_as=ActingAs.HOME_AFFAIRS,
+            cycle=locked,
+            target=str(locked),
+            before={"status": locked.status},
+            after={"status": CycleStatus.CLOSED, "phases_closed": phases_closed},
+        )
+    cycle.refresh_from_db()
+    return cycle

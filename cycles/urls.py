@@ -47,3 +47,7 @@ urlpatterns += [
     ),
     path("<int:pk>/conference/follow/", views.conference_follow, name="conference_follow"),
 ]
+# Closing the cycle (issue #5).
+urlpatterns += [
+    path("<int:pk>/close/", views.cycle_close, name="cycle_close"),
+]

@@ -627,3 +627,21 @@ def conference_follow(request, pk: int):
         context.update(_conference_person(cycle, conference, conference.current_evaluation_id))
     template = "cycles/_conference_person.html" if request.htmx else "cycles/conference_follow.html"
     return render(request, template, context)
+
+
+# --- Closing the cycle (issue #5): Home Affairs, once nothing is unfinished; read-only afterwards ---
+
+
+@require_POST
+def cycle_close(request, pk: int):
+    """Home Affairs closes the cycle (cycles.services.cycle_close says why Home Affairs). A refusal shows the list
+    of what is unfinished."""
+    cycle = get_cycle_for_user(request.user, pk)
+    require_home_affairs(request.user)
+    try:
+        services.cycle_close(cycle=cycle, by=request.user)
+    except CycleError as exc:
+        blockers = getattr(exc, "blockers", None) or [str(exc)]
+        return render(request, "cycles/cycle_close_refused.html", {"cycle": cycle, "blockers": blockers})
+    messages.success(request, _("Đã kết thúc kỳ đánh giá; mọi hồ sơ của kỳ chỉ còn xem được."))
+    return redirect("cycles:cycle_detail", pk=cycle.pk)

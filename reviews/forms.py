@@ -553,3 +553,97 @@ class MeetingListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [("", _("Tất cả")), *organisations]
         self.fields["organisation"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+# --- Objections (issue #5) ---
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung kiến nghị"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Nêu rõ điểm không đồng ý với kết quả xếp loại và căn cứ (từ 20 đến 10.000 ký tự)."),
+    )
+
+
+class ObjectionAnswerForm(forms.Form):
+    """The chair's answer; the fields of the new decision matter only when the outcome is "changed"."""
+
+    answer = forms.CharField(
+        label=_("Nội dung trả lời"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Kết quả giải quyết"),
+        choices=[
+            ("kept", _("Giữ nguyên kết quả")),
+            ("changed", _("Thay đổi kết quả (quyết định mới thay thế)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decision = forms.ChoiceField(
+        label=_("Mức xếp loại mới"),
+        required=False,
+        choices=[("", _("— Chọn khi thay đổi —")), *Level.choices, (NOT_RATED, _("Không xếp loại"))],
+    )
+    comments = forms.CharField(
+        label=_("Nhận xét ưu, khuyết điểm"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Để trống để giữ nhận xét của quyết định trước."),
+    )
+    outlook = forms.CharField(
+        label=_("Nhận định chiều hướng, triển vọng phát triển"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Với cán bộ. Để trống để giữ nhận định của quyết định trước."),
+    )
+    reason = forms.CharField(
+        label=_("Lý do thay thế"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Để trống thì nội dung trả lời được ghi làm lý do của quyết định mới."),
+    )
+    signing_as = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False, choices=[])
+    signer_name = forms.CharField(label=_("Người ký"), required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        from .models import SigningAs
+
+        super().__init__(*args, **kwargs)
+        self.fields["signing_as"].choices = SigningAs.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "answer",
+            InlineRadios("outcome"),
+            Fieldset(
+                gettext("Quyết định mới (khi thay đổi kết quả)"),
+                Row(
+                    Column("decision", css_class="col-md-4"),
+                    Column("signing_as", css_class="col-md-4"),
+                    Column("signer_name", css_class="col-md-4"),
+                ),
+                "comments",
+                "outlook",
+                "reason",
+            ),
+            Submit("submit", gettext("Ghi trả lời")),
+        )
+
+    @property
+    def level(self) -> str:
+        value = self.cleaned_data.get("decision") or ""
+        return "" if value == NOT_RATED else value
+
+    @property
+    def not_rated(self) -> bool:
+        return self.cleaned_data.get("decision") == NOT_RATED
+
+    def text_or_none(self, name: str) -> str | None:
+        # Blank keeps the earlier decision's text (the service copies it).
+        value = (self.cleaned_data.get(name) or "").strip()
+        return value or None

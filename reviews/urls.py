@@ -40,3 +40,12 @@ urlpatterns += [
     path("cycle/<int:cycle_pk>/sign-off/", views.cycle_sign_off, name="cycle_sign_off"),
     path("<int:pk>/decision/", views.decision_record, name="decision_record"),
 ]
+# Objections: the person files and withdraws; the chair answers, Home Affairs follows.
+urlpatterns += [
+    path("<int:pk>/objection/", views.objection_file, name="objection_file"),
+    path(
+        "<int:pk>/objection/<int:objection_pk>/withdraw/", views.objection_withdraw, name="objection_withdraw"
+    ),
+    path("cycle/<int:cycle_pk>/objections/", views.objection_list, name="objection_list"),
+    path("objection/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+]

@@ -316,6 +316,60 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _objection_a(c):
+    """An open objection of official_a's to a signed decision (the cast's cycle itself stays in progress)."""
+    from django.utils import timezone
+
+    from reviews.models import Decision, Objection
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    decision = Decision.objects.create(
+        evaluation=evaluation,
+        level="httnv",
+        comments="Nhận xét",
+        state="signed",
+        signing_as="chair",
+        signer_name="Chủ Tịch Thử",
+        signed_at=timezone.now(),
+    )
+    return Objection.objects.create(
+        evaluation=evaluation, decision=decision, text="Đề nghị xem xét lại kết quả."
+    )
+
+
+def _objection_withdraw_a(c):
+    return {"pk": c.official_a.enrolments.get().evaluation.pk, "objection_pk": _objection_a(c).pk}
+
+
+# Objections: the person files and withdraws their own (those who see the file get 403); the chair answers and
+# Home Affairs follows the list; office staff see the cycle only. Closing the cycle is Home Affairs' (a refusal
+# re-renders the list of what is unfinished, 200). The audit history is for Home Affairs and the chair: the person
+# themself gets 403 on their own file, office staff 403 on the cycle, the administrator and everyone else 404.
+MATRIX.update(
+    {
+        "reviews:objection_file": ("post", _evaluation_a, {**OWNER_ONLY, "official_a": 200}),
+        "reviews:objection_withdraw": ("post", _objection_withdraw_a, {**OWNER_ONLY, "official_a": 302}),
+        "reviews:objection_list": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        "reviews:objection_answer": (
+            "get",
+            lambda c: {"pk": _objection_a(c).pk},
+            logged_in(404, official_a=403, home_affairs=403, chair=200),
+        ),
+        "cycles:cycle_close": (
+            "post",
+            _cycle,
+            logged_in(404, home_affairs=200, chair=403, office_staff=403),
+        ),
+        "audit:evaluation_history": (
+            "get",
+            _evaluation_a,
+            logged_in(404, official_a=403, home_affairs=200, chair=200),
+        ),
+        "audit:cycle_history": ("get", _cycle, PROPOSALS_READ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

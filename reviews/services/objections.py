@@ -299,11 +299,9 @@ def _replace(
 
 def _reissue_notice(decision_pk: int) -> None:
     """The person gets a new notice for the decision now in force (the notices module issues it)."""
-    from . import notices
+    from .notices import notice_issue_for_decision
 
-    issue = getattr(notices, "notice_issue_for_decision", None)
-    if issue is not None:
-        issue(decision=Decision.objects.get(pk=decision_pk))
+    notice_issue_for_decision(decision=Decision.objects.get(pk=decision_pk))
 
 
 def decision_replace(

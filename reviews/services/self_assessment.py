@@ -261,6 +261,8 @@ def self_assessment_return(*, evaluation: Evaluation, reason: str, by) -> Evalua
 
 
 def deadline_extend(*, evaluation: Evaluation, until: datetime, by) -> Evaluation:
+    if evaluation.enrolment.cycle.status == CycleStatus.CLOSED:  # archived: read-only (domain.md §3.10)
+        raise ReviewError(_("Kỳ đánh giá đã kết thúc; hồ sơ chỉ xem được."))
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
     if phase is None:
         raise ReviewError(_("Kỳ đánh giá chưa có giai đoạn tự đánh giá."))
