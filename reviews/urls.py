@@ -40,6 +40,11 @@ urlpatterns += [
     path("cycle/<int:cycle_pk>/sign-off/", views.cycle_sign_off, name="cycle_sign_off"),
     path("<int:pk>/decision/", views.decision_record, name="decision_record"),
 ]
+# The person's notice of their result and the published list of results.
+urlpatterns += [
+    path("notice/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("cycle/<int:cycle_pk>/results/", views.published_list, name="published_list"),
+]
 # Objections: the person files and withdraws; the chair answers, Home Affairs follows.
 urlpatterns += [
     path("<int:pk>/objection/", views.objection_file, name="objection_file"),

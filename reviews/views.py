@@ -49,21 +49,29 @@ from .models import (
 )
 from .permissions import (
     evaluations_visible_to,
+    get_cycle_for_published_list,
     get_evaluation_for_home_affairs,
     get_evaluation_for_meeting,
     get_evaluation_for_user,
     get_own_evaluation_for_user,
+    get_own_notice_for_user,
     is_own_evaluation,
     may_read_party_opinion,
     may_record_meeting,
     may_see_proposals,
+    may_see_published_list,
 )
 from .selectors import (
     LevelSource,
     agency_level_of,
     caps_for,
     cohort_standing,
+    cycle_is_published,
+    decision_in_force,
+    evaluation_events,
+    published_results,
     rating_history,
+    repeated_khtnv,
     result_visible_to_official,
 )
 
@@ -106,12 +114,15 @@ def evaluation_detail(request, pk: int):
         "show_proposal": roles.sees_whole_cohort,
         "show_result": roles.sees_whole_cohort or result_visible_to_official(evaluation),
         "history": rating_history(enrolment.official) if (is_own or roles.sees_whole_cohort) else None,
-        "events": evaluation.events.select_related("by")[:50] if (is_own or roles.is_home_affairs) else None,
+        "events": evaluation_events(evaluation, authority=roles.is_home_affairs)
+        if (is_own or roles.is_home_affairs)
+        else None,
         "attachments": evaluation.attachments.all(),
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
         **_deadline_context(evaluation),
         **_meeting_card_context(request.user, evaluation, roles, is_own),
+        **_result_context(request.user, evaluation, roles, is_own),
         **_objection_context(request.user, evaluation, roles, is_own),
     }
     return render(request, "reviews/evaluation_detail.html", context)
@@ -890,6 +901,48 @@ def cycle_sign_off(request, cycle_pk: int):
     else:
         messages.success(request, _("Đã phê duyệt kết quả; thông báo đang được gửi tới từng người."))
     return redirect("reviews:decision_board", cycle_pk=cycle.pk)
+
+
+# --- The person's result, notices and the published list (domain.md §3.8) ---
+
+
+def _result_context(user, evaluation, roles, is_own) -> dict:
+    """The signed result with the authority's comments: for the person once published, and for Home Affairs and
+    the chair. A unit secretary sees the level (`show_result`), not the comments."""
+    shows_history = is_own or roles.sees_whole_cohort
+    context = {"history_khtnv_years": repeated_khtnv(evaluation.enrolment.official) if shows_history else []}
+    if result_visible_to_official(evaluation) and shows_history:
+        decision = decision_in_force(evaluation)
+        context["decision"] = decision
+        context["notice"] = getattr(decision, "notice", None) if decision else None
+        context["published_list_visible"] = may_see_published_list(user, evaluation.enrolment.cycle)
+    return context
+
+
+@require_POST
+def notice_read(request, pk: int):
+    notice = get_own_notice_for_user(request.user, pk)
+    services.notice_mark_read(notice=notice, by=request.user)
+    return redirect("reviews:evaluation_detail", pk=notice.evaluation_id)
+
+
+@require_GET
+def published_list(request, cycle_pk: int):
+    """The cycle's list of results, for whom the cycle's publication setting allows (see
+    `permissions.may_see_published_list`). Before the sign-off, Home Affairs and the chair get a page saying the
+    results are not published yet; everyone else a 404."""
+    cycle = get_cycle_for_published_list(request.user, cycle_pk)
+    published = cycle_is_published(cycle)
+    return render(
+        request,
+        "reviews/published_list.html",
+        {
+            "cycle": cycle,
+            "published": published,
+            "results": list(published_results(cycle)) if published else [],
+            "roles": roles_of(request.user),
+        },
+    )
 
 
 # --- Objections (issue #5, domain.md §3.9): the person files, the chair answers ---

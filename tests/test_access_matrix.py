@@ -318,6 +318,44 @@ MATRIX.update(
 )
 
 
+def _notice_a(c):
+    """A notice of a (signed) result to official_a; the cast's cycle itself stays in progress."""
+    from django.utils import timezone
+
+    from reviews.models import Decision, Notice
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    decision = Decision.objects.create(
+        evaluation=evaluation,
+        level="httnv",
+        comments="Nhận xét",
+        state="signed",
+        signing_as="chair",
+        signer_name="Chủ Tịch Thử",
+        signed_at=timezone.now(),
+    )
+    return {"pk": Notice.objects.create(evaluation=evaluation, decision=decision, kind="result").pk}
+
+
+# Notices and the published list. A notice is its person's to mark read (Home Affairs and the chair, who see the
+# file, get 403). Before the sign-off the list exists only for Home Affairs and the chair ("not yet published");
+# who sees it afterwards follows the cycle's setting (tests/reviews/test_publication.py).
+MATRIX.update(
+    {
+        "reviews:notice_read": (
+            "post",
+            _notice_a,
+            logged_in(404, official_a=302, home_affairs=403, chair=403),
+        ),
+        "reviews:published_list": (
+            "get",
+            lambda c: {"cycle_pk": c.cycle.pk},
+            logged_in(404, home_affairs=200, chair=200),
+        ),
+    }
+)
+
+
 def _objection_a(c):
     """An open objection of official_a's to a signed decision (the cast's cycle itself stays in progress)."""
     from django.utils import timezone
