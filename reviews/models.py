@@ -114,6 +114,20 @@ class Evaluation(models.Model):
         return str(self.enrolment)
 
     @property
+    def status_for_person(self) -> str:
+        """What the person rated is told of their file's state: before publication a proposal or a decision is
+        not theirs to know of (domain.md §2), so both read as "under review"."""
+        if self.status in (EvaluationStatus.PROPOSED, EvaluationStatus.DECIDED):
+            return EvaluationStatus.IN_REVIEW.label
+        return self.get_status_display()
+
+    @property
+    def status_for_person_code(self) -> str:
+        if self.status in (EvaluationStatus.PROPOSED, EvaluationStatus.DECIDED):
+            return EvaluationStatus.IN_REVIEW.value
+        return self.status
+
+    @property
     def final_label(self) -> str:
         """The decided result as words: a level, or "not rated"."""
         if self.final_not_rated:

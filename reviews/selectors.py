@@ -124,6 +124,8 @@ class StandingRow:
     level: str
     not_rated: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Earlier years rated KHTNV (published), for the "repeated KHTNV" flag (domain.md §4).
+    khtnv_years: list[int] = field(default_factory=list)
 
     @property
     def enrolment(self):
@@ -183,7 +185,7 @@ def group_quota(cycle, peer_group, levels: list[str], exception: QuotaException 
 
 def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluations=None) -> CohortStanding:
     """Every person's caps and the quota of every peer group, counted on the proposals or on the decisions.
-    Four queries whatever the cohort size. `evaluations` may narrow the rows shown (filters), but the quota
+    Five queries whatever the cohort size. `evaluations` may narrow the rows shown (filters), but the quota
     is always counted on the whole group (the check is on the set, quota.py)."""
     all_evaluations = list(standing_queryset(cycle))
     agency_levels = dict(AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level"))
@@ -213,7 +215,9 @@ def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluatio
         quota.not_rated = sum(1 for row in rows if row.enrolment.peer_group_id == group_id and row.not_rated)
         quota.undecided -= quota.not_rated
         groups.append(quota)
+    earlier_khtnv = khtnv_years_for(row.enrolment.official_id for row in rows)
     for row in rows:
+        row.khtnv_years = [y for y in earlier_khtnv.get(row.enrolment.official_id, []) if y < cycle.year]
         row.warnings = standing_warnings(row)
     if evaluations is not None:
         wanted = {evaluation.pk for evaluation in evaluations}
@@ -239,6 +243,12 @@ def standing_warnings(row: StandingRow) -> list[str]:
             warnings.append(gettext("Chưa đính kèm bản scan biên bản có chữ ký."))
     if enrolment.is_party_member and getattr(evaluation, "party_opinion", None) is None:
         warnings.append(gettext("Chưa có ý kiến của cấp ủy."))
+    if row.khtnv_years:
+        # Two consecutive years of KHTNV: the authority decides the consequence (Law 80/2025 Art. 27(1)(c)).
+        warnings.append(
+            gettext("Đã bị xếp loại Không hoàn thành nhiệm vụ năm %(years)s.")
+            % {"years": ", ".join(str(year) for year in row.khtnv_years)}
+        )
     if row.caps.not_rated and not row.not_rated and row.level:
         warnings.append(gettext("Thuộc trường hợp không xếp loại nhưng đã đề xuất mức."))
     elif row.above_cap:

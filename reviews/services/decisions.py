@@ -238,7 +238,8 @@ def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by) -> Cy
                 "signer": signer_name,
             },
         )
-        transaction.on_commit(lambda: _after_sign_off(locked.pk))
+        # Robust: the sign-off has committed whatever happens here, and issuing notices can be run again.
+        transaction.on_commit(lambda: _after_sign_off(locked.pk), robust=True)
     cycle.refresh_from_db()
     return cycle
 

@@ -192,3 +192,23 @@ def test_the_compilation_costs_the_same_queries_for_41_or_400(cast, login, query
     _grow(cast.cycle, 400)
     assert _queries(client, compilation_url(cast, query)) == small
     assert small <= 15
+
+
+def test_an_earlier_khtnv_is_flagged_where_home_affairs_and_the_chair_decide(cast, login):
+    from cycles.models import CycleStatus
+
+    from ..factories import CycleFactory
+
+    earlier = CycleFactory(year=2025, authority=cast.cycle.authority)
+    old = enrol(earlier, cast.official_a).evaluation
+    earlier.status = CycleStatus.CLOSED
+    earlier.save(update_fields=["status"])
+    Evaluation.objects.filter(pk=old.pk).update(
+        status=EvaluationStatus.PUBLISHED, final_level="khtnv", submitted_at=old.enrolment.enrolled_at
+    )
+    submitted(cast.official_a.enrolments.get(cycle=cast.cycle).evaluation, points=D("80"))
+    page = login(cast.users["home_affairs"]).get(compilation_url(cast)).content.decode()
+    assert "Đã bị xếp loại Không hoàn thành nhiệm vụ năm 2025." in page
+    board = reverse("reviews:decision_board", kwargs={"cycle_pk": cast.cycle.pk})
+    page = login(cast.users["chair"]).get(board).content.decode()
+    assert "KHTNV năm 2025" in page
