@@ -26,5 +26,6 @@ urlpatterns = [
     path("officials/", include("officials.urls")),
     path("cycles/", include("cycles.urls")),
     path("evaluations/", include("reviews.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
