@@ -108,6 +108,65 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _form_job_a(c):
+    """A job for official_a's form (no decided level on it), asked for by Home Affairs."""
+    from documents.models import DocumentKind
+    from documents.services import document_request
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    return document_request(kind=DocumentKind.RATING_FORM, evaluation=evaluation, by=c.users["home_affairs"])
+
+
+def _job_a(c):
+    return {"pk": _form_job_a(c).pk}
+
+
+def _document_a(c):
+    from documents.services import document_job_run
+
+    job = _form_job_a(c)
+    document_job_run(job_id=job.pk)
+    return {"pk": job.document.pk}
+
+
+def _cycle(c):
+    return {"pk": c.cycle.pk}
+
+
+# Documents print what the data shows: an official only their own form, Home Affairs, the chair and office
+# staff everything of the cycle; anyone else 404.
+PRINTERS = {"home_affairs": 302, "chair": 302, "office_staff": 302}
+MATRIX.update(
+    {
+        "documents:rating_form_request": ("post", _evaluation_a, logged_in(404, official_a=302, **PRINTERS)),
+        # official_a's result is not decided yet: the printers are sent back to the cycle's document page.
+        "documents:notice_request": ("post", _evaluation_a, logged_in(404, **PRINTERS)),
+        "documents:rating_forms_request": ("post", _cycle, logged_in(404, **PRINTERS)),
+        "documents:cycle_documents": (
+            "get",
+            _cycle,
+            logged_in(404, home_affairs=200, chair=200, office_staff=200),
+        ),
+        "documents:job_detail": (
+            "get",
+            _job_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
+        ),
+        "documents:job_progress": (
+            "get",
+            _job_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
+        ),
+        "documents:job_retry": ("post", _job_a, logged_in(404, official_a=302, **PRINTERS)),
+        "documents:document_download": (
+            "get",
+            _document_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
+        ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 
