@@ -70,6 +70,16 @@ def _expand(name: str) -> str:
     return name
 
 
+def _split_collective(name: str) -> str:
+    """ "ỦY BAN NHÂN DÂN / TỈNH HÒA LÂM" on two lines, as every People's Committee prints it; the first line
+    is also the collective a chair signs for ("TM. ỦY BAN NHÂN DÂN")."""
+    for collective in _ABBREVIATIONS.values():
+        prefix = collective.upper() + " "
+        if name.startswith(prefix):
+            return prefix.strip() + "\n" + name[len(prefix) :]
+    return name
+
+
 def _root(organisation: Organisation) -> Organisation:
     seen = set()
     while organisation.parent_id and organisation.pk not in seen:
@@ -88,7 +98,7 @@ def letterhead_for(organisation: Organisation, rows: dict | None = None) -> Lett
     parent = organisation.parent
     derived = LetterheadData(
         parent_body=parent.name.upper() if parent else "",
-        body_name=_expand(organisation.name).upper(),
+        body_name=_split_collective(_expand(organisation.name).upper()),
         place_name=_PLACE_PREFIX.sub("", _root(organisation).name),
     )
     if row is None:
@@ -152,6 +162,13 @@ def rating_form_data(
     if match := _FORM_NUMBER.search(title):
         form_number, title = match.group(1), title[: match.start()]
 
+    # The law's own notes under a part's title ("Phần dành cho người đứng đầu …"), from the rulebook.
+    notes = {
+        section.code: str(section.note)
+        for section in rulebook.form_sections(
+            personnel_type=enrolment.personnel_type, is_leader=enrolment.is_leader
+        )
+    }
     sections: dict[str, dict] = {}
     number = 0
     for criterion in criteria:
@@ -161,6 +178,9 @@ def rating_form_data(
                 "code": criterion.section_code,
                 "title": criterion.section_title,
                 "filled_by": criterion.filled_by,
+                "note": notes.get(criterion.section_code, "")
+                if criterion.filled_by == FilledBy.MANAGER
+                else "",
                 "items": [],
                 "max_points": None,
                 "points": None,
@@ -307,15 +327,19 @@ def notice_data(*, evaluation: Evaluation) -> dict:
             "title": enrolment.title,
             "organisation": enrolment.organisation_name,
         },
+        # "Giám đốc Sở Tư pháp", not "Giám đốc Sở Tư pháp, Sở Tư pháp".
+        "designation": enrolment.title
+        if enrolment.organisation_name.lower() in enrolment.title.lower()
+        else f"{enrolment.title}, {enrolment.organisation_name}",
         "level": str(Level(evaluation.final_level).label) if evaluation.final_level else "",
         "signature": signature_block(
-            collective=letterhead.body_name, head_title=_("Chủ tịch"), name=cycle.chair_name
+            collective=letterhead.body_name.split("\n")[0], head_title=_("Chủ tịch"), name=cycle.chair_name
         ),
-        "recipients": [
-            f"{enrolment.full_name} ({enrolment.title})",
-            enrolment.organisation_name,
-            _("Sở Nội vụ"),
-        ],
+        "recipients": list(
+            dict.fromkeys(
+                [f"{enrolment.full_name} ({enrolment.title})", enrolment.organisation_name, _("Sở Nội vụ")]
+            )
+        ),
         "archive": _("Lưu: VT, NC"),
         "outline": _("Thông báo kết quả – %(name)s") % {"name": enrolment.full_name},
     }

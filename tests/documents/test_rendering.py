@@ -65,6 +65,10 @@ def test_qualitative_decree_90_form_prints_free_text_blocks_manager_and_authorit
         "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC",
     ]:
         assert heading in text, heading
+    assert (
+        "(Phần dành cho người đứng đầu đơn vị cấu thành hoặc người đứng đầu cơ quan, đơn vị nhận xét" in text
+    )
+    assert "NGƯỜI NHẬN XÉT, ĐÁNH GIÁ" in text
     assert "Điểm tối đa" not in text
     assert "Hòa Lâm, ngày 05 tháng 11 năm 2026" in text  # place from the province, leading zeros
 
@@ -208,5 +212,7 @@ def test_the_date_line_of_an_issued_notice_is_the_issue_day(evaluation_a, cast):
     assert f"ngày {today:%d} tháng {today:%m} năm {today:%Y}" in text
     assert "THÔNG BÁO" in text and "Kết quả đánh giá, xếp loại chất lượng năm 2026" in text
     assert "Kết quả xếp loại chất lượng năm 2026: Hoàn thành tốt nhiệm vụ." in text
-    assert "TM. ỦY BAN NHÂN DÂN TỈNH THỬ" in text and "CHỦ TỊCH" in text and "Chủ Tịch Thử" in text
+    assert "Ông/bà: Nguyễn Thị An, Giám đốc, Sở số" in text
+    assert "ỦY BAN NHÂN DÂN\nTỈNH THỬ" in pdf_text(job.document)
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Chủ Tịch Thử" in text
     assert "Nơi nhận:" in text and "- Lưu: VT, NC." in text

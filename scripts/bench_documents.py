@@ -1,0 +1,213 @@
+#!/usr/bin/env python
+"""Benchmark (not a test): every person's rating form in one PDF, for the 41-person demo cohort and for 400.
+
+Usage:  .venv/bin/python scripts/bench_documents.py [--write docs/benchmarks.md]
+
+It builds a throwaway SQLite database with the demo province (and 359 more invented people for the second
+cohort), then times, each in a fresh process so that peak memory (ru_maxrss) is that scenario's own:
+
+  pipeline   what the worker does: take the data (queries), render the templates, lay out each form as its
+             own document (own page numbers), join them with the outline, write the PDF, store it;
+  weasyprint WeasyPrint alone on the same HTML (the forms concatenated into one document), no Django work.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup(db_path: str):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "evaluation_portal.settings.local"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(Path(db_path).parent / "media"))
+    os.environ["REDIS_URL"] = ""
+    import django
+
+    django.setup()
+
+
+def prepare(db_path: str) -> None:
+    """Migrate, load the demo, and add an invented 2026 cohort of 400 in a second cycle."""
+    _setup(db_path)
+    from datetime import date
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from cycles.demo import _demo_answers, _names, load_demo
+    from cycles.models import Cycle
+    from cycles.rulebooks import Framework
+    from cycles.services import cycle_create, enrolment_create
+    from officials.models import Official, Organisation, PeerGroup, PersonnelType
+    from reviews.models import Evaluation
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    demo = Cycle.objects.get(year=2026)
+    with transaction.atomic():
+        big = cycle_create(
+            year=2027,
+            title="Đánh giá, xếp loại chất lượng năm 2027 (400 người, thử tải)",
+            authority=demo.authority,
+            chair_name=demo.chair_name,
+            framework=Framework.DECREES_2026,
+        )
+        officials = list(Official.objects.all())
+        group = PeerGroup.objects.get(code="commune_chairs")
+        types = [PersonnelType.CONG_CHUC, PersonnelType.VIEN_CHUC, PersonnelType.CAN_BO]
+        names = _names()
+        for _ in range(41):
+            next(names)
+        for i in range(400 - len(officials)):
+            name, gender = next(names)
+            commune = Organisation.objects.create(
+                name=f"UBND xã Thử {i + 1:03d}",
+                abbreviation="UBND",
+                kind="commune_committee",
+                parent=demo.authority,
+            )
+            officials.append(
+                Official.objects.create(
+                    full_name=name,
+                    gender=gender,
+                    personnel_type=types[i % 3],
+                    title=f"Chủ tịch UBND xã Thử {i + 1:03d}",
+                    organisation=commune,
+                    peer_group=group,
+                    date_of_birth=date(1975, 1, 1),
+                )
+            )
+        for order, official in enumerate(officials, start=1):
+            enrolment = enrolment_create(cycle=big, official=official, agenda_order=order)
+            answers, total = _demo_answers(enrolment, order)
+            Evaluation.objects.filter(enrolment=enrolment).update(answers=answers, points_total=total)
+
+
+def scenario(db_path: str, name: str, year: int) -> dict:
+    _setup(db_path)
+    from cycles.models import Cycle
+    from documents.models import DocumentKind
+    from documents.rendering import DOCUMENT_ORIGIN, document_html, url_fetcher
+    from documents.selectors import rating_forms_data
+    from documents.services import document_job_run, document_request
+
+    cycle = Cycle.objects.get(year=year)
+    import weasyprint  # imported once per worker process; not part of the timing
+
+    weasyprint.HTML(string="<p>x</p>").write_pdf()  # warm up fontconfig and Pango
+    people = cycle.enrolments.count()
+    started = time.perf_counter()
+    if name == "pipeline":
+        job = document_request(kind=DocumentKind.RATING_FORMS, cycle=cycle, by=None)
+        outcome = document_job_run(job_id=job.pk)
+        assert outcome == "done", (outcome, job.pk)
+        job.refresh_from_db()
+        pages = job.document.page_count
+        size = job.document.size
+    else:
+        data = rating_forms_data(cycle=cycle)
+        parts = [document_html("documents/rating_form.html", form) for form in data["forms"]]
+        # One HTML document: the bodies of every form one after the other, page breaks between them.
+        head, _, _ = parts[0].partition("<body")
+        bodies = [
+            part.split(">", 1)[1].rsplit("</body>", 1)[0] for part in (p.partition("<body")[2] for p in parts)
+        ]
+        html = (
+            head
+            + '<body><div class="form">'
+            + '</div><div class="form page-break">'.join(bodies)
+            + "</div></body></html>"
+        )
+        html = html.replace("</head>", "<style>.page-break { break-before: page; }</style></head>")
+        started = time.perf_counter()
+        document = weasyprint.HTML(
+            string=html, base_url=DOCUMENT_ORIGIN + "/", url_fetcher=url_fetcher()
+        ).render()
+        pdf = document.write_pdf()
+        pages = len(document.pages)
+        size = len(pdf)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "scenario": name,
+        "people": people,
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "pages_per_second": round(pages / seconds, 1),
+        "peak_rss_mb": round(peak_kb / 1024),
+        "pdf_mb": round(size / 1024 / 1024, 2),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--write", help="write the table to this Markdown file")
+    parser.add_argument("--scenario", help=argparse.SUPPRESS)
+    parser.add_argument("--year", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scenario:
+        print(json.dumps(scenario(args.db, args.scenario, args.year)))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-documents-") as folder:
+        db = str(Path(folder) / "bench.sqlite3")
+        print("Preparing the demo province and a 400-person cohort …", flush=True)
+        subprocess.run(
+            [sys.executable, __file__, "--scenario", "prepare", "--db", db, "--year", "0"], check=False
+        )
+        rows = []
+        for year in (2026, 2027):
+            for name in ("pipeline", "weasyprint"):
+                output = subprocess.run(
+                    [sys.executable, __file__, "--scenario", name, "--db", db, "--year", str(year)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                row = json.loads(output.strip().splitlines()[-1])
+                rows.append(row)
+                print(row, flush=True)
+    table = _table(rows)
+    print(table)
+    if args.write:
+        Path(args.write).write_text(table)
+
+
+def _table(rows) -> str:
+    import platform
+
+    import weasyprint
+
+    lines = [
+        "| Cohort | What is timed | Pages | Seconds | Pages/s | Peak RSS (MB) | PDF (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    labels = {
+        "pipeline": "portal pipeline (data, templates, per-form layout, join, write, store)",
+        "weasyprint": "WeasyPrint alone, same HTML as one document",
+    }
+    for row in rows:
+        lines.append(
+            f"| {row['people']} | {labels[row['scenario']]} | {row['pages']} | {row['seconds']} | "
+            f"{row['pages_per_second']} | {row['peak_rss_mb']} | {row['pdf_mb']} |"
+        )
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}"
+    return "\n".join(lines) + f"\n\nMachine: {machine}.\n"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1:3] == ["--scenario", "prepare"]:
+        prepare(sys.argv[sys.argv.index("--db") + 1])
+    else:
+        main()
