@@ -28,8 +28,11 @@ sys.path.insert(0, str(ROOT))
 def _setup(db_path: str):
     os.environ["DJANGO_SETTINGS_MODULE"] = "evaluation_portal.settings.local"
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(Path(db_path).parent / "media"))
+    # Everything the run writes (media, the filesystem broker's queue) stays in the throwaway folder.
+    os.environ["PORTAL_VAR_DIR"] = str(Path(db_path).parent)
+    os.environ["DJANGO_MEDIA_ROOT"] = str(Path(db_path).parent / "media")
     os.environ["REDIS_URL"] = ""
+    os.chdir(Path(db_path).parent)  # kombu's filesystem transport puts its "control" folder in the cwd
     import django
 
     django.setup()
@@ -43,7 +46,7 @@ def prepare(db_path: str) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from cycles.demo import _demo_answers, _names, load_demo
+    from cycles.demo import FEMALE, MALE, SURNAMES, _demo_answers, load_demo
     from cycles.models import Cycle
     from cycles.rulebooks import Framework
     from cycles.services import cycle_create, enrolment_create
@@ -64,11 +67,11 @@ def prepare(db_path: str) -> None:
         officials = list(Official.objects.all())
         group = PeerGroup.objects.get(code="commune_chairs")
         types = [PersonnelType.CONG_CHUC, PersonnelType.VIEN_CHUC, PersonnelType.CAN_BO]
-        names = _names()
-        for _ in range(41):
-            next(names)
         for i in range(400 - len(officials)):
-            name, gender = next(names)
+            # Invented names; the demo's own generator has only ~140 distinct ones.
+            middles, givens = FEMALE if i % 5 == 2 else MALE
+            name = f"{SURNAMES[i % len(SURNAMES)]} {middles[i // 20 % len(middles)]} {givens[i // 7 % len(givens)]}"
+            gender = "female" if i % 5 == 2 else "male"
             commune = Organisation.objects.create(
                 name=f"UBND xã Thử {i + 1:03d}",
                 abbreviation="UBND",
