@@ -7,10 +7,12 @@ A document's data is a plain JSON dict taken when it is asked for. The PDF is re
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -216,7 +218,7 @@ def rating_form_data(
     if is_points and evaluation.points_total is not None:
         points_level = str(rulebook.level_for_score(evaluation.points_total, cycle.bands).label)
     decided = evaluation.status in DECIDED_STATES and show_decision
-    submitted_on = evaluation.submitted_at and evaluation.submitted_at.astimezone(_tz()).date()
+    submitted_on = evaluation.submitted_at and timezone.localtime(evaluation.submitted_at).date()
     return {
         "kind": DocumentKind.RATING_FORM.value,
         "filename": f"phieu-danh-gia-{cycle.year}-{slugify(_ascii(enrolment.full_name))}.pdf",
@@ -257,16 +259,8 @@ def rating_form_data(
     }
 
 
-def _tz():
-    from django.utils import timezone
-
-    return timezone.get_current_timezone()
-
-
 def _ascii(text: str) -> str:
     """slugify keeps only ASCII: spell Vietnamese letters without their marks first ("Đ" is not a mark)."""
-    import unicodedata
-
     text = text.replace("đ", "d").replace("Đ", "D")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
@@ -363,5 +357,5 @@ def open_jobs(cycle: Cycle):
             cycle=cycle, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]
         )
         .select_related("evaluation__enrolment")
-        .order_by("-created_at")
+        .order_by("-created_at")[:50]
     )

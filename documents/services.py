@@ -8,6 +8,7 @@ nothing to claim and renders nothing; a killed worker's claim is taken over once
 once when its process is gone from this machine), up to an attempts cap.
 """
 
+import hashlib
 import logging
 import os
 import socket
@@ -52,7 +53,7 @@ def _setting(name: str, default: int) -> int:
 
 
 @dataclass(frozen=True)
-class Request:
+class _Prepared:
     kind: str
     cycle: Cycle
     evaluation: Evaluation | None
@@ -66,20 +67,22 @@ class Request:
 
 def _prepare(
     *, kind: str, evaluation: Evaluation | None, cycle: Cycle | None, show_decision: bool
-) -> Request:
+) -> _Prepared:
     if kind == DocumentKind.RATING_FORM:
         shows = show_decision and rating_form_shows_decision(evaluation)
         data = rating_form_data(evaluation=evaluation, show_decision=shows)
-        return Request(kind, evaluation.enrolment.cycle, evaluation, data, shows)
+        return _Prepared(kind, evaluation.enrolment.cycle, evaluation, data, shows)
     if kind == DocumentKind.NOTICE:
         if not evaluation.final_level:
             raise DocumentError(_("Chưa có quyết định xếp loại nên chưa thể ra thông báo kết quả."))
-        return Request(kind, evaluation.enrolment.cycle, evaluation, notice_data(evaluation=evaluation), True)
+        return _Prepared(
+            kind, evaluation.enrolment.cycle, evaluation, notice_data(evaluation=evaluation), True
+        )
     if kind == DocumentKind.RATING_FORMS:
         data = rating_forms_data(cycle=cycle)
         if not data["forms"]:
             raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))
-        return Request(kind, cycle, None, data, True)
+        return _Prepared(kind, cycle, None, data, True)
     raise DocumentError(_("Loại văn bản này chưa được hỗ trợ."))
 
 
@@ -362,8 +365,6 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
         pdf, pages = pdf_from_html(
             html, on_part=on_part, title=data.get("outline") or data.get("filename", "")
         )
-
-        import hashlib
 
         document = Document(
             job=job,
