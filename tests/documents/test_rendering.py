@@ -216,3 +216,17 @@ def test_the_date_line_of_an_issued_notice_is_the_issue_day(evaluation_a, cast):
     assert "ỦY BAN NHÂN DÂN\nTỈNH THỬ" in pdf_text(job.document)
     assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Chủ Tịch Thử" in text
     assert "Nơi nhận:" in text and "- Lưu: VT, NC." in text
+
+
+def test_the_fetcher_serves_collected_files_in_production(settings, tmp_path):
+    # With the manifest storage, {% static %} names hashed copies that exist only in STATIC_ROOT.
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    (settings.STATIC_ROOT / "css").mkdir(parents=True)
+    (settings.STATIC_ROOT / "css" / "print.0123abcd.css").write_text("@page { size: A4 }")
+    (tmp_path / "secret.css").write_text("not ours")
+    assert (
+        static_path_for(f"{DOCUMENT_ORIGIN}/static/css/print.0123abcd.css").read_text()
+        == "@page { size: A4 }"
+    )
+    with pytest.raises(RefusedURL):
+        static_path_for(f"{DOCUMENT_ORIGIN}/static/../secret.css")
