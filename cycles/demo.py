@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
 from officials.services import role_grant
-from reviews.models import Evaluation, EvaluationStatus
+from reviews.models import Decision, DecisionState, Evaluation, EvaluationStatus, SigningAs
 
 from .models import Cycle, CycleStatus, PhaseKind
 from .rulebooks import Framework, Level
@@ -24,6 +24,12 @@ from .selectors import self_assessment_form
 from .services import cycle_create, cycle_start, enrolment_create, phase_set
 
 PROVINCE = "Hòa Lâm"
+COMMENTS_2023 = {
+    Level.HTXSNV: "Lãnh đạo đơn vị hoàn thành vượt mức các chỉ tiêu; chủ động, sáng tạo, đoàn kết nội bộ tốt.",
+    Level.HTTNV: "Hoàn thành tốt các nhiệm vụ được giao; cần đẩy mạnh hơn nữa cải cách hành chính.",
+    Level.HTNV: "Hoàn thành nhiệm vụ; một số chỉ tiêu còn chậm tiến độ, cần khắc phục.",
+    Level.KHTNV: "Không hoàn thành nhiều chỉ tiêu trọng tâm; cần kiểm điểm, làm rõ trách nhiệm.",
+}
 DEMO_PASSWORD = "hoalam-demo-2026"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -284,6 +290,18 @@ def load_demo() -> dict[str, str]:
             final_level=item.level_2023,
             submitted_at=_at(date(2023, 11, 28), 9),
         )
+        Decision.objects.create(
+            evaluation=enrolment.evaluation,
+            level=item.level_2023,
+            comments=COMMENTS_2023[item.level_2023],
+            outlook="Có chiều hướng phát triển tốt; tiếp tục rèn luyện, phấn đấu."
+            if enrolment.personnel_type == PersonnelType.CAN_BO
+            else "",
+            state=DecisionState.SIGNED,
+            signing_as=SigningAs.CHAIR,
+            signer_name="Lục Văn Thành",
+            signed_at=_at(date(2023, 12, 14), 16),
+        )
     Cycle.objects.filter(pk=cycle_2023.pk).update(status=CycleStatus.CLOSED)
 
     # --- Between the cycles: districts abolished, their chairs now lead communes; one director moved ----
@@ -374,7 +392,8 @@ def load_demo() -> dict[str, str]:
     college_head = people[3 + 20 + 1].official  # Hiệu trưởng, viên chức: Decree 233 form in 2026
     college_head.user = user("canbo2", college_head.full_name, "")
     college_head.save(update_fields=["user"])
-    role_grant(user=user("noivu", "Chuyên viên", "Sở Nội vụ"), role=Role.HOME_AFFAIRS)
+    home_affairs = user("noivu", "Chuyên viên", "Sở Nội vụ")
+    role_grant(user=home_affairs, role=Role.HOME_AFFAIRS)
     role_grant(
         user=user("thuky", "Thư ký", "Sở Tư pháp"),
         role=Role.UNIT_SECRETARY,
@@ -383,7 +402,127 @@ def load_demo() -> dict[str, str]:
     role_grant(user=user("chutich", "Lục Văn Thành", ""), role=Role.CHAIR)
     role_grant(user=user("vanphong", "Chuyên viên", "Văn phòng UBND tỉnh"), role=Role.OFFICE_STAFF)
     role_grant(user=user("quantri", "Quản trị", "hệ thống"), role=Role.ADMINISTRATOR)
+    _demo_compilation(cycle_2026, home_affairs, protected={justice_director.pk, college_head.pk})
     return demo_logins()
+
+
+SPEAKERS = [
+    ("Phó Giám đốc", "Thống nhất với báo cáo tự đánh giá; đề nghị làm rõ thêm kết quả chuyển đổi số."),
+    ("Chủ tịch Công đoàn", "Đồng chí gương mẫu, quan tâm đời sống người lao động."),
+    ("Bí thư Chi đoàn", "Đề nghị tiếp tục tạo điều kiện cho đoàn viên tham gia nhiệm vụ chuyên môn."),
+]
+
+
+def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
+    """The 2026 cohort part-way through compilation: meetings and party opinions for those who submitted,
+    a few facts that cap a rating, agencies' own levels and Home Affairs' first proposals, with one peer group
+    over its HTXSNV quota so the meter has something to say. The two demo officials keep their forms editable."""
+    from reviews.models import CapFacts, CommentMeeting, DisciplineForm, MeetingOpinion, PartyOpinion
+    from reviews.selectors import agency_level_of, caps_for
+
+    from .models import AgencyRating
+
+    evaluations = list(
+        Evaluation.objects.filter(enrolment__cycle=cycle, status=EvaluationStatus.SUBMITTED)
+        .exclude(enrolment__official_id__in=protected)
+        .select_related("enrolment__organisation", "enrolment__peer_group", "enrolment__cycle")
+        .order_by("enrolment__agenda_order")
+    )
+    for index, evaluation in enumerate(evaluations):
+        enrolment = evaluation.enrolment
+        if index % 5 != 4:  # one in five still waits for its minutes
+            meeting = CommentMeeting.objects.create(
+                evaluation=evaluation,
+                held_on=date(2026, 11, 21),
+                place=f"Phòng họp {enrolment.organisation_name}",
+                chaired_by="Phó Thủ trưởng cơ quan",
+                minutes_by="Chánh Văn phòng",
+                invited_count=17,
+                attended_count=16,
+                attendees="Tập thể lãnh đạo; đại diện cấp ủy, Công đoàn, Đoàn Thanh niên; trưởng các phòng.",
+                absentees="01 đồng chí đi công tác.",
+                summary="Trình bày báo cáo tự đánh giá, tự xếp loại Hoàn thành tốt nhiệm vụ.",
+                conclusion="Tập thể thống nhất với báo cáo tự đánh giá và mức tự xếp loại.",
+                meeting_level=Level.HTTNV,
+                votes_recorded=index % 2 == 0,
+                votes_httnv=15 if index % 2 == 0 else 0,
+                votes_htnv=1 if index % 2 == 0 else 0,
+                minutes_adopted=index % 7 != 3,
+                recorded_by=home_affairs,
+            )
+            MeetingOpinion.objects.bulk_create(
+                MeetingOpinion(
+                    meeting=meeting,
+                    speaker=f"Ông/bà {title.lower()}",
+                    position=title,
+                    content=text,
+                    sort_order=i,
+                )
+                for i, (title, text) in enumerate(SPEAKERS)
+            )
+        if enrolment.is_party_member and index % 4 != 3:
+            PartyOpinion.objects.create(
+                evaluation=evaluation,
+                body=f"Đảng ủy {enrolment.organisation_name}",
+                given_on=date(2026, 11, 22),
+                text="Đồng chí giữ vững phẩm chất chính trị, đạo đức, lối sống; đồng ý mức tự xếp loại.",
+                recorded_by=home_affairs,
+            )
+    # Facts that cap: one reprimand in the year, one who joined in the summer.
+    if len(evaluations) > 6:
+        CapFacts.objects.create(
+            evaluation=evaluations[2],
+            discipline_form=DisciplineForm.KHIEN_TRACH,
+            discipline_date=date(2026, 6, 15),
+            discipline_source="Quyết định 215/QĐ-UBND ngày 15/6/2026",
+            months_worked=12,
+            recorded_by=home_affairs,
+        )
+        CapFacts.objects.create(
+            evaluation=evaluations[5],
+            months_worked=Decimal(5),
+            source="Quyết định bổ nhiệm ngày 01/8/2026",
+            recorded_by=home_affairs,
+        )
+    for evaluation in evaluations[:6]:
+        AgencyRating.objects.get_or_create(
+            cycle=cycle,
+            organisation=evaluation.enrolment.organisation,
+            defaults={
+                "level": Level.HTTNV,
+                "source": "Kết quả xếp loại cơ quan năm 2026",
+                "recorded_by": home_affairs,
+            },
+        )
+    # Two directors score as outstanding; with few HTTNV proposals yet, their group is over the quota.
+    directors = [e for e in evaluations if e.enrolment.peer_group.code == "directors"][:2]
+    for evaluation in directors:
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            points_total=Decimal("93.5"), self_proposed_level=Level.HTXSNV
+        )
+        AgencyRating.objects.filter(cycle=cycle, organisation=evaluation.enrolment.organisation).update(
+            level=Level.HTXSNV
+        )
+    for evaluation in evaluations[:12]:
+        evaluation.refresh_from_db()
+        caps = caps_for(evaluation, agency_level_of(evaluation))
+        wanted = Level(evaluation.self_proposed_level or Level.HTTNV)
+        fields = {
+            "status": EvaluationStatus.PROPOSED,
+            "proposed_by": home_affairs,
+            "proposed_at": _at(date(2026, 11, 22), 10),
+        }
+        if caps.not_rated:
+            fields |= {"proposed_not_rated": True, "proposal_reason": "Công tác chưa đủ 06 tháng trong năm."}
+        elif not caps.allows(wanted):
+            fields |= {
+                "proposed_level": caps.max_level,
+                "proposal_reason": " ".join(str(r.text) for r in caps.binding()),
+            }
+        else:
+            fields |= {"proposed_level": wanted}
+        Evaluation.objects.filter(pk=evaluation.pk).update(**fields)
+    _demo_conference(cycle, home_affairs)
 
 
 def demo_logins() -> dict[str, str]:
@@ -398,3 +537,32 @@ def demo_logins() -> dict[str, str]:
     }
     existing = set(get_user_model().objects.filter(username__in=roles).values_list("username", flat=True))
     return {username: role for username, role in roles.items() if username in existing}
+
+
+def _demo_conference(cycle: Cycle, home_affairs) -> None:
+    """The 2026 conference as Home Affairs prepares it: date, venue, agenda and the usual guests (issue #5)."""
+    from .services import conference_guest_add, conference_set
+
+    conference = conference_set(
+        cycle=cycle,
+        held_on=date(2026, 12, 10),
+        starts_at=time(8, 0),
+        venue="Hội trường tầng 3, trụ sở UBND tỉnh",
+        chaired_by_name=cycle.chair_name,
+        chaired_by_title="Chủ tịch UBND tỉnh",
+        secretary_name="Chuyên viên Sở Nội vụ",
+        secretary_title="Thư ký hội nghị",
+        agenda=(
+            "1. Tuyên bố lý do, giới thiệu đại biểu\n"
+            "2. Sở Nội vụ báo cáo kết quả tổng hợp, đề xuất xếp loại\n"
+            "3. Thảo luận từng người theo nhóm đối tượng\n"
+            "4. Chủ tịch UBND tỉnh kết luận"
+        ),
+        by=home_affairs,
+    )
+    for name, position in (
+        ("Đại diện Ban Tổ chức Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"),
+        ("Đại diện Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("Đại diện Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"),
+    ):
+        conference_guest_add(conference=conference, name=name, position=position, by=home_affairs)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
 
-from .rulebooks import RULEBOOKS, Framework, get_rulebook
+from .rulebooks import RULEBOOKS, Framework, Level, get_rulebook
+from .rulebooks.quota import DEFAULT_RATE, OUTSTANDING_RATE_MAX, Rounding
 
 
 class CycleStatus(models.TextChoices):
@@ -15,6 +16,15 @@ class CycleStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang đánh giá")
     SIGNED_OFF = "signed_off", _("Đã phê duyệt kết quả")
     CLOSED = "closed", _("Đã kết thúc, lưu trữ")
+
+
+class Publication(models.TextChoices):
+    """Who sees the list of results once the chair signs off (domain.md §3.8: "publication inside the agency",
+    electronic preferred). Each person always sees their own result."""
+
+    PERSON_ONLY = "person", _("Chỉ người được đánh giá xem kết quả của mình")
+    COHORT = "cohort", _("Những người trong danh sách đánh giá xem danh sách kết quả")
+    ALL_USERS = "all", _("Mọi người dùng của cổng xem danh sách kết quả")
 
 
 class Cycle(models.Model):
@@ -39,6 +49,17 @@ class Cycle(models.Model):
     band_htnv = models.DecimalField(_("ngưỡng HTNV (điểm)"), max_digits=5, decimal_places=2, default=50)
     # The law does not say how finely points are given; 0 means whole points only.
     points_decimal_places = models.PositiveSmallIntegerField(_("số chữ số thập phân của điểm"), default=1)
+    # The HTXSNV quota: a share of those rated HTTNV in each peer group (quota.py cites the articles).
+    # The texts fix 20%; how to round is not written anywhere (legal-research.md §2), so both are settings.
+    quota_rate = models.DecimalField(
+        _("tỷ lệ HTXSNV tối đa so với số HTTNV"), max_digits=4, decimal_places=3, default=DEFAULT_RATE
+    )
+    quota_rounding = models.CharField(
+        _("cách làm tròn chỉ tiêu"), max_length=8, choices=Rounding.choices, default=Rounding.DOWN
+    )
+    publication = models.CharField(
+        _("công khai kết quả"), max_length=8, choices=Publication.choices, default=Publication.COHORT
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +85,18 @@ class Cycle(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(points_decimal_places__lte=2), name="cycle_points_decimal_places_max_2"
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_rate__gt=0) & Q(quota_rate__lte=OUTSTANDING_RATE_MAX),
+                name="cycle_quota_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_rounding__in=[choice.value for choice in Rounding]),
+                name="cycle_quota_rounding_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication__in=[choice.value for choice in Publication]),
+                name="cycle_publication_valid",
             ),
         ]
 
@@ -213,3 +246,202 @@ class CycleCriterion(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class QuotaException(models.Model):
+    """The outstanding-results exception: the competent authority allows one peer group up to 25% of those at
+    HTTNV (QĐ 366-QĐ/TW Art. 11(1.4), applied through Decree 90 Art. 2(6) as amended by 48/2023 and Decree
+    233/2026 Art. 12(6)). Never without the reason and the deciding document."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="quota_exceptions")
+    peer_group = models.ForeignKey(
+        PeerGroup, verbose_name=_("nhóm đối tượng"), on_delete=models.PROTECT, related_name="+"
+    )
+    rate = models.DecimalField(_("tỷ lệ cho phép"), max_digits=4, decimal_places=3)
+    reason = models.TextField(_("lý do (thành tích nổi trội)"))
+    document = models.CharField(_("văn bản cho phép (số, ngày)"), max_length=255)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngoại lệ tỷ lệ HTXSNV")
+        verbose_name_plural = _("ngoại lệ tỷ lệ HTXSNV")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "peer_group"], name="quotaexception_one_per_group"),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0) & Q(rate__lte=OUTSTANDING_RATE_MAX), name="quotaexception_rate_max_25"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="") & ~Q(document=""), name="quotaexception_reason_and_document"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} – {self.peer_group}"
+
+
+class AgencyRating(models.Model):
+    """An agency's own rating for the cycle's year, decided elsewhere and entered here because a head may not
+    be rated above their agency (Decree 233/2026 Art. 12(7); presumed for Decree 335, domain.md §4)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="agency_ratings")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    level = models.CharField(_("mức xếp loại của cơ quan, đơn vị"), max_length=8, choices=Level.choices)
+    source = models.CharField(_("căn cứ (văn bản, ngày)"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("xếp loại cơ quan, đơn vị")
+        verbose_name_plural = _("xếp loại cơ quan, đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organisation"], name="agencyrating_one_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(level__in=[choice.value for choice in Level]), name="agencyrating_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.cycle.year}: {self.level}"
+
+
+# --- The conference (domain.md §3.6, issue #5): the day the chair's cohort is discussed person by person. ---
+
+
+def conference_report_path(instance, filename):
+    import uuid
+
+    # A random name outside the web root, like the evidence; the original name is kept in the row.
+    return f"conference/{instance.cycle_id}/{uuid.uuid4().hex}"
+
+
+class Conference(models.Model):
+    """Hội nghị đánh giá, xếp loại chất lượng: details, the Home Affairs report, who is on screen now, the
+    chair's concluding remarks. Attendance, guests and per-person notes hang off it."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="conference")
+    held_on = models.DateField(_("ngày họp"))
+    starts_at = models.TimeField(_("giờ bắt đầu"))
+    venue = models.CharField(_("địa điểm"), max_length=255)
+    chaired_by_name = models.CharField(_("chủ trì (họ tên)"), max_length=150)
+    chaired_by_title = models.CharField(_("chủ trì (chức vụ)"), max_length=255, blank=True)
+    secretary_name = models.CharField(_("thư ký (họ tên)"), max_length=150)
+    secretary_title = models.CharField(_("thư ký (chức vụ)"), max_length=255, blank=True)
+    agenda = models.TextField(_("chương trình hội nghị"), blank=True)
+    concluding_remarks = models.TextField(_("kết luận của chủ trì"), blank=True)
+    closed_at = models.DateTimeField(_("giờ kết thúc"), null=True, blank=True)
+    report = models.FileField(
+        _("báo cáo của Sở Nội vụ"), upload_to=conference_report_path, max_length=255, blank=True
+    )
+    report_name = models.CharField(max_length=255, blank=True)
+    # The person on the screen now: the chair's screen follows it.
+    current_evaluation = models.ForeignKey(
+        "reviews.Evaluation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    focused_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("hội nghị đánh giá, xếp loại")
+        verbose_name_plural = _("hội nghị đánh giá, xếp loại")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(venue="") & ~Q(chaired_by_name="") & ~Q(secretary_name=""),
+                name="conference_venue_chair_secretary_not_empty",
+            ),
+            # Closing the conference is the chair concluding it: no closing time without the remarks.
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(concluding_remarks=""),
+                name="conference_closed_with_remarks",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="conference_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} – {self.held_on:%d/%m/%Y}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ConferenceAttendance(models.Model):
+    """Whether one person of the cohort attended, and why not."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(_("có mặt"), default=True)
+    absence_reason = models.CharField(_("lý do vắng mặt"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("điểm danh hội nghị")
+        verbose_name_plural = _("điểm danh hội nghị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "enrolment"], name="conferenceattendance_one_per_person"
+            ),
+            # The minutes say why someone was absent; a present person has no absence reason.
+            models.CheckConstraint(
+                condition=(Q(present=True) & Q(absence_reason=""))
+                | (Q(present=False) & ~Q(absence_reason="")),
+                name="conferenceattendance_absent_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.conference} – {self.enrolment_id}"
+
+
+class ConferenceGuest(models.Model):
+    """An invited guest: the Party Organisation Commission, the Fatherland Front, the Labour Federation..."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("họ tên"), max_length=150)
+    position = models.CharField(_("chức vụ, cơ quan"), max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("khách mời hội nghị")
+        verbose_name_plural = _("khách mời hội nghị")
+        ordering = ["sort_order", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="conferenceguest_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+
+class ConferenceNote(models.Model):
+    """The secretary's notes of the discussion about one person, typed during the conference.
+    Versioned: two secretaries (or two tabs) typing about the same person never overwrite each other silently."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="notes")
+    evaluation = models.ForeignKey("reviews.Evaluation", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("ý kiến thảo luận"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ghi chép thảo luận")
+        verbose_name_plural = _("ghi chép thảo luận")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "evaluation"], name="conferencenote_one_per_person"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="conferencenote_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.conference} – {self.evaluation_id}"

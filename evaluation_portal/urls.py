@@ -27,5 +27,6 @@ urlpatterns = [
     path("cycles/", include("cycles.urls")),
     path("evaluations/", include("reviews.urls")),
     path("documents/", include("documents.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

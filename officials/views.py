@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from cycles.models import CycleStatus, PhaseKind
 from cycles.selectors import cycle_progress, cycles_in_progress, next_deadline, phase_of, time_left
 from reviews.permissions import evaluations_visible_to
-from reviews.selectors import current_evaluation, rating_history
+from reviews.selectors import current_evaluation, notices_of, rating_history, repeated_khtnv
 
 from .permissions import require_home_affairs, roles_of
 from .selectors import officials_directory
@@ -25,6 +25,9 @@ def home(request):
             context["my_phase"] = phase
             context["my_time_left"] = time_left(phase.deadline) if phase else None
         context["my_history"] = rating_history(roles.official)
+        context["history_khtnv_years"] = repeated_khtnv(roles.official)
+        context["my_notices"] = notices_of(roles.official)
+        context["my_unread_notices"] = sum(1 for notice in context["my_notices"] if notice.is_unread)
     if roles.sees_whole_cohort or roles.is_office_staff or roles.is_unit_secretary:
         cycles = []
         for cycle in cycles_in_progress():

@@ -2,13 +2,26 @@
 
 from decimal import Decimal
 
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cycles.rulebooks import Level
 
-from .services import MAX_REASON_LENGTH, MAX_TEXT_LENGTH, Answer
+from .models import CapFacts
+from .services import (
+    MAX_LINE_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_TEXT_LENGTH,
+    Answer,
+    MeetingMinutes,
+    Opinion,
+)
 
 
 def text_field_name(code: str) -> str:
@@ -128,3 +141,509 @@ class ExtensionForm(forms.Form):
         label=_("Gia hạn đến"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+# --- Home Affairs' compilation and proposal (issue #4) ---
+
+NOT_RATED = "not_rated"
+NO_PROPOSAL = "none"
+
+
+class CompilationFilterForm(forms.Form):
+    """Filters and sorting of the compilation table; applied to the standing rows in memory, so the page
+    costs the same few queries whatever is chosen."""
+
+    SORTS = {
+        "agenda": (_("Thứ tự hội nghị"), None),
+        "name": (_("Họ tên"), lambda row: row.enrolment.full_name.split()[-1:] + [row.enrolment.full_name]),
+        "organisation": (_("Cơ quan"), lambda row: row.enrolment.organisation_name),
+        "proposed": (_("Mức đề xuất"), lambda row: _level_rank(row.evaluation.proposed_level)),
+        "self": (_("Mức tự xếp loại"), lambda row: _level_rank(row.evaluation.self_proposed_level)),
+        "points": (_("Tổng điểm (cao trước)"), lambda row: -(row.evaluation.points_total or 0)),
+        "warnings": (_("Nhiều cảnh báo trước"), lambda row: -len(row.warnings)),
+    }
+
+    peer_group = forms.TypedChoiceField(
+        label=_("Nhóm đối tượng"), coerce=int, required=False, empty_value=None
+    )
+    organisation = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False, empty_value=None)
+    proposed = forms.ChoiceField(
+        label=_("Mức đề xuất"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            *Level.choices,
+            (NOT_RATED, _("Không xếp loại")),
+            (NO_PROPOSAL, _("Chưa đề xuất")),
+        ],
+    )
+    warnings_only = forms.BooleanField(label=_("Chỉ hồ sơ có cảnh báo"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"), required=False, choices=[(key, label) for key, (label, _key) in SORTS.items()]
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = {row.enrolment.peer_group_id: row.enrolment.peer_group_name for row in rows}
+        organisations = {row.enrolment.organisation_id: row.enrolment.organisation_name for row in rows}
+        self.fields["peer_group"].choices = [("", _("Tất cả")), *groups.items()]
+        self.fields["organisation"].choices = [
+            ("", _("Tất cả")),
+            *sorted(organisations.items(), key=lambda item: item[1]),
+        ]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-check-input" if name == "warnings_only" else "form-select form-select-sm"
+            )
+
+    def apply(self, rows):
+        data = self.cleaned_data
+        if data.get("peer_group"):
+            rows = [r for r in rows if r.enrolment.peer_group_id == data["peer_group"]]
+        if data.get("organisation"):
+            rows = [r for r in rows if r.enrolment.organisation_id == data["organisation"]]
+        wanted = data.get("proposed")
+        if wanted == NOT_RATED:
+            rows = [r for r in rows if r.evaluation.proposed_not_rated]
+        elif wanted == NO_PROPOSAL:
+            rows = [
+                r for r in rows if not r.evaluation.proposed_level and not r.evaluation.proposed_not_rated
+            ]
+        elif wanted:
+            rows = [r for r in rows if r.evaluation.proposed_level == wanted]
+        if data.get("warnings_only"):
+            rows = [r for r in rows if r.warnings]
+        key = self.SORTS.get(data.get("sort") or "agenda", (None, None))[1]
+        return sorted(rows, key=key) if key else list(rows)
+
+
+def _level_rank(value: str) -> int:
+    return Level(value).rank if value else len(Level)
+
+
+class ProposalForm(forms.Form):
+    proposal = forms.ChoiceField(
+        label=_("Mức đề xuất"),
+        required=False,
+        choices=[("", _("— Chưa đề xuất —")), *Level.choices, (NOT_RATED, _("Không xếp loại"))],
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề xuất"),
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi mức đề xuất khác mức tự xếp loại."),
+    )
+
+    @property
+    def level(self) -> str:
+        value = self.cleaned_data.get("proposal") or ""
+        return "" if value == NOT_RATED else value
+
+    @property
+    def not_rated(self) -> bool:
+        return self.cleaned_data.get("proposal") == NOT_RATED
+
+
+class CapFactsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CapFacts
+        fields = [
+            "is_head",
+            "months_worked",
+            "months_absent",
+            "on_maternity_leave",
+            "discipline_form",
+            "discipline_date",
+            "discipline_source",
+            "degradation_concluded",
+            "degradation_source",
+            "corruption_in_unit",
+            "corruption_source",
+            "targets_met_pct",
+            "targets_exceeded_pct",
+            "subordinates_htnv_or_above_pct",
+            "subordinates_httnv_or_above_pct",
+            "points_total",
+            "source",
+        ]
+        widgets = {"discipline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "months_absent": _("Nghỉ từ 3 đến dưới 6 tháng: không xếp loại từ HTTNV trở lên (Nghị định 90)."),
+            "months_worked": _("Dưới 6 tháng: không xếp loại chất lượng, trừ nghỉ thai sản, nghỉ ốm."),
+            "points_total": _("Điểm trung bình cả năm đã được xác nhận; để trống thì dùng điểm tự chấm."),
+            "targets_met_pct": _("Chỉ dùng với người lãnh đạo theo Nghị định 90."),
+        }
+
+
+class FactsImportForm(forms.Form):
+    """The filled cap-facts template; what is in it is checked by the import service, row by row."""
+
+    file = forms.FileField(
+        label=_("Tệp Excel đã điền (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        error_messages={"required": _("Hãy chọn tệp Excel để nhập.")},
+    )
+
+
+# --- The comment meeting's minutes and the party committee's opinion (issue #4) ---
+
+SCAN_ACCEPT = "application/pdf,image/png,image/jpeg"
+# A PositiveSmallIntegerField's ceiling; no agency meeting comes near it.
+MAX_HEADCOUNT = 32767
+YES_NO = [("1", _("Có")), ("0", _("Không"))]
+
+
+def _scan_field(label):
+    # The service checks the content (PDF, PNG or JPEG by signature) and the size; this only hints the picker.
+    return forms.FileField(label=label, required=False, widget=forms.FileInput(attrs={"accept": SCAN_ACCEPT}))
+
+
+def _scan_help() -> str:
+    return gettext("PDF, PNG hoặc JPEG, tối đa %(mb)d MB. Để trống nếu giữ bản đã tải lên.") % {
+        "mb": settings.PORTAL_EVIDENCE_MAX_BYTES // (1024 * 1024)
+    }
+
+
+def _line(label, required=True):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_LINE_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": MAX_LINE_LENGTH}),
+    )
+
+
+def _note(label, rows=3, required=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_NOTE_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": MAX_NOTE_LENGTH}),
+    )
+
+
+def _headcount(label, required=True):
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=MAX_HEADCOUNT,
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+    )
+
+
+VOTE_FIELDS = {
+    Level.HTXSNV: "votes_htxsnv",
+    Level.HTTNV: "votes_httnv",
+    Level.HTNV: "votes_htnv",
+    Level.KHTNV: "votes_khtnv",
+}
+
+
+class CommentMeetingForm(forms.Form):
+    """The minutes of the person's comment meeting (domain.md §3.3). Rules (attendance, votes, dates, the
+    phase) are the service's; the form only reads and normalises what was typed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    held_on = forms.DateField(
+        label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = _line(_("Địa điểm"))
+    chaired_by = _line(_("Chủ trì (họ tên, chức vụ)"))
+    minutes_by = _line(_("Thư ký (người ghi biên bản)"))
+    invited_count = _headcount(_("Số người được triệu tập"))
+    attended_count = _headcount(_("Số người có mặt"))
+    attendees = _note(_("Thành phần, họ tên người dự"), help_text=_("Mỗi người một dòng, kèm chức vụ."))
+    absentees = _note(_("Vắng mặt (họ tên, lý do)"), rows=2)
+    summary = _note(_("Tóm tắt báo cáo tự đánh giá và mức tự xếp loại của người được đánh giá"), rows=4)
+    conclusion = _note(_("Kết luận của cuộc họp"), rows=4, required=True)
+    meeting_level = forms.ChoiceField(
+        label=_("Mức cuộc họp đề nghị"),
+        required=False,
+        choices=[("", _("— Cuộc họp không đề nghị mức —")), *Level.choices],
+    )
+    votes_recorded = forms.BooleanField(
+        label=_("Có biểu quyết/bỏ phiếu"),
+        required=False,
+        help_text=_("Pháp luật không bắt buộc biểu quyết; chỉ đánh dấu nếu cuộc họp có bỏ phiếu."),
+    )
+    votes_htxsnv = _headcount(_("Số phiếu HTXSNV"), required=False)
+    votes_httnv = _headcount(_("Số phiếu HTTNV"), required=False)
+    votes_htnv = _headcount(_("Số phiếu HTNV"), required=False)
+    votes_khtnv = _headcount(_("Số phiếu KHTNV"), required=False)
+    minutes_adopted = forms.TypedChoiceField(
+        label=_("Biên bản được thông qua tại cuộc họp"),
+        choices=YES_NO,
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    scan = _scan_field(_("Bản scan biên bản có chữ ký"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"].help_text = _scan_help()
+        self.helper = FormHelper()
+        # The <form> tag, the opinions formset and the buttons are the template's: the formset sits between
+        # the summary and the conclusion, in the order the minutes are written.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "version",
+            Fieldset(
+                _("Cuộc họp"),
+                Row(Column("held_on", css_class="col-md-4"), Column("place", css_class="col-md-8")),
+                Row(Column("chaired_by", css_class="col-md-6"), Column("minutes_by", css_class="col-md-6")),
+            ),
+            Fieldset(
+                _("Thành phần"),
+                Row(
+                    Column("invited_count", css_class="col-6 col-md-3"),
+                    Column("attended_count", css_class="col-6 col-md-3"),
+                ),
+                "attendees",
+                "absentees",
+            ),
+            Fieldset(_("Báo cáo của người được đánh giá"), "summary"),
+            HTML('{% include "reviews/_meeting_opinions.html" %}'),
+            Fieldset(
+                _("Kết luận"),
+                "conclusion",
+                Row(Column("meeting_level", css_class="col-md-6")),
+                "votes_recorded",
+                Div(
+                    *[Column(name, css_class="col-6 col-md-3") for name in VOTE_FIELDS.values()],
+                    css_class="row",
+                    css_id="meeting-votes",
+                ),
+                InlineRadios("minutes_adopted"),
+            ),
+            Fieldset(_("Bản scan"), "scan"),
+        )
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        if meeting is None:
+            return {}
+        initial = {
+            name: getattr(meeting, name)
+            for name in cls.base_fields
+            if name not in ("scan", "minutes_adopted") and hasattr(meeting, name)
+        }
+        initial["minutes_adopted"] = "1" if meeting.minutes_adopted else "0"
+        return initial
+
+    def minutes(self) -> MeetingMinutes:
+        data = self.cleaned_data
+        return MeetingMinutes(
+            held_on=data["held_on"],
+            place=data["place"],
+            chaired_by=data["chaired_by"],
+            minutes_by=data["minutes_by"],
+            invited_count=data["invited_count"],
+            attended_count=data["attended_count"],
+            conclusion=data["conclusion"],
+            attendees=data["attendees"],
+            absentees=data["absentees"],
+            summary=data["summary"],
+            meeting_level=data["meeting_level"],
+            votes_recorded=data["votes_recorded"],
+            votes={level.value: data.get(name) or 0 for level, name in VOTE_FIELDS.items()},
+            minutes_adopted=data["minutes_adopted"],
+        )
+
+
+class OpinionForm(forms.Form):
+    """One opinion spoken at the meeting. Every field is optional so that blank rows are simply skipped."""
+
+    speaker = _line(_("Người phát biểu"), required=False)
+    position = _line(_("Chức vụ"), required=False)
+    content = _note(_("Nội dung ý kiến"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("speaker", css_class="col-md-6"), Column("position", css_class="col-md-6")),
+            "content",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in ("speaker", "position", "content")) and not (
+            data.get("speaker") and data.get("content")
+        ):
+            raise forms.ValidationError(_("Mỗi ý kiến cần có người phát biểu và nội dung."))
+        return data
+
+    def opinion(self) -> Opinion | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if not data.get("speaker"):
+            return None
+        return Opinion(speaker=data["speaker"], position=data.get("position", ""), content=data["content"])
+
+
+# extra rows are blank ones; static/js/meeting_minutes.js adds more from the formset's empty form.
+OpinionFormSet = forms.formset_factory(OpinionForm, extra=3, max_num=100, absolute_max=100, validate_max=True)
+
+
+def opinion_formset(data=None, meeting=None) -> forms.BaseFormSet:
+    initial = None
+    if data is None and meeting is not None:
+        initial = [
+            {"speaker": o.speaker, "position": o.position, "content": o.content}
+            for o in meeting.opinions.all()
+        ]
+    return OpinionFormSet(data, initial=initial, prefix="opinions")
+
+
+def opinions_of(formset) -> list[Opinion]:
+    return [opinion for form in formset.forms if (opinion := form.opinion()) is not None]
+
+
+class PartyOpinionForm(forms.Form):
+    """The party committee's written opinion on the person (domain.md §3.4)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    body = _line(_("Cấp ủy cho ý kiến"))
+    given_on = forms.DateField(
+        label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    text = _note(_("Nội dung ý kiến"), rows=6, required=True)
+    scan = _scan_field(_("Bản scan có chữ ký"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"].help_text = _scan_help()
+        self.helper = FormHelper()
+        self.helper.form_id = "party-opinion-form"
+        self.helper.layout = Layout(
+            "version",
+            Row(Column("body", css_class="col-md-8"), Column("given_on", css_class="col-md-4")),
+            "text",
+            "scan",
+            Div(Submit("save", _("Lưu ý kiến cấp ủy")), css_class="border-top pt-3"),
+        )
+
+    @classmethod
+    def initial_for(cls, opinion) -> dict:
+        if opinion is None:
+            return {}
+        return {
+            "version": opinion.version,
+            "body": opinion.body,
+            "given_on": opinion.given_on,
+            "text": opinion.text,
+        }
+
+
+class MeetingListFilterForm(forms.Form):
+    """Home Affairs narrows the list to one agency; the choices are the agencies of the cycle's cohort."""
+
+    organisation = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("Tất cả")), *organisations]
+        self.fields["organisation"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+# --- Objections (issue #5) ---
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung kiến nghị"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Nêu rõ điểm không đồng ý với kết quả xếp loại và căn cứ (từ 20 đến 10.000 ký tự)."),
+    )
+
+
+class ObjectionAnswerForm(forms.Form):
+    """The chair's answer; the fields of the new decision matter only when the outcome is "changed"."""
+
+    answer = forms.CharField(
+        label=_("Nội dung trả lời"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Kết quả giải quyết"),
+        choices=[
+            ("kept", _("Giữ nguyên kết quả")),
+            ("changed", _("Thay đổi kết quả (quyết định mới thay thế)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decision = forms.ChoiceField(
+        label=_("Mức xếp loại mới"),
+        required=False,
+        choices=[("", _("— Chọn khi thay đổi —")), *Level.choices, (NOT_RATED, _("Không xếp loại"))],
+    )
+    comments = forms.CharField(
+        label=_("Nhận xét ưu, khuyết điểm"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Để trống để giữ nhận xét của quyết định trước."),
+    )
+    outlook = forms.CharField(
+        label=_("Nhận định chiều hướng, triển vọng phát triển"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Với cán bộ. Để trống để giữ nhận định của quyết định trước."),
+    )
+    reason = forms.CharField(
+        label=_("Lý do thay thế"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Để trống thì nội dung trả lời được ghi làm lý do của quyết định mới."),
+    )
+    signing_as = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False, choices=[])
+    signer_name = forms.CharField(label=_("Người ký"), required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        from .models import SigningAs
+
+        super().__init__(*args, **kwargs)
+        self.fields["signing_as"].choices = SigningAs.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "answer",
+            InlineRadios("outcome"),
+            Fieldset(
+                gettext("Quyết định mới (khi thay đổi kết quả)"),
+                Row(
+                    Column("decision", css_class="col-md-4"),
+                    Column("signing_as", css_class="col-md-4"),
+                    Column("signer_name", css_class="col-md-4"),
+                ),
+                "comments",
+                "outlook",
+                "reason",
+            ),
+            Submit("submit", gettext("Ghi trả lời")),
+        )
+
+    @property
+    def level(self) -> str:
+        value = self.cleaned_data.get("decision") or ""
+        return "" if value == NOT_RATED else value
+
+    @property
+    def not_rated(self) -> bool:
+        return self.cleaned_data.get("decision") == NOT_RATED
+
+    def text_or_none(self, name: str) -> str | None:
+        # Blank keeps the earlier decision's text (the service copies it).
+        value = (self.cleaned_data.get(name) or "").strip()
+        return value or None

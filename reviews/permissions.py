@@ -6,7 +6,7 @@ the chair the whole cohort (domain.md §2). Anyone else gets 404, which does not
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from officials.permissions import roles_of
 
@@ -32,7 +32,17 @@ def get_evaluation_for_user(user, pk: int) -> Evaluation:
         "enrolment__peer_group",
         "enrolment__official",
     )
-    return get_object_or_404(queryset, pk=pk)
+    try:
+        return queryset.get(pk=pk)
+    except Evaluation.DoesNotExist:
+        if Evaluation.objects.filter(pk=pk).exists():
+            # Someone asked for a file that is not theirs: they get the same 404 as for a missing one,
+            # and the audit trail keeps the attempt.
+            from audit.models import Action
+            from audit.services import audit_record
+
+            audit_record(action=Action.ACCESS_REFUSED, actor=user, target=f"Evaluation {pk}", note="HTTP 404")
+        raise Http404 from None
 
 
 def is_own_evaluation(user, evaluation: Evaluation) -> bool:
@@ -53,3 +63,79 @@ def get_evaluation_for_home_affairs(user, pk: int) -> Evaluation:
     if not roles_of(user).is_home_affairs:
         raise PermissionDenied
     return evaluation
+
+
+def may_record_meeting(user, evaluation: Evaluation) -> bool:
+    """Home Affairs for everyone; a unit secretary for the people of their own agency only, never for their
+    own file (a director may also be their agency's secretary in the portal)."""
+    roles = roles_of(user)
+    if roles.official is not None and evaluation.enrolment.official_id == roles.official.pk:
+        return False
+    return roles.is_home_affairs or evaluation.enrolment.organisation_id in roles.secretary_organisation_ids
+
+
+def may_read_party_opinion(user, evaluation: Evaluation) -> bool:
+    """The party committee's opinion goes to the rating authority, not back to the person: those who record it
+    and the chair read it; the official does not (their own meeting minutes they may read)."""
+    return may_record_meeting(user, evaluation) or roles_of(user).is_chair
+
+
+def get_evaluation_for_meeting(user, pk: int) -> Evaluation:
+    """The meeting minutes and party opinion of a person: 404 for no business, 403 for readers who may not
+    write them (the person themself, the chair)."""
+    evaluation = get_evaluation_for_user(user, pk)
+    if not may_record_meeting(user, evaluation):
+        raise PermissionDenied
+    return evaluation
+
+
+def may_see_proposals(user) -> bool:
+    """Nobody outside Home Affairs and the chair sees proposals before publication (domain.md §2)."""
+    return roles_of(user).sees_whole_cohort
+
+
+def get_own_notice_for_user(user, pk: int):
+    """A notice of a result is the person's own: others who may see the evaluation get 403, the rest 404."""
+    from .models import Notice
+
+    notice = (
+        Notice.objects.filter(pk=pk, evaluation__in=evaluations_visible_to(user))
+        .select_related("evaluation__enrolment__official")
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    if not is_own_evaluation(user, notice.evaluation):
+        raise PermissionDenied
+    return notice
+
+
+def may_see_published_list(user, cycle) -> bool:
+    """Who sees a cycle's list of results once it is signed off (domain.md §3.8, the cycle's publication setting):
+    Home Affairs, the chair and office staff always; the cohort when the setting says "cohort"; every user of the
+    portal when it says "all". With "person" each official sees only their own result, on their own page."""
+    from cycles.models import Publication
+
+    from .selectors import cycle_is_published
+
+    roles = roles_of(user)
+    if not cycle_is_published(cycle) or not user.is_authenticated:
+        return False
+    if roles.sees_whole_cohort or roles.is_office_staff or cycle.publication == Publication.ALL_USERS:
+        return True
+    if cycle.publication == Publication.COHORT and roles.official is not None:
+        return cycle.enrolments.filter(official=roles.official).exists()
+    return False
+
+
+def get_cycle_for_published_list(user, cycle_pk: int):
+    """Home Affairs and the chair reach the list's page at any time (before the sign-off it says the results are
+    not published yet and points to the compilation); everyone else gets 404 until they may see it."""
+    from cycles.models import Cycle
+
+    cycle = Cycle.objects.select_related("authority").filter(pk=cycle_pk).first()
+    if cycle is None:
+        raise Http404
+    if roles_of(user).sees_whole_cohort or may_see_published_list(user, cycle):
+        return cycle
+    raise Http404

@@ -1,6 +1,14 @@
 """Reads about evaluations that encode rules."""
 
-from cycles.models import CycleStatus
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext
+
+from cycles.models import AgencyRating, CycleStatus, QuotaException
+from cycles.rulebooks import Level, Scoring
+from cycles.rulebooks.caps import Caps, PersonFacts
+from cycles.rulebooks.quota import QuotaPosition, quota_position
 
 from .models import Evaluation, EvaluationStatus
 
@@ -29,3 +37,305 @@ def current_evaluation(official):
 def result_visible_to_official(evaluation: Evaluation) -> bool:
     """The official sees their level only once it is published, never a proposal (domain.md §2)."""
     return evaluation.status == EvaluationStatus.PUBLISHED
+
+
+# --- Caps and quota: the one piece of code the proposal screen, the chair's screen and the reports share. ---
+
+
+def person_facts(evaluation: Evaluation, agency_level: str | None = None) -> PersonFacts:
+    """The rulebook's input for one person: the recorded cap facts, the agency's own level, and the points
+    total (the confirmed score where Home Affairs entered one, else the person's own)."""
+    enrolment = evaluation.enrolment
+    facts = getattr(evaluation, "cap_facts", None)
+    points = None
+    if enrolment.rulebook.scoring is Scoring.POINTS:
+        points = facts.points_total if facts and facts.points_total is not None else evaluation.points_total
+    if facts is None:
+        return PersonFacts(
+            is_leader=enrolment.is_leader,
+            points_total=points,
+            agency_level=Level(agency_level) if agency_level else None,
+        )
+    return PersonFacts(
+        is_leader=enrolment.is_leader,
+        is_head=facts.is_head,
+        disciplined_in_year=bool(facts.discipline_form),
+        months_worked=facts.months_worked,
+        on_maternity_leave=facts.on_maternity_leave,
+        months_absent=facts.months_absent,
+        degradation_concluded=facts.degradation_concluded,
+        corruption_in_unit=facts.corruption_in_unit,
+        targets_met_pct=facts.targets_met_pct,
+        targets_exceeded_pct=facts.targets_exceeded_pct,
+        subordinates_htnv_or_above_pct=facts.subordinates_htnv_or_above_pct,
+        subordinates_httnv_or_above_pct=facts.subordinates_httnv_or_above_pct,
+        points_total=points,
+        agency_level=Level(agency_level) if agency_level else None,
+    )
+
+
+def caps_for(evaluation: Evaluation, agency_level: str | None = None) -> Caps:
+    enrolment = evaluation.enrolment
+    return enrolment.rulebook.caps(person_facts(evaluation, agency_level), enrolment.cycle.bands)
+
+
+def agency_level_of(evaluation: Evaluation) -> str | None:
+    enrolment = evaluation.enrolment
+    return (
+        AgencyRating.objects.filter(cycle_id=enrolment.cycle_id, organisation_id=enrolment.organisation_id)
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+class LevelSource(StrEnum):
+    """Whose levels the quota is counted on: Home Affairs' proposals or the chair's decisions."""
+
+    PROPOSED = "proposed_level"
+    FINAL = "final_level"
+
+
+@dataclass
+class GroupQuota:
+    peer_group_id: int
+    name: str
+    counts_units: bool
+    position: QuotaPosition
+    exception: QuotaException | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    not_rated: int = 0
+    undecided: int = 0
+
+    @property
+    def within(self) -> bool:
+        return self.position.within
+
+    @property
+    def meter_max(self) -> int:
+        """The quota meter's scale: the allowance, or the count when it is over."""
+        return max(self.position.allowed, self.position.htxsnv, 1)
+
+
+@dataclass
+class StandingRow:
+    evaluation: Evaluation
+    caps: Caps
+    level: str
+    not_rated: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def enrolment(self):
+        return self.evaluation.enrolment
+
+    @property
+    def above_cap(self) -> bool:
+        if not self.level:
+            return False
+        return not self.caps.allows(Level(self.level))
+
+
+@dataclass
+class CohortStanding:
+    rows: list[StandingRow]
+    groups: list[GroupQuota]
+
+    @property
+    def over_quota(self) -> list[GroupQuota]:
+        return [group for group in self.groups if not group.within]
+
+    @property
+    def above_cap(self) -> list[StandingRow]:
+        return [row for row in self.rows if row.above_cap]
+
+
+def standing_queryset(cycle):
+    return (
+        Evaluation.objects.filter(enrolment__cycle=cycle)
+        .select_related(
+            "enrolment__cycle",
+            "enrolment__peer_group",
+            "enrolment__organisation",
+            "cap_facts",
+            "comment_meeting",
+            "party_opinion",
+        )
+        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+    )
+
+
+def group_quota(cycle, peer_group, levels: list[str], exception: QuotaException | None = None) -> GroupQuota:
+    rate = exception.rate if exception else cycle.quota_rate
+    position = quota_position(
+        levels, rate=rate, rounding=cycle.quota_rounding, counts_units=peer_group.counts_units
+    )
+    return GroupQuota(
+        peer_group_id=peer_group.pk,
+        name=peer_group.name,
+        counts_units=peer_group.counts_units,
+        position=position,
+        exception=exception,
+        counts={level.value: sum(1 for value in levels if value == level.value) for level in Level},
+        total=len(levels),
+    )
+
+
+def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluations=None) -> CohortStanding:
+    """Every person's caps and the quota of every peer group, counted on the proposals or on the decisions.
+    Four queries whatever the cohort size. `evaluations` may narrow the rows shown (filters), but the quota
+    is always counted on the whole group (the check is on the set, quota.py)."""
+    all_evaluations = list(standing_queryset(cycle))
+    agency_levels = dict(AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level"))
+    exceptions = {e.peer_group_id: e for e in QuotaException.objects.filter(cycle=cycle)}
+    not_rated_field = "proposed_not_rated" if source is LevelSource.PROPOSED else "final_not_rated"
+    levels_by_group: dict[int, list[str]] = {}
+    groups_by_id = {}
+    rows = []
+    for evaluation in all_evaluations:
+        enrolment = evaluation.enrolment
+        enrolment.cycle = cycle
+        level = getattr(evaluation, source.value)
+        caps = enrolment.rulebook.caps(
+            person_facts(evaluation, agency_levels.get(enrolment.organisation_id)), cycle.bands
+        )
+        rows.append(
+            StandingRow(
+                evaluation=evaluation, caps=caps, level=level, not_rated=getattr(evaluation, not_rated_field)
+            )
+        )
+        groups_by_id[enrolment.peer_group_id] = enrolment.peer_group
+        levels_by_group.setdefault(enrolment.peer_group_id, []).append(level)
+    groups = []
+    for group_id, levels in levels_by_group.items():
+        quota = group_quota(cycle, groups_by_id[group_id], levels, exceptions.get(group_id))
+        quota.undecided = sum(1 for level in levels if not level)
+        quota.not_rated = sum(1 for row in rows if row.enrolment.peer_group_id == group_id and row.not_rated)
+        quota.undecided -= quota.not_rated
+        groups.append(quota)
+    for row in rows:
+        row.warnings = standing_warnings(row)
+    if evaluations is not None:
+        wanted = {evaluation.pk for evaluation in evaluations}
+        rows = [row for row in rows if row.evaluation.pk in wanted]
+    return CohortStanding(rows=rows, groups=groups)
+
+
+def standing_warnings(row: StandingRow) -> list[str]:
+    """What Home Affairs should look at in one person's file before the conference; the chair sees the same list.
+    The quota belongs to the group, so it is shown on the group's meter, not repeated on every row."""
+    evaluation = row.evaluation
+    enrolment = row.enrolment
+    warnings = []
+    if evaluation.status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.DRAFT, EvaluationStatus.RETURNED):
+        warnings.append(gettext("Chưa nộp tự đánh giá."))
+    meeting = getattr(evaluation, "comment_meeting", None)
+    if meeting is None:
+        warnings.append(gettext("Chưa có biên bản họp nhận xét."))
+    else:
+        if not meeting.minutes_adopted:
+            warnings.append(gettext("Biên bản họp chưa được thông qua tại cuộc họp."))
+        if not meeting.signed_scan:
+            warnings.append(gettext("Chưa đính kèm bản scan biên bản có chữ ký."))
+    if enrolment.is_party_member and getattr(evaluation, "party_opinion", None) is None:
+        warnings.append(gettext("Chưa có ý kiến của cấp ủy."))
+    if row.caps.not_rated and not row.not_rated and row.level:
+        warnings.append(gettext("Thuộc trường hợp không xếp loại nhưng đã đề xuất mức."))
+    elif row.above_cap:
+        warnings.append(
+            gettext("Mức %(level)s cao hơn mức tối đa cho phép (%(cap)s).")
+            % {"level": Level(row.level).abbreviation, "cap": row.caps.max_level.abbreviation}
+        )
+    return warnings
+
+
+# --- Published results, notices and the rating history's flag (domain.md §3.8, §4 "After a poor rating") ---
+
+
+def cycle_is_published(cycle) -> bool:
+    return cycle.status in (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
+
+
+def published_results(cycle):
+    """The signed results of a cycle in agenda order, everything the list prints coming from the enrolment's
+    snapshot: one query whatever the size of the cohort."""
+    return (
+        Evaluation.objects.filter(enrolment__cycle=cycle, status=EvaluationStatus.PUBLISHED)
+        .select_related("enrolment")
+        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+    )
+
+
+def decision_in_force(evaluation: Evaluation):
+    """The signed decision the person is bound by (a replaced one is history), with its notice."""
+    from .models import Decision, DecisionState
+
+    return (
+        Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED)
+        .select_related("notice", "replaces")
+        .first()
+    )
+
+
+def notices_of(official, limit: int = 10) -> list:
+    """The official's notices of results, newest first."""
+    from .models import Notice
+
+    return list(
+        Notice.objects.filter(evaluation__enrolment__official=official).select_related(
+            "evaluation__enrolment__cycle", "decision"
+        )[:limit]
+    )
+
+
+def khtnv_years_for(official_ids) -> dict[int, list[int]]:
+    """For each official, the years of their published KHTNV ratings, oldest first (one query)."""
+    years: dict[int, list[int]] = {}
+    rows = (
+        Evaluation.objects.filter(
+            enrolment__official_id__in=list(official_ids),
+            status=EvaluationStatus.PUBLISHED,
+            final_level=Level.KHTNV,
+        )
+        .values_list("enrolment__official_id", "enrolment__cycle__year")
+        .order_by("enrolment__cycle__year")
+    )
+    for official_id, year in rows:
+        years.setdefault(official_id, []).append(year)
+    return years
+
+
+def consecutive_khtnv_years(years) -> list[int]:
+    """The years that belong to a run of two or more consecutive years rated KHTNV. Under the 2019 amendments to
+    the laws on cadres, civil servants and public employees two consecutive KHTNV years meant dismissal; Law
+    80/2025 Art. 27(1)(c) leaves the consequence to the authority, so the portal only flags it."""
+    distinct = sorted(set(years))
+    flagged = {year for year in distinct if year + 1 in distinct or year - 1 in distinct}
+    return sorted(flagged)
+
+
+def repeated_khtnv_for(official_ids) -> set[int]:
+    """The officials among these rated KHTNV in two or more consecutive years, in one query: for the compilation
+    and decision tables."""
+    return {
+        official_id
+        for official_id, years in khtnv_years_for(official_ids).items()
+        if consecutive_khtnv_years(years)
+    }
+
+
+def repeated_khtnv(official) -> list[int]:
+    """The years of repeated KHTNV in this official's history; empty when there is nothing to flag."""
+    return consecutive_khtnv_years(khtnv_years_for([official.pk]).get(official.pk, []))
+
+
+def evaluation_events(evaluation: Evaluation, *, authority: bool, limit: int = 50) -> list:
+    """The evaluation's history for its page. The person does not see the proposal's and the decision's entries:
+    before publication nobody outside Home Affairs and the chair sees a proposal (domain.md §2), and afterwards
+    the result card shows what the authority decided, not Home Affairs' reasons."""
+    from .models import EventKind
+
+    events = evaluation.events.select_related("by")
+    if not authority:
+        events = events.exclude(kind__in=[EventKind.PROPOSED, EventKind.DECIDED])
+    return list(events[:limit])

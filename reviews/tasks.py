@@ -10,6 +10,8 @@ from cycles.models import PhaseKind
 from cycles.selectors import phase_of, self_assessment_deadline
 
 from .models import EDITABLE_BY_OFFICIAL, Evaluation, EvaluationEvent, EventKind
+from .services import notices
+from .services.notices import TransientMailError
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -40,3 +42,25 @@ def reminder_send(evaluation_id: int, by_id: int | None = None) -> bool:
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     EvaluationEvent.objects.create(evaluation=evaluation, kind=EventKind.REMINDED, by=by)
     return True
+
+
+@shared_task(
+    autoretry_for=(TransientMailError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notice_email_send(notice_id: int) -> bool:
+    """The notice of a result by e-mail. Safe to deliver twice (the row is claimed before sending); retried only
+    when the mail server or the network failed, at most five times."""
+    return notices.notice_email_send(notice_id=notice_id)
+
+
+@shared_task
+def notice_emails_requeue() -> int:
+    """For beat, every few minutes: enqueue the notice e-mails lost at enqueue time or held by a killed worker."""
+    due = notices.notices_due_for_email()
+    for notice_id in due:
+        notice_email_send.delay(notice_id)
+    return len(due)

@@ -98,3 +98,27 @@ def open_self_assessment(cycle, deadline=None):
 def enrol(cycle, official, **kwargs):
     """Enrol through the service, as the portal does, so the snapshot and evaluation exist."""
     return enrolment_create(cycle=cycle, official=official, **kwargs)
+
+
+def submitted(evaluation, *, self_level="httnv", points=None):
+    """Skip the official's side: the form as Home Affairs receives it (the self-assessment has its own tests)."""
+    from reviews.models import Evaluation, EvaluationStatus
+
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        status=EvaluationStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        self_proposed_level=self_level,
+        points_total=points,
+    )
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+def open_phase(cycle, kind):
+    return phase_set(
+        cycle=cycle,
+        kind=kind,
+        starts_on=min(date(cycle.year, 11, 1), timezone.localdate()),
+        deadline=timezone.now() + timedelta(days=7),
+        is_open=True,
+    )

@@ -53,6 +53,23 @@ MATRIX = {
         lambda c: {"pk": c.official_a.enrolments.get().evaluation.pk},
         logged_in(404, official_a=200, home_affairs=200, chair=200),
     ),
+    # Spreadsheets: the proposals go to Home Affairs and the chair only; the facts are Home Affairs' to enter.
+    # Office staff see the cycle (403), everyone else does not learn it exists (404).
+    "reviews:compilation_export": (
+        "get",
+        lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=200, office_staff=403),
+    ),
+    "reviews:facts_template": (
+        "get",
+        lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=403, office_staff=403),
+    ),
+    "reviews:facts_import": (
+        "get",
+        lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=200, chair=403, office_staff=403),
+    ),
 }
 
 
@@ -165,6 +182,250 @@ MATRIX.update(
             _document_a,
             logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
         ),
+    }
+)
+
+
+def _quota_exception(c):
+    from cycles.models import QuotaException
+
+    enrolment = c.official_a.enrolments.get()
+    exception = QuotaException.objects.create(
+        cycle=c.cycle,
+        peer_group=enrolment.peer_group,
+        rate="0.25",
+        reason="Nổi trội",
+        document="QĐ 1/QĐ-UBND",
+    )
+    return {"pk": c.cycle.pk, "exception_pk": exception.pk}
+
+
+# Proposals: Home Affairs writes, the chair reads, office staff see the cycle but not the proposals (403),
+# nobody else learns the cycle exists (404).
+PROPOSALS_READ = logged_in(404, home_affairs=200, chair=200, office_staff=403)
+HOME_AFFAIRS_EDITS = logged_in(404, official_a=403, home_affairs=200, chair=403)
+
+MATRIX.update(
+    {
+        "reviews:compilation": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        "reviews:proposal_edit": ("get", _evaluation_a, HOME_AFFAIRS_EDITS),
+        "reviews:cap_facts_edit": ("get", _evaluation_a, HOME_AFFAIRS_EDITS),
+        "cycles:quota_settings": ("get", _cycle, logged_in(403, home_affairs=200)),
+        "cycles:quota_exception_delete": ("post", _quota_exception, logged_in(403, home_affairs=302)),
+        "cycles:agency_ratings": ("get", _cycle, logged_in(403, home_affairs=200)),
+    }
+)
+
+
+def _meeting_scan_a(c):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from reviews.models import CommentMeeting
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    meeting = CommentMeeting(
+        evaluation=evaluation,
+        held_on=date(2026, 11, 10),
+        place="Phòng họp",
+        chaired_by="Chủ trì",
+        minutes_by="Thư ký",
+        invited_count=10,
+        attended_count=9,
+        conclusion="Kết luận",
+        signed_scan_name="bien-ban.pdf",
+    )
+    meeting.signed_scan.save("scan", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": evaluation.pk}
+
+
+def _party_scan_a(c):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from reviews.models import PartyOpinion
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    opinion = PartyOpinion(
+        evaluation=evaluation,
+        body="Đảng ủy",
+        given_on=date(2026, 11, 12),
+        text="Đồng ý.",
+        signed_scan_name="y.pdf",
+    )
+    opinion.signed_scan.save("scan", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": evaluation.pk}
+
+
+# Meeting minutes and party opinions: Home Affairs and the secretary of the person's own agency record them
+# (official_a's agency has no secretary in the cast, so the secretary gets 404); the person and the chair may
+# see the file but not write it (403). The person may download their own minutes, not the party opinion.
+MEETING_RECORDERS = logged_in(404, official_a=403, home_affairs=200, chair=403)
+MATRIX.update(
+    {
+        "reviews:meeting_edit": ("get", _evaluation_a, MEETING_RECORDERS),
+        "reviews:party_opinion_edit": ("get", _evaluation_a, MEETING_RECORDERS),
+        "reviews:meeting_scan_download": (
+            "get",
+            _meeting_scan_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200),
+        ),
+        "reviews:party_opinion_scan_download": (
+            "get",
+            _party_scan_a,
+            logged_in(404, official_a=403, home_affairs=200, chair=200),
+        ),
+        "reviews:meeting_list": (
+            "get",
+            lambda c: {"cycle_pk": c.cycle.pk},
+            logged_in(404, home_affairs=200, unit_secretary=200),
+        ),
+    }
+)
+
+
+def _conference(c):
+    from datetime import date, time
+
+    from cycles.models import Conference
+
+    conference, _created = Conference.objects.get_or_create(
+        cycle=c.cycle,
+        defaults={
+            "held_on": date(2026, 12, 10),
+            "starts_at": time(8, 0),
+            "venue": "Hội trường UBND tỉnh",
+            "chaired_by_name": "Chủ Tịch Thử",
+            "secretary_name": "Thư Ký Thử",
+        },
+    )
+    return conference
+
+
+def _conference_person(c):
+    _conference(c)
+    return {"pk": c.cycle.pk, "evaluation_pk": c.official_a.enrolments.get().evaluation.pk}
+
+
+def _conference_guest(c):
+    guest = _conference(c).guests.create(name="Ban Tổ chức Tỉnh ủy")
+    return {"pk": c.cycle.pk, "guest_pk": guest.pk}
+
+
+def _conference_report(c):
+    from django.core.files.base import ContentFile
+
+    conference = _conference(c)
+    conference.report_name = "bao-cao.pdf"
+    conference.report.save("report", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": c.cycle.pk}
+
+
+def _with_conference(c):
+    _conference(c)
+    return {"pk": c.cycle.pk}
+
+
+# The conference: Home Affairs runs it as the secretary; the chair reads every page and follows the screen
+# but writes nothing (403); office staff see the cycle, not the proposals on these screens (403); anyone else 404.
+CONFERENCE_READ = logged_in(404, home_affairs=200, chair=200, office_staff=403)
+CONFERENCE_WRITE = logged_in(404, home_affairs=302, chair=403, office_staff=403)
+MATRIX.update(
+    {
+        "cycles:conference_edit": ("get", _cycle, CONFERENCE_READ),
+        "cycles:conference_attendance": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_guest_add": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_guest_delete": ("post", _conference_guest, CONFERENCE_WRITE),
+        "cycles:conference_report_upload": (
+            "post",
+            _with_conference,
+            {**CONFERENCE_WRITE, "home_affairs": 200},
+        ),
+        "cycles:conference_report_download": ("get", _conference_report, CONFERENCE_READ),
+        "cycles:conference_close": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_start": (
+            "get",
+            _with_conference,
+            {**CONFERENCE_READ, "home_affairs": 302, "chair": 302},
+        ),
+        "cycles:conference_mode": ("get", _conference_person, CONFERENCE_READ),
+        "cycles:conference_note": ("post", _conference_person, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "cycles:conference_focus": ("post", _conference_person, CONFERENCE_WRITE),
+        "cycles:conference_follow": ("get", _with_conference, CONFERENCE_READ),
+    }
+)
+
+
+# Decisions: the chair writes, Home Affairs reads; office staff see the cycle but not the decisions.
+MATRIX.update(
+    {
+        "reviews:decision_board": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        "reviews:decision_record": (
+            "post",
+            _evaluation_a,
+            logged_in(404, official_a=403, home_affairs=403, chair=302),
+        ),
+        "reviews:cycle_sign_off": (
+            "post",
+            lambda c: {"cycle_pk": c.cycle.pk},
+            logged_in(404, home_affairs=403, chair=302, office_staff=403),
+        ),
+    }
+)
+
+
+def _objection_a(c):
+    """An open objection of official_a's to a signed decision (the cast's cycle itself stays in progress)."""
+    from django.utils import timezone
+
+    from reviews.models import Decision, Objection
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    decision = Decision.objects.create(
+        evaluation=evaluation,
+        level="httnv",
+        comments="Nhận xét",
+        state="signed",
+        signing_as="chair",
+        signer_name="Chủ Tịch Thử",
+        signed_at=timezone.now(),
+    )
+    return Objection.objects.create(
+        evaluation=evaluation, decision=decision, text="Đề nghị xem xét lại kết quả."
+    )
+
+
+def _objection_withdraw_a(c):
+    return {"pk": c.official_a.enrolments.get().evaluation.pk, "objection_pk": _objection_a(c).pk}
+
+
+# Objections: the person files and withdraws their own (those who see the file get 403); the chair answers and
+# Home Affairs follows the list; office staff see the cycle only. Closing the cycle is Home Affairs' (a refusal
+# re-renders the list of what is unfinished, 200). The audit history is for Home Affairs and the chair: the person
+# themself gets 403 on their own file, office staff 403 on the cycle, the administrator and everyone else 404.
+MATRIX.update(
+    {
+        "reviews:objection_file": ("post", _evaluation_a, {**OWNER_ONLY, "official_a": 200}),
+        "reviews:objection_withdraw": ("post", _objection_withdraw_a, {**OWNER_ONLY, "official_a": 302}),
+        "reviews:objection_list": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        "reviews:objection_answer": (
+            "get",
+            lambda c: {"pk": _objection_a(c).pk},
+            logged_in(404, official_a=403, home_affairs=403, chair=200),
+        ),
+        "cycles:cycle_close": (
+            "post",
+            _cycle,
+            logged_in(404, home_affairs=200, chair=403, office_staff=403),
+        ),
+        "audit:evaluation_history": (
+            "get",
+            _evaluation_a,
+            logged_in(404, official_a=403, home_affairs=200, chair=200),
+        ),
+        "audit:cycle_history": ("get", _cycle, PROPOSALS_READ),
     }
 )
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}

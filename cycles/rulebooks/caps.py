@@ -26,6 +26,15 @@ class PersonFacts:
     points_total: Decimal | None = None
     agency_level: Level | None = None
 
+    @property
+    def months_at_work(self) -> Decimal | None:
+        """Months worked as recorded, else what the absence leaves of the year (absent 7 → worked 5)."""
+        if self.months_worked is not None:
+            return self.months_worked
+        if self.months_absent is not None:
+            return 12 - self.months_absent
+        return None
+
 
 @dataclass(frozen=True)
 class CapReason:

@@ -17,3 +17,4 @@ class Decree335(PointsRulebook):
     levels_article = "Nghị định 335/2025/NĐ-CP, Điều 20"
     # Found only in the public-employee twin; presumed for civil servants (domain.md §4).
     head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7 (áp dụng tương tự; chưa tìm thấy điều tương ứng của NĐ 335)"
+    months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2 (áp dụng tương tự; chưa tìm thấy điều tương ứng của NĐ 335)"

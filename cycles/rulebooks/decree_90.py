@@ -150,7 +150,7 @@ LEVEL_ARTICLES = "Nghị định 90/2020/NĐ-CP, Điều 4–7, 8–11, 12–15"
 
 
 def _decree_90_cap_rules(facts: PersonFacts, bands) -> Iterable[CapReason]:
-    if facts.months_worked is not None and facts.months_worked < 6 and not facts.on_maternity_leave:
+    if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
         yield CapReason(None, _("Công tác dưới 6 tháng trong năm: không xếp loại chất lượng."), ART_2)
     if facts.months_absent is not None and 3 <= facts.months_absent < 6:
         yield CapReason(

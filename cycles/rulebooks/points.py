@@ -9,6 +9,7 @@ unit's rules), so the maxima below are defaults a cycle copies and Home Affairs 
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .base import Band, Criterion, FormSection, Rulebook, Scoring
@@ -100,14 +101,26 @@ class PointsRulebook(Rulebook):
     # The article on levels, and whether the "head not above the agency" rule is in the text or presumed.
     levels_article = ""
     head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7"
+    # Under 6 months' work in the year: not rated, sick or maternity leave apart.
+    months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2"
 
     def cap_rules(self, facts: PersonFacts, bands) -> Iterable[CapReason]:
+        if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
+            yield CapReason(
+                None,
+                _("Thời gian làm việc trong năm chưa đủ 06 tháng: không xếp loại chất lượng."),
+                self.months_article,
+            )
         if facts.points_total is not None:
             level = self.level_for_score(facts.points_total, bands)
             yield CapReason(
                 level,
                 _("Tổng điểm %(score)s: %(level)s.")
-                % {"score": f"{facts.points_total.normalize():f}", "level": level.label},
+                # The reader's decimal mark: "89,5" in Vietnamese.
+                % {
+                    "score": number_format(Decimal(f"{facts.points_total.normalize():f}")),
+                    "level": level.label,
+                },
                 self.levels_article,
             )
         if facts.degradation_concluded:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,7 +75,8 @@ def quota_position(
     arithmetic = _("%(rate)s × %(httnv)d người HTTNV = %(exact)s → tối đa %(allowed)d HTXSNV") % {
         "rate": percent,
         "httnv": httnv,
-        "exact": f"{(Decimal(httnv) * rate).normalize():f}",
+        # "0,8" in Vietnamese, "0.8" in English: the reader's decimal mark.
+        "exact": number_format(Decimal(f"{(Decimal(httnv) * rate).normalize():f}")),
         "allowed": allowed,
     }
     total_units = sum(counted.values())

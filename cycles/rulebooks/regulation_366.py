@@ -17,3 +17,4 @@ class Regulation366(PointsRulebook):
     levels_article = "Quy định 366-QĐ/TW, Điều 11"
     head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7 (áp dụng tương tự)"
     certain = False
+    months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2 (áp dụng tương tự)"

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cycles",
     "reviews",
     "documents",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "evaluation_portal.middleware.NoStoreForAuthenticatedMiddleware",
+    "audit.middleware.RefusedAccessMiddleware",
     # django-axes must be last (its docs).
     "axes.middleware.AxesMiddleware",
 ]

@@ -28,6 +28,9 @@ def cap(code, **facts):
         ({"months_absent": D(3)}, N, "Điều 2"),
         ({"months_absent": D(5)}, N, "Điều 2"),
         ({"months_absent": D(6)}, X, None),
+        # Absent more than 6 months leaves under 6 at work: not rated.
+        ({"months_absent": D(7)}, NOT_RATED, "Điều 2"),
+        ({"months_absent": D(7), "on_maternity_leave": True}, X, None),
         ({"disciplined_in_year": True}, K, "Điều 2 khoản 5 điểm a"),
         ({"degradation_concluded": True}, K, "Điều 4–7"),
         ({"corruption_in_unit": True}, K, "Điều 4–7"),
@@ -65,7 +68,7 @@ def test_decree_90_caps(facts, expected, citation):
 def test_points_cap_at_their_band(code, score, expected):
     caps = cap(code, points_total=D(score))
     assert caps.max_level is expected
-    assert f"Tổng điểm {D(score).normalize():f}" in str(caps.binding()[0].text)
+    assert f"Tổng điểm {D(score).normalize():f}".replace(".", ",") in str(caps.binding()[0].text)
 
 
 @pytest.mark.parametrize("code", ["decree_335", "decree_233", "regulation_366"])
@@ -97,3 +100,21 @@ def test_not_rated_allows_no_level():
     caps = cap("decree_90", months_worked=D(4))
     assert caps.not_rated and caps.max_level is None
     assert not any(caps.allows(level) for level in Level)
+
+
+@pytest.mark.parametrize("code", ["decree_335", "decree_233", "regulation_366"])
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"months_worked": D(5)}, NOT_RATED),
+        ({"months_worked": D("5.9")}, NOT_RATED),
+        ({"months_worked": D(6)}, X),
+        ({"months_worked": D(5), "on_maternity_leave": True}, X),
+    ],
+)
+def test_points_regimes_do_not_rate_under_six_months(code, facts, expected):
+    # Decree 233/2026 Art. 14(1)–(2); presumed alike for 335 and 366 (the citation says so).
+    caps = cap(code, **facts)
+    assert caps.max_level is expected
+    if expected is NOT_RATED:
+        assert caps.not_rated and "Điều 14" in caps.binding()[0].citation

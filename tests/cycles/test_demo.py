@@ -87,3 +87,27 @@ def test_there_is_one_login_per_role_and_loading_twice_changes_nothing(demo, cli
     assert Enrolment.objects.count() == 82
     response = client.post(reverse("login"), {"username": "canbo", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_the_2026_demo_is_part_way_through_compilation(demo):
+    from reviews.models import CommentMeeting, PartyOpinion
+    from reviews.selectors import LevelSource, cohort_standing
+
+    cycle_2026 = Cycle.objects.get(year=2026)
+    standing = cohort_standing(cycle_2026, LevelSource.PROPOSED)
+    assert CommentMeeting.objects.filter(evaluation__enrolment__cycle=cycle_2026).exists()
+    assert PartyOpinion.objects.filter(evaluation__enrolment__cycle=cycle_2026).exists()
+    assert any(row.caps.not_rated and row.evaluation.proposed_not_rated for row in standing.rows)
+    # Every demo proposal respects its cap; one group is over its quota for the meter to show.
+    assert standing.above_cap == []
+    assert [group.name for group in standing.over_quota] == ["Giám đốc sở và tương đương"]
+    # The two demo officials can still edit their own forms.
+    for username in ("canbo", "canbo2"):
+        evaluation = Evaluation.objects.get(
+            enrolment__cycle=cycle_2026, enrolment__official__user__username=username
+        )
+        assert evaluation.status in (
+            EvaluationStatus.NOT_STARTED,
+            EvaluationStatus.DRAFT,
+            EvaluationStatus.SUBMITTED,
+        )

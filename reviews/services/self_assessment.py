@@ -20,8 +20,8 @@ from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of, self_assessment_deadline, self_assessment_form
 
-from .errors import ReviewError, StaleFormError
-from .models import (
+from ..errors import ReviewError, StaleFormError
+from ..models import (
     EDITABLE_BY_OFFICIAL,
     Evaluation,
     EvaluationEvent,
@@ -261,6 +261,8 @@ def self_assessment_return(*, evaluation: Evaluation, reason: str, by) -> Evalua
 
 
 def deadline_extend(*, evaluation: Evaluation, until: datetime, by) -> Evaluation:
+    if evaluation.enrolment.cycle.status == CycleStatus.CLOSED:  # archived: read-only (domain.md §3.10)
+        raise ReviewError(_("Kỳ đánh giá đã kết thúc; hồ sơ chỉ xem được."))
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
     if phase is None:
         raise ReviewError(_("Kỳ đánh giá chưa có giai đoạn tự đánh giá."))
@@ -339,7 +341,7 @@ def evidence_remove(*, attachment: EvidenceAttachment, by) -> None:
 
 def reminders_send(*, cycle, by) -> int:
     """Queue a reminder e-mail to everyone in the cycle who has not submitted and has an address."""
-    from .tasks import reminder_send
+    from ..tasks import reminder_send
 
     pending = list(
         Evaluation.objects.filter(

@@ -1,0 +1,95 @@
+"""The audit trail: who did what, acting as what, when (UTC), with the state before and after.
+
+Append-only, and not only by convention: migration 0001 installs database triggers that refuse every UPDATE and
+DELETE on the table, so neither the portal's code nor raw SQL through the portal's database user can rewrite
+history (issue #5; ASVS 5.0 16.4.2).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ActingAs(models.TextChoices):
+    OFFICIAL = "official", _("Người được đánh giá")
+    HOME_AFFAIRS = "home_affairs", _("Sở Nội vụ")
+    UNIT_SECRETARY = "unit_secretary", _("Thư ký đơn vị")
+    CHAIR = "chair", _("Chủ tịch")
+    VICE_CHAIR = "vice_chair", _("Phó Chủ tịch (ký thay Chủ tịch)")
+    OFFICE_STAFF = "office_staff", _("Văn phòng UBND")
+    ADMINISTRATOR = "administrator", _("Quản trị")
+    SYSTEM = "system", _("Hệ thống")
+    ANONYMOUS = "anonymous", _("Chưa đăng nhập")
+
+
+class Action(models.TextChoices):
+    PROPOSAL_SET = "proposal.set", _("Đề xuất mức xếp loại")
+    CAP_FACTS_RECORDED = "cap_facts.recorded", _("Ghi căn cứ giới hạn mức xếp loại")
+    DECISION_RECORDED = "decision.recorded", _("Ghi quyết định xếp loại")
+    CYCLE_SIGNED_OFF = "cycle.signed_off", _("Phê duyệt kết quả")
+    DECISION_REPLACED = "decision.replaced", _("Quyết định mới thay thế quyết định trước")
+    OBJECTION_FILED = "objection.filed", _("Gửi kiến nghị")
+    OBJECTION_ANSWERED = "objection.answered", _("Trả lời kiến nghị")
+    OBJECTION_WITHDRAWN = "objection.withdrawn", _("Rút kiến nghị")
+    NOTICE_SENT = "notice.sent", _("Gửi thông báo kết quả")
+    DOCUMENT_ISSUED = "document.issued", _("Ban hành văn bản")
+    CYCLE_CLOSED = "cycle.closed", _("Kết thúc kỳ đánh giá")
+    LOGIN_FAILED = "login.failed", _("Đăng nhập không thành công")
+    ACCESS_REFUSED = "access.refused", _("Bị từ chối truy cập")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("thời điểm (UTC)"), default=timezone.now, db_index=True)
+    # No foreign-key constraints: deleting a user or anything else must never need to touch this table.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    acting_as = models.CharField(_("với vai trò"), max_length=16, choices=ActingAs.choices)
+    action = models.CharField(_("hành động"), max_length=32, choices=Action.choices)
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    evaluation = models.ForeignKey(
+        "reviews.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    target = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện kiểm tra")
+        verbose_name_plural = _("nhật ký kiểm tra")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["evaluation", "-at"]), models.Index(fields=["cycle", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=[choice.value for choice in Action]),
+                name="auditevent_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acting_as__in=[choice.value for choice in ActingAs]),
+                name="auditevent_acting_as_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.target}"

@@ -1,0 +1,261 @@
+"""The chair's decisions and the sign-off (domain.md §3.7; issue #5).
+
+The law holds at the server: a level above a person's cap is refused with the reason; the whole set must respect
+each peer group's quota before sign-off; sign-off locks every rating of the cycle at once. Decisions and the sign-off
+lock the cycle row, so a decision cannot slip in after the sign-off checked the set, and two browsers deciding the
+same person are settled by the evaluation's version (the second is refused, never silently lost).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import ActingAs, Action
+from audit.services import audit_record
+from cycles.models import Cycle, CycleStatus
+from cycles.rulebooks import Level
+from officials.models import PersonnelType
+
+from ..errors import ReviewError, StaleFormError
+from ..models import (
+    Decision,
+    DecisionState,
+    Evaluation,
+    EvaluationEvent,
+    EvaluationStatus,
+    EventKind,
+    SigningAs,
+)
+from .self_assessment import MAX_REASON_LENGTH
+
+MAX_COMMENTS_LENGTH = 10000
+DECIDABLE = (
+    EvaluationStatus.SUBMITTED,
+    EvaluationStatus.IN_REVIEW,
+    EvaluationStatus.PROPOSED,
+    EvaluationStatus.DECIDED,
+)
+
+
+def _require_chair(by) -> None:
+    from officials.permissions import roles_of
+
+    if not roles_of(by).is_chair:
+        raise PermissionDenied
+
+
+def _cap_refusal(evaluation: Evaluation, level: str, not_rated: bool) -> str | None:
+    from ..selectors import agency_level_of, caps_for
+
+    caps = caps_for(evaluation, agency_level_of(evaluation))
+    why = " ".join(f"{reason.text} ({reason.citation})" for reason in caps.binding())
+    if caps.not_rated and not not_rated:
+        return _("%(name)s thuộc trường hợp không xếp loại chất lượng: %(why)s") % {
+            "name": evaluation.enrolment.full_name,
+            "why": why,
+        }
+    if level and not caps.allows(Level(level)):
+        return _("Không thể xếp %(name)s ở mức %(level)s: mức cao nhất được phép là %(cap)s. %(why)s") % {
+            "name": evaluation.enrolment.full_name,
+            "level": Level(level).label,
+            "cap": caps.max_level.label,
+            "why": why,
+        }
+    return None
+
+
+def _decision_values(evaluation: Evaluation) -> dict:
+    return {"level": evaluation.final_level, "not_rated": evaluation.final_not_rated}
+
+
+def decision_record(
+    *,
+    evaluation: Evaluation,
+    level: str = "",
+    not_rated: bool = False,
+    comments: str,
+    outlook: str = "",
+    version: int,
+    by,
+) -> Decision:
+    """Record (or change, before sign-off) the chair's decision on one person."""
+    _require_chair(by)
+    if bool(level) == bool(not_rated):
+        raise ReviewError(_("Chọn một mức xếp loại hoặc “không xếp loại”."))
+    if level and level not in Level.values:
+        raise ReviewError(_("Mức xếp loại không hợp lệ."))
+    comments, outlook = (comments or "").strip(), (outlook or "").strip()
+    if not comments:
+        raise ReviewError(_("Hãy ghi nhận xét ưu, khuyết điểm."))
+    if len(comments) > MAX_COMMENTS_LENGTH or len(outlook) > MAX_COMMENTS_LENGTH:
+        raise ReviewError(_("Nhận xét dài quá %(max)d ký tự.") % {"max": MAX_COMMENTS_LENGTH})
+    # Mẫu 01 (Decree 90) and the authority's part for cán bộ: "nhận định chiều hướng, triển vọng phát triển".
+    if evaluation.enrolment.personnel_type == PersonnelType.CAN_BO and not outlook:
+        raise ReviewError(_("Với cán bộ, hãy ghi nhận định chiều hướng, triển vọng phát triển."))
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().get(pk=evaluation.enrolment.cycle_id)
+        if cycle.status != CycleStatus.IN_PROGRESS:
+            raise ReviewError(
+                _("Kết quả đã được phê duyệt; mọi thay đổi phải là một quyết định mới (sau kiến nghị).")
+            )
+        current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if current.status not in DECIDABLE:
+            raise ReviewError(_("Chỉ quyết định được khi người được đánh giá đã nộp tự đánh giá."))
+        if current.version != version:
+            raise StaleFormError(
+                _(
+                    "Quyết định về %(name)s vừa được ghi ở nơi khác (%(level)s). Hãy xem lại trước khi ghi đè; "
+                    "nội dung bạn nhập vẫn còn."
+                )
+                % {"name": evaluation.enrolment.full_name, "level": current.final_label or "—"},
+                current_version=current.version,
+            )
+        refusal = _cap_refusal(current, level, not_rated)
+        if refusal:
+            raise ReviewError(refusal)
+        before = _decision_values(current)
+        decision = Decision.objects.filter(evaluation=current, state=DecisionState.DRAFT).first() or Decision(
+            evaluation=current
+        )
+        decision.level, decision.not_rated = level, not_rated
+        decision.comments, decision.outlook, decision.recorded_by = comments, outlook, by
+        decision.save()
+        Evaluation.objects.filter(pk=current.pk).update(
+            final_level=level,
+            final_not_rated=not_rated,
+            status=EvaluationStatus.DECIDED,
+            version=F("version") + 1,
+        )
+        EvaluationEvent.objects.create(evaluation=current, kind=EventKind.DECIDED, by=by)
+        audit_record(
+            action=Action.DECISION_RECORDED,
+            actor=by,
+            acting_as=ActingAs.CHAIR,
+            evaluation=current,
+            target=str(current.enrolment),
+            before=before,
+            after={"level": level, "not_rated": not_rated, "comments": comments, "outlook": outlook},
+        )
+    return decision
+
+
+@dataclass
+class SignOffCheck:
+    """What stands between the cycle and its sign-off; empty lists mean it may be signed."""
+
+    undecided: list[str] = field(default_factory=list)
+    above_cap: list[str] = field(default_factory=list)
+    over_quota: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not (self.undecided or self.above_cap or self.over_quota)
+
+    def messages(self) -> list[str]:
+        lines = []
+        if self.undecided:
+            lines.append(_("Chưa có quyết định: %(names)s.") % {"names": ", ".join(self.undecided)})
+        lines.extend(self.above_cap)
+        lines.extend(self.over_quota)
+        return lines
+
+
+def sign_off_check(cycle: Cycle) -> SignOffCheck:
+    """The same check the sign-off makes, for the page to show before the chair presses the button."""
+    from ..selectors import LevelSource, cohort_standing
+
+    standing = cohort_standing(cycle, LevelSource.FINAL)
+    check = SignOffCheck()
+    for row in standing.rows:
+        evaluation = row.evaluation
+        if evaluation.status not in (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED):
+            check.undecided.append(evaluation.enrolment.full_name)
+            continue
+        refusal = _cap_refusal(evaluation, evaluation.final_level, evaluation.final_not_rated)
+        if refusal:
+            check.above_cap.append(refusal)
+    for group in standing.groups:
+        if not group.within:
+            check.over_quota.append(
+                _("Nhóm “%(group)s” vượt tỷ lệ: %(htxsnv)d HTXSNV, tối đa %(allowed)d (%(arithmetic)s).")
+                % {
+                    "group": group.name,
+                    "htxsnv": group.position.htxsnv,
+                    "allowed": group.position.allowed,
+                    "arithmetic": group.position.arithmetic,
+                }
+            )
+    return check
+
+
+class SignOffRefused(ReviewError):
+    def __init__(self, check: SignOffCheck):
+        super().__init__(_("Chưa thể phê duyệt: ") + " ".join(check.messages()))
+        self.check = check
+
+
+def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by) -> Cycle:
+    """Lock every rating of the cycle at once: all decided, none above its cap, every group within its quota."""
+    _require_chair(by)
+    if signing_as not in SigningAs.values:
+        raise ReviewError(_("Hãy chọn thẩm quyền ký (TM. hoặc KT.)."))
+    signer_name = (signer_name or "").strip()[:150]
+    if not signer_name:
+        raise ReviewError(_("Hãy ghi họ tên người ký."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if locked.status != CycleStatus.IN_PROGRESS:
+            raise ReviewError(_("Kỳ đánh giá đã được phê duyệt hoặc chưa bắt đầu."))
+        check = sign_off_check(locked)
+        if not check.ready:
+            raise SignOffRefused(check)
+        evaluations = Evaluation.objects.filter(enrolment__cycle=locked)
+        signed = Decision.objects.filter(evaluation__in=evaluations, state=DecisionState.DRAFT).update(
+            state=DecisionState.SIGNED, signing_as=signing_as, signer_name=signer_name, signed_at=now
+        )
+        evaluations.update(status=EvaluationStatus.PUBLISHED, version=F("version") + 1)
+        Cycle.objects.filter(pk=locked.pk).update(status=CycleStatus.SIGNED_OFF)
+        EvaluationEvent.objects.bulk_create(
+            EvaluationEvent(evaluation_id=pk, kind=EventKind.SIGNED_OFF, by=by)
+            for pk in evaluations.values_list("pk", flat=True)
+        )
+        audit_record(
+            action=Action.CYCLE_SIGNED_OFF,
+            actor=by,
+            acting_as=ActingAs.VICE_CHAIR if signing_as == SigningAs.VICE_CHAIR else ActingAs.CHAIR,
+            cycle=locked,
+            target=str(locked),
+            before={"status": CycleStatus.IN_PROGRESS},
+            after={
+                "status": CycleStatus.SIGNED_OFF,
+                "decisions": signed,
+                "signing_as": signing_as,
+                "signer": signer_name,
+            },
+        )
+        transaction.on_commit(lambda: _after_sign_off(locked.pk))
+    cycle.refresh_from_db()
+    return cycle
+
+
+def _after_sign_off(cycle_pk: int) -> None:
+    """Notices to every person (issue #5's notification part hooks in here)."""
+    from .notices import notices_issue_for_cycle
+
+    notices_issue_for_cycle(cycle_pk=cycle_pk)
+
+
+__all__ = [
+    "MAX_COMMENTS_LENGTH",
+    "MAX_REASON_LENGTH",
+    "SignOffCheck",
+    "SignOffRefused",
+    "cycle_sign_off",
+    "decision_record",
+    "sign_off_check",
+]
