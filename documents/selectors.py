@@ -12,15 +12,19 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cycles.models import Cycle, CycleCriterion, Enrolment, FilledBy
+from cycles.models import Conference, Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy
 from cycles.rulebooks import Level, Scoring
-from officials.models import Organisation
-from reviews.models import DECIDED_STATES, Evaluation
+from officials.models import Organisation, OrganisationKind
+from reviews.models import DECIDED_STATES, Decision, DecisionState, Evaluation, SigningAs
+from reviews.selectors import LevelSource, cohort_standing
 
+from .errors import DocumentError
 from .models import Document, DocumentJob, DocumentKind, JobStatus, Letterhead
 
 # How bodies are written out in a header: Decree 30/2020 Phụ lục I wants the issuing body's name in full;
@@ -147,8 +151,48 @@ def form_criteria(enrolment: Enrolment) -> list[CycleCriterion]:
     )
 
 
+_LOOK_UP = object()
+
+
+def decision_signature(decision: Decision, collective: str) -> dict:
+    """How the decision's signer signs: the chair "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", a vice-chair
+    "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020 Phụ lục I, part II, item 7)."""
+    if decision.signing_as == SigningAs.VICE_CHAIR:
+        return signature_block(
+            head_title=_("Chủ tịch"), signer_title=_("Phó Chủ tịch"), name=decision.signer_name
+        )
+    return signature_block(collective=collective, head_title=_("Chủ tịch"), name=decision.signer_name)
+
+
+def signed_decision(evaluation: Evaluation) -> Decision | None:
+    """The decision in force (signed at the cycle's sign-off, or the one that replaced it)."""
+    return (
+        Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED)
+        .select_related("replaces")
+        .first()
+    )
+
+
+def _authority_part(evaluation, decision, letterhead_of_authority: LetterheadData) -> dict | None:
+    """The authority's part of the form once the decision is signed: comments, outlook, level, signature."""
+    if decision is None:
+        return None
+    signed_on = timezone.localtime(decision.signed_at).date()
+    return {
+        "level": decision.label,
+        "texts": {"authority_comments": decision.comments, "development_outlook": decision.outlook},
+        "date": date_line(letterhead_of_authority.place_name, signed_on),
+        "signature": decision_signature(decision, letterhead_of_authority.body_name.split("\n")[0]),
+    }
+
+
 def rating_form_data(
-    *, evaluation: Evaluation, show_decision: bool, criteria=None, letterheads: dict | None = None
+    *,
+    evaluation: Evaluation,
+    show_decision: bool,
+    criteria=None,
+    letterheads: dict | None = None,
+    decision=_LOOK_UP,
 ) -> dict:
     """What the rating form of one person prints (Decree 90 Mẫu 01–03; Decree 233 Phụ lục II and the
     forms presumed like it): the self-assessment, the manager's part where the form has one, and the
@@ -218,6 +262,15 @@ def rating_form_data(
     if is_points and evaluation.points_total is not None:
         points_level = str(rulebook.level_for_score(evaluation.points_total, cycle.bands).label)
     decided = evaluation.status in DECIDED_STATES and show_decision
+    authority = None
+    if decided:
+        if decision is _LOOK_UP:
+            decision = signed_decision(evaluation)
+        authority = _authority_part(evaluation, decision, letterhead_for(cycle.authority, letterheads))
+    authority_section = next((s for s in sections.values() if s["filled_by"] == FilledBy.AUTHORITY), None)
+    if authority and authority_section:
+        for item in authority_section["items"]:
+            item["text"] = authority["texts"].get(item["code"], "") or item["text"]
     submitted_on = evaluation.submitted_at and timezone.localtime(evaluation.submitted_at).date()
     return {
         "kind": DocumentKind.RATING_FORM.value,
@@ -236,9 +289,7 @@ def rating_form_data(
         "self_sections": [s for s in self_sections if s["code"] != "self_review"],
         "self_review": sections.get("self_review"),
         "manager_section": next((s for s in sections.values() if s["filled_by"] == FilledBy.MANAGER), None),
-        "authority_section": next(
-            (s for s in sections.values() if s["filled_by"] == FilledBy.AUTHORITY), None
-        ),
+        "authority_section": authority_section,
         "points_total": _decimal_text(evaluation.points_total),
         "points_max": _decimal_text(
             sum((c.max_points for c in criteria if c.max_points and c.filled_by == FilledBy.SELF), Decimal(0))
@@ -252,8 +303,13 @@ def rating_form_data(
         else "",
         "self_signed": date_line(letterhead.place_name, submitted_on) if submitted_on else blank_date_line(),
         "blank_date": blank_date_line(),
-        "decided_level": str(Level(evaluation.final_level).label) if decided else "",
+        # The level once decided; the comments, date and TM./KT. signature once the decision is signed.
+        "decided_level": (authority["level"] if authority else str(evaluation.final_label))
+        if decided
+        else "",
         "decided_by": cycle.chair_name if decided else "",
+        "authority_date": authority["date"] if authority else "",
+        "authority_signature": authority["signature"] if authority else None,
         "is_can_bo": enrolment.personnel_type == "can_bo",
         "outline": f"{enrolment.full_name} – {enrolment.title}",
     }
@@ -273,7 +329,9 @@ def cohort_evaluations(cycle: Cycle):
     """Every evaluation of the cycle in agenda order, with what the forms print (fixed number of queries)."""
     return (
         Evaluation.objects.filter(enrolment__cycle=cycle)
-        .select_related("enrolment__cycle", "enrolment__organisation__parent", "enrolment__peer_group")
+        .select_related(
+            "enrolment__cycle__authority__parent", "enrolment__organisation__parent", "enrolment__peer_group"
+        )
         .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
     )
 
@@ -285,6 +343,12 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
     for row in CycleCriterion.objects.filter(cycle=cycle).order_by("sort_order"):
         criteria.setdefault((row.rulebook_code, row.personnel_type, row.is_leader), []).append(row)
     letterheads = {row.organisation_id: row for row in Letterhead.objects.all()}
+    decisions = {
+        decision.evaluation_id: decision
+        for decision in Decision.objects.filter(
+            evaluation__enrolment__cycle=cycle, state=DecisionState.SIGNED
+        ).select_related("replaces")
+    }
     forms = []
     for evaluation in evaluations:
         enrolment = evaluation.enrolment
@@ -295,6 +359,7 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
                 show_decision=True,
                 criteria=criteria.get(key, []),
                 letterheads=letterheads,
+                decision=decisions.get(evaluation.pk),
             )
         )
     return {
@@ -304,31 +369,70 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
     }
 
 
+def _designation(enrolment) -> str:
+    # "Giám đốc Sở Tư pháp", not "Giám đốc Sở Tư pháp, Sở Tư pháp".
+    if enrolment.organisation_name.lower() in enrolment.title.lower():
+        return enrolment.title
+    return f"{enrolment.title}, {enrolment.organisation_name}"
+
+
+def _person(enrolment) -> dict:
+    return {
+        "full_name": enrolment.full_name,
+        "title": enrolment.title,
+        "organisation": enrolment.organisation_name,
+        "designation": _designation(enrolment),
+    }
+
+
+def _day(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _slug(text: str) -> str:
+    return slugify(_ascii(text))
+
+
 def notice_data(*, evaluation: Evaluation) -> dict:
-    """The notice of result to one person (domain.md §3.8): issued by the rating authority, numbered."""
+    """The notice of result to one person (domain.md §3.8): issued by the rating authority, numbered, from the
+    decision in force. A decision that replaced an earlier one (after an objection) says which one it replaces."""
     enrolment = evaluation.enrolment
     cycle = enrolment.cycle
     letterhead = letterhead_for(cycle.authority)
+    collective = letterhead.body_name.split("\n")[0]
+    decision = signed_decision(evaluation)
+    if decision is not None:
+        level = decision.label
+        signature = decision_signature(decision, collective)
+        comments = decision.comments
+    else:
+        # Decided but not yet signed off (or fixture data without a decision row): the chair signs for the body.
+        level = str(evaluation.final_label)
+        signature = signature_block(collective=collective, head_title=_("Chủ tịch"), name=cycle.chair_name)
+        comments = ""
+    replaces = ""
+    if decision is not None and decision.replaces is not None:
+        earlier = decision.replaces
+        replaces = _(
+            "Kết quả này thay thế kết quả xếp loại đã phê duyệt ngày %(day)s (%(level)s)%(reason)s."
+        ) % {
+            "day": _day(timezone.localtime(earlier.signed_at).date()) if earlier.signed_at else "",
+            "level": earlier.label,
+            "reason": f"; {_('lý do')}: {decision.replacement_reason}" if decision.replacement_reason else "",
+        }
     return {
         "kind": DocumentKind.NOTICE.value,
-        "filename": f"thong-bao-ket-qua-{cycle.year}-{slugify(_ascii(enrolment.full_name))}.pdf",
+        "filename": f"thong-bao-ket-qua-{cycle.year}-{_slug(enrolment.full_name)}.pdf",
         "letterhead": asdict(letterhead),
         "year": cycle.year,
         "issuer_name": _expand(cycle.authority.name),
         "subject": _("Kết quả đánh giá, xếp loại chất lượng năm %(year)d") % {"year": cycle.year},
-        "person": {
-            "full_name": enrolment.full_name,
-            "title": enrolment.title,
-            "organisation": enrolment.organisation_name,
-        },
-        # "Giám đốc Sở Tư pháp", not "Giám đốc Sở Tư pháp, Sở Tư pháp".
-        "designation": enrolment.title
-        if enrolment.organisation_name.lower() in enrolment.title.lower()
-        else f"{enrolment.title}, {enrolment.organisation_name}",
-        "level": str(Level(evaluation.final_level).label) if evaluation.final_level else "",
-        "signature": signature_block(
-            collective=letterhead.body_name.split("\n")[0], head_title=_("Chủ tịch"), name=cycle.chair_name
-        ),
+        "person": _person(enrolment),
+        "designation": _designation(enrolment),
+        "level": level,
+        "comments": comments,
+        "replaces_decision": replaces,
+        "signature": signature,
         "recipients": list(
             dict.fromkeys(
                 [f"{enrolment.full_name} ({enrolment.title})", enrolment.organisation_name, _("Sở Nội vụ")]
@@ -336,6 +440,448 @@ def notice_data(*, evaluation: Evaluation) -> dict:
         ),
         "archive": _("Lưu: VT, NC"),
         "outline": _("Thông báo kết quả – %(name)s") % {"name": enrolment.full_name},
+    }
+
+
+# --- Minutes of the comment meeting (domain.md §3.3) -----------------------------------------------------
+
+
+def meeting_minutes_data(*, evaluation: Evaluation) -> dict:
+    """The minutes of the person's own agency's comment meeting, issued by that agency (its letterhead and its
+    register: "Số: 03/BB-STP"), dated the day of the meeting, signed by the secretary and the chair of it."""
+    meeting = getattr(evaluation, "comment_meeting", None)
+    if meeting is None:
+        raise DocumentError(_("Chưa có biên bản họp nhận xét của người này."))
+    enrolment = evaluation.enrolment
+    cycle = enrolment.cycle
+    letterhead = letterhead_for(enrolment.organisation)
+    votes = []
+    if meeting.votes_recorded:
+        votes = [
+            {"label": str(level.label), "count": count, "percent": _percent(count, meeting.attended_count)}
+            for level, count in ((Level(key), value) for key, value in meeting.votes.items())
+        ]
+    return {
+        "kind": DocumentKind.MEETING_MINUTES.value,
+        "filename": f"bien-ban-hop-nhan-xet-{cycle.year}-{_slug(enrolment.full_name)}.pdf",
+        "letterhead": asdict(letterhead),
+        "issuer_id": enrolment.organisation_id,
+        "dated_on": meeting.held_on.isoformat(),
+        "year": cycle.year,
+        "subject": _(
+            "Họp nhận xét, đánh giá, xếp loại chất lượng năm %(year)d đối với ông/bà %(name)s, %(designation)s"
+        )
+        % {"year": cycle.year, "name": enrolment.full_name, "designation": _designation(enrolment)},
+        "person": _person(enrolment),
+        "held_on": _long_date(meeting.held_on),
+        "place": meeting.place,
+        "chaired_by": meeting.chaired_by,
+        "minutes_by": meeting.minutes_by,
+        "invited_count": meeting.invited_count,
+        "attended_count": meeting.attended_count,
+        "absent_count": meeting.invited_count - meeting.attended_count,
+        "attendees": meeting.attendees,
+        "absentees": meeting.absentees,
+        "summary": meeting.summary,
+        "self_level": str(Level(evaluation.self_proposed_level).label)
+        if evaluation.self_proposed_level
+        else "",
+        "opinions": [
+            {
+                # "Ông/bà Phó Giám đốc (Phó Giám đốc)" says it twice: the position only when it adds something.
+                "who": o.speaker
+                if not o.position or o.position.lower() in o.speaker.lower()
+                else f"{o.speaker} ({o.position})",
+                "content": o.content,
+            }
+            for o in meeting.opinions.all()
+        ],
+        "votes": votes,
+        "conclusion": meeting.conclusion,
+        "meeting_level": str(Level(meeting.meeting_level).label) if meeting.meeting_level else "",
+        "adopted": meeting.minutes_adopted,
+        "outline": _("Biên bản họp nhận xét – %(name)s") % {"name": enrolment.full_name},
+    }
+
+
+def _long_date(day: date) -> str:
+    return _("ngày %(day)02d tháng %(month)02d năm %(year)d") % {
+        "day": day.day,
+        "month": day.month,
+        "year": day.year,
+    }
+
+
+def _percent(part: int, whole: int) -> str:
+    """ "33,3%": one decimal, Vietnamese decimal comma; empty when there is nothing to divide by."""
+    if not whole:
+        return ""
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    return f"{_decimal_text(value)}%"
+
+
+# --- Home Affairs: the report to the chair and the summary table (domain.md §3.5) -----------------------
+
+
+class ReportSigning:
+    """How the Home Affairs report is signed: by the director, or by a deputy "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+    (a department is led by its head, so there is no "TM."; Decree 30/2020 Phụ lục I, part II, item 7)."""
+
+    DIRECTOR = "director"
+    DEPUTY = "deputy"
+    choices = ((DIRECTOR, "Giám đốc ký"), (DEPUTY, "Phó Giám đốc ký thay (KT. GIÁM ĐỐC)"))
+
+
+def home_affairs_organisation(cycle: Cycle) -> Organisation:
+    """The issuing body of the report: the department named settings.DOCUMENTS_HOME_AFFAIRS_NAME ("Sở Nội vụ")
+    under the cycle's authority (any department of that name if none is under it)."""
+    name = getattr(settings, "DOCUMENTS_HOME_AFFAIRS_NAME", "Sở Nội vụ")
+    candidates = Organisation.objects.filter(
+        kind=OrganisationKind.DEPARTMENT, name__iexact=name
+    ).select_related("parent")
+    found = candidates.filter(parent=cycle.authority).first() or candidates.first()
+    if found is None:
+        raise DocumentError(
+            _("Chưa có cơ quan “%(name)s” trong danh mục cơ quan, nên chưa thể ra báo cáo.") % {"name": name}
+        )
+    return found
+
+
+def home_affairs_director_name(cycle: Cycle, organisation: Organisation) -> str:
+    """The default signer of the report: the head of Home Affairs when they are in the cohort."""
+    enrolment = (
+        Enrolment.objects.filter(cycle=cycle, organisation=organisation, title__istartswith="Giám đốc")
+        .order_by("agenda_order")
+        .first()
+    )
+    return enrolment.full_name if enrolment else ""
+
+
+def _level_abbreviation(value: str, not_rated: bool = False) -> str:
+    if not_rated:
+        return _("KXL")
+    return Level(value).abbreviation if value else ""
+
+
+def report_data(*, cycle: Cycle, remarks: str = "", signer_name: str = "", signing: str = "director") -> dict:
+    """The Home Affairs report to the chair: per peer group the count and share of each proposed level, the
+    quota position with its arithmetic and any exception, every person with the proposal and its reason, and
+    Home Affairs' remarks. The counts and the quota come from cohort_standing, the one computation the
+    proposal and decision screens show."""
+    issuer = home_affairs_organisation(cycle)
+    letterhead = letterhead_for(issuer)
+    standing = cohort_standing(cycle, LevelSource.PROPOSED)
+    groups = []
+    rows_by_group: dict[int, list] = {}
+    for row in standing.rows:
+        rows_by_group.setdefault(row.enrolment.peer_group_id, []).append(row)
+    number = 0
+    for group in standing.groups:
+        people = []
+        for row in rows_by_group.get(group.peer_group_id, []):
+            number += 1
+            evaluation = row.evaluation
+            people.append(
+                {
+                    "number": number,
+                    **_person(row.enrolment),
+                    "self_level": _level_abbreviation(evaluation.self_proposed_level),
+                    "proposal": _level_abbreviation(evaluation.proposed_level, evaluation.proposed_not_rated),
+                    "reason": evaluation.proposal_reason,
+                }
+            )
+        exception = group.exception
+        groups.append(
+            {
+                "name": group.name,
+                "total": group.total,
+                "levels": [
+                    {
+                        "abbreviation": level.abbreviation,
+                        "label": str(level.label),
+                        "count": group.counts.get(level.value, 0),
+                        "percent": _percent(group.counts.get(level.value, 0), group.total),
+                    }
+                    for level in Level
+                ],
+                "not_rated": group.not_rated,
+                "not_rated_percent": _percent(group.not_rated, group.total),
+                "undecided": group.undecided,
+                "quota": {
+                    "arithmetic": group.position.arithmetic,
+                    "htxsnv": group.position.htxsnv,
+                    "allowed": group.position.allowed,
+                    "within": group.within,
+                    "over_by": group.position.over_by,
+                },
+                "exception": {
+                    "rate": f"{_decimal_text(exception.rate * 100)}%",
+                    "reason": exception.reason,
+                    "document": exception.document,
+                }
+                if exception
+                else None,
+                "people": people,
+            }
+        )
+    total = len(standing.rows)
+    totals = {level.value: sum(g.counts.get(level.value, 0) for g in standing.groups) for level in Level}
+    if signing == ReportSigning.DEPUTY:
+        signature = signature_block(
+            head_title=_("Giám đốc"), signer_title=_("Phó Giám đốc"), name=signer_name
+        )
+    else:
+        signature = signature_block(head_title=_("Giám đốc"), name=signer_name)
+    return {
+        "kind": DocumentKind.REPORT.value,
+        "filename": f"bao-cao-ket-qua-danh-gia-{cycle.year}.pdf",
+        "letterhead": asdict(letterhead),
+        "issuer_id": issuer.pk,
+        "year": cycle.year,
+        "subject": _(
+            "Kết quả đánh giá, xếp loại chất lượng năm %(year)d đối với cán bộ, công chức, viên chức "
+            "thuộc thẩm quyền của Chủ tịch Ủy ban nhân dân tỉnh"
+        )
+        % {"year": cycle.year},
+        "addressee": _("Chủ tịch %(authority)s") % {"authority": _expand(cycle.authority.name)},
+        "issuer_name": _expand(issuer.name),
+        "total": total,
+        "totals": [
+            {
+                "label": str(level.label),
+                "abbreviation": level.abbreviation,
+                "count": totals[level.value],
+                "percent": _percent(totals[level.value], total),
+            }
+            for level in Level
+        ],
+        "not_rated": sum(g.not_rated for g in standing.groups),
+        "undecided": sum(g.undecided for g in standing.groups),
+        "groups": groups,
+        "over_quota": [g.name for g in standing.over_quota],
+        "remarks": remarks,
+        "signature": signature,
+        "recipients": [_("Chủ tịch UBND tỉnh (để báo cáo)"), _("Các Phó Chủ tịch UBND tỉnh")],
+        "archive": _("Lưu: VT, CCVC"),
+        "outline": _("Báo cáo của Sở Nội vụ"),
+    }
+
+
+def summary_table_data(*, cycle: Cycle) -> dict:
+    """The summary table of the cohort (landscape): one row per person grouped by peer group, with a subtotal
+    row per group; the decided level once the cycle is signed off. Counts from cohort_standing."""
+    proposed = cohort_standing(cycle, LevelSource.PROPOSED)
+    signed_off = cycle.status in (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
+    decided_groups = (
+        {g.peer_group_id: g for g in cohort_standing(cycle, LevelSource.FINAL).groups} if signed_off else {}
+    )
+    rows_by_group: dict[int, list] = {}
+    for row in proposed.rows:
+        rows_by_group.setdefault(row.enrolment.peer_group_id, []).append(row)
+    groups = []
+    number = 0
+    for group in proposed.groups:
+        rows = []
+        for row in rows_by_group.get(group.peer_group_id, []):
+            number += 1
+            evaluation = row.evaluation
+            enrolment = row.enrolment
+            meeting = getattr(evaluation, "comment_meeting", None)
+            party = getattr(evaluation, "party_opinion", None)
+            facts = getattr(evaluation, "cap_facts", None)
+            points = (
+                facts.points_total if facts and facts.points_total is not None else evaluation.points_total
+            )
+            meeting_view = ""
+            if meeting is not None:
+                meeting_view = _level_abbreviation(meeting.meeting_level)
+                if meeting.votes_recorded:
+                    meeting_view += (
+                        " ("
+                        + ", ".join(f"{Level(k).abbreviation}: {v}" for k, v in meeting.votes.items() if v)
+                        + ")"
+                    )
+                if not meeting.minutes_adopted:
+                    meeting_view += " – " + _("BB chưa thông qua")
+            rows.append(
+                {
+                    "number": number,
+                    "full_name": enrolment.full_name,
+                    "title": enrolment.title,
+                    "organisation": enrolment.organisation_name,
+                    "self_level": _level_abbreviation(evaluation.self_proposed_level),
+                    "points": _decimal_text(points),
+                    "meeting": meeting_view.strip(),
+                    "party": party.text if party else "",
+                    "proposal": _level_abbreviation(evaluation.proposed_level, evaluation.proposed_not_rated),
+                    "decided": _level_abbreviation(evaluation.final_level, evaluation.final_not_rated)
+                    if signed_off
+                    else "",
+                    "notes": evaluation.proposal_reason,
+                }
+            )
+        decided = decided_groups.get(group.peer_group_id)
+        groups.append(
+            {
+                "name": group.name,
+                "rows": rows,
+                "subtotal": _subtotal_text(group),
+                "decided_subtotal": _subtotal_text(decided) if decided else "",
+                "quota": group.position.arithmetic,
+            }
+        )
+    return {
+        "kind": DocumentKind.SUMMARY_TABLE.value,
+        "filename": f"danh-sach-tong-hop-{cycle.year}.pdf",
+        "letterhead": asdict(letterhead_for(home_affairs_organisation(cycle))),
+        "year": cycle.year,
+        "title": _("DANH SÁCH TỔNG HỢP"),
+        "subject": _(
+            "Kết quả tự đánh giá, nhận xét, đề xuất xếp loại chất lượng năm %(year)d của cán bộ, công chức, "
+            "viên chức thuộc thẩm quyền đánh giá của Chủ tịch Ủy ban nhân dân tỉnh"
+        )
+        % {"year": cycle.year},
+        "signed_off": signed_off,
+        "groups": groups,
+        "legend": "; ".join(f"{level.abbreviation}: {level.label}" for level in Level)
+        + "; "
+        + _("KXL: Không xếp loại chất lượng"),
+        "outline": _("Danh sách tổng hợp"),
+    }
+
+
+def _subtotal_text(group) -> str:
+    parts = [f"{level.abbreviation}: {group.counts.get(level.value, 0)}" for level in Level]
+    if group.not_rated:
+        parts.append(f"{_('KXL')}: {group.not_rated}")
+    if group.undecided:
+        parts.append(_("chưa có: %(n)d") % {"n": group.undecided})
+    return _("%(total)d người") % {"total": group.total} + " – " + "; ".join(parts)
+
+
+# --- The conference minutes (domain.md §3.6) ---------------------------------------------------------------
+
+
+def conference_minutes_data(*, cycle: Cycle) -> dict:
+    """The minutes of the conference, issued by the rating authority ("Số: 02/BB-UBND"), dated the day it met:
+    time and venue, chair and secretary, attendance with absence reasons, guests, agenda, the Home Affairs
+    report it heard, the discussion of each person in agenda order, the chair's conclusion, the closing time."""
+    conference = (
+        Conference.objects.filter(cycle=cycle)
+        .prefetch_related("guests", Prefetch("attendance", to_attr="attendance_rows"))
+        .first()
+    )
+    if conference is None:
+        raise DocumentError(_("Chưa có thông tin hội nghị của kỳ đánh giá này."))
+    from cycles.models import ConferenceNote
+
+    evaluations = list(cohort_evaluations(cycle))
+    notes = {n.evaluation_id: n.text for n in ConferenceNote.objects.filter(conference=conference)}
+    attendance = {row.enrolment_id: row for row in conference.attendance_rows}
+    present = [e for e in evaluations if e.enrolment_id in attendance and attendance[e.enrolment_id].present]
+    absent = [
+        {
+            "name": e.enrolment.full_name,
+            "designation": _designation(e.enrolment),
+            "reason": attendance[e.enrolment_id].absence_reason,
+        }
+        for e in evaluations
+        if e.enrolment_id in attendance and not attendance[e.enrolment_id].present
+    ]
+    report = (
+        Document.objects.filter(cycle=cycle, kind=DocumentKind.REPORT, number__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if report is not None:
+        report_text = _("Báo cáo số %(number)s ngày %(day)s của %(issuer)s") % {
+            "number": report.number_text,
+            "day": _day(report.issued_on),
+            "issuer": report.data.get("issuer_name", ""),
+        }
+    else:
+        report_text = _("Báo cáo của Sở Nội vụ")
+    letterhead = letterhead_for(cycle.authority)
+    closed = timezone.localtime(conference.closed_at) if conference.closed_at else None
+    return {
+        "kind": DocumentKind.CONFERENCE_MINUTES.value,
+        "filename": f"bien-ban-hoi-nghi-danh-gia-{cycle.year}.pdf",
+        "letterhead": asdict(letterhead),
+        "issuer_id": cycle.authority_id,
+        "dated_on": conference.held_on.isoformat(),
+        "year": cycle.year,
+        "subject": _(
+            "Hội nghị đánh giá, xếp loại chất lượng năm %(year)d đối với cán bộ, công chức, viên chức "
+            "thuộc thẩm quyền của Chủ tịch Ủy ban nhân dân tỉnh"
+        )
+        % {"year": cycle.year},
+        "starts_at": _("%(hour)d giờ %(minute)02d phút")
+        % {
+            "hour": conference.starts_at.hour,
+            "minute": conference.starts_at.minute,
+        },
+        "held_on": _long_date(conference.held_on),
+        "venue": conference.venue,
+        "chair": {"name": conference.chaired_by_name, "title": conference.chaired_by_title},
+        "secretary": {"name": conference.secretary_name, "title": conference.secretary_title},
+        "guests": [{"name": g.name, "position": g.position} for g in conference.guests.all()],
+        "cohort_total": len(evaluations),
+        "present_count": len(present),
+        "absent": absent,
+        "unrecorded_count": len(evaluations) - len(present) - len(absent),
+        "agenda": [line.strip() for line in conference.agenda.splitlines() if line.strip()],
+        "report_text": report_text,
+        "discussion": [
+            {
+                "name": e.enrolment.full_name,
+                "designation": _designation(e.enrolment),
+                "text": notes.get(e.pk, ""),
+            }
+            for e in evaluations
+        ],
+        "concluding_remarks": conference.concluding_remarks,
+        "closed_at": _("%(hour)d giờ %(minute)02d phút") % {"hour": closed.hour, "minute": closed.minute}
+        if closed
+        else "",
+        "outline": _("Biên bản hội nghị"),
+    }
+
+
+# --- The conference pack (issue #6 (7)) --------------------------------------------------------------------
+
+
+def conference_pack_data(*, cycle: Cycle) -> dict:
+    """The report, the summary table and every person's form, for the conference, in one PDF. The report is
+    the one Home Affairs issued (its number, date and remarks, as printed); before one is issued, a draft with
+    the number left blank. The pack itself takes no number: it is a bundle of papers, not a document."""
+    issued = (
+        Document.objects.filter(cycle=cycle, kind=DocumentKind.REPORT, number__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if issued is not None:
+        report = dict(issued.data)
+    else:
+        issuer = home_affairs_organisation(cycle)
+        report = report_data(cycle=cycle, signer_name=home_affairs_director_name(cycle, issuer))
+        report["number_line"] = number_line(None, f"BC-{issuer.abbreviation}")
+        # A draft leaves the day for the clerk: "Hòa Lâm, ngày      tháng 12 năm 2026".
+        today = timezone.localdate()
+        report["date_line"] = _("%(place)s, ngày      tháng %(month)02d năm %(year)d") % {
+            "place": letterhead_for(issuer).place_name,
+            "month": today.month,
+            "year": today.year,
+        }
+    forms = rating_forms_data(cycle=cycle)["forms"]
+    if not forms:
+        raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))
+    return {
+        "kind": DocumentKind.CONFERENCE_PACK.value,
+        "filename": f"tai-lieu-hoi-nghi-{cycle.year}.pdf",
+        "report": report,
+        "summary": summary_table_data(cycle=cycle),
+        "forms": forms,
+        "outline": _("Tài liệu hội nghị đánh giá, xếp loại chất lượng năm %(year)d") % {"year": cycle.year},
     }
 
 

@@ -15,7 +15,7 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,21 +25,30 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record
 from cycles.models import Cycle
+from officials.models import Organisation
 from reviews.models import Evaluation
 
 from .errors import DocumentError
 from .models import REGISTER_CODES, Document, DocumentJob, DocumentKind, JobStatus, RegisterCounter
 from .rendering import document_html, pdf_from_html
 from .selectors import (
+    ReportSigning,
     checksum_of,
+    conference_minutes_data,
+    conference_pack_data,
     date_line,
     letterhead_for,
+    meeting_minutes_data,
     notice_data,
     number_line,
     rating_form_data,
     rating_form_shows_decision,
     rating_forms_data,
+    report_data,
+    summary_table_data,
 )
 
 logger = logging.getLogger(__name__)
@@ -66,14 +75,20 @@ class _Prepared:
 
 
 def _prepare(
-    *, kind: str, evaluation: Evaluation | None, cycle: Cycle | None, show_decision: bool
+    *,
+    kind: str,
+    evaluation: Evaluation | None,
+    cycle: Cycle | None,
+    show_decision: bool,
+    options: dict | None = None,
 ) -> _Prepared:
+    options = options or {}
     if kind == DocumentKind.RATING_FORM:
         shows = show_decision and rating_form_shows_decision(evaluation)
         data = rating_form_data(evaluation=evaluation, show_decision=shows)
         return _Prepared(kind, evaluation.enrolment.cycle, evaluation, data, shows)
     if kind == DocumentKind.NOTICE:
-        if not evaluation.final_level:
+        if not (evaluation.final_level or evaluation.final_not_rated):
             raise DocumentError(_("Chưa có quyết định xếp loại nên chưa thể ra thông báo kết quả."))
         return _Prepared(
             kind, evaluation.enrolment.cycle, evaluation, notice_data(evaluation=evaluation), True
@@ -83,6 +98,27 @@ def _prepare(
         if not data["forms"]:
             raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))
         return _Prepared(kind, cycle, None, data, True)
+    if kind == DocumentKind.MEETING_MINUTES:
+        return _Prepared(
+            kind, evaluation.enrolment.cycle, evaluation, meeting_minutes_data(evaluation=evaluation), False
+        )
+    if kind == DocumentKind.REPORT:
+        signing = options.get("signing") or ReportSigning.DIRECTOR
+        data = report_data(
+            cycle=cycle,
+            remarks=options.get("remarks", ""),
+            signer_name=options.get("signer_name", ""),
+            signing=signing,
+        )
+        return _Prepared(kind, cycle, None, data, False)
+    if kind == DocumentKind.SUMMARY_TABLE:
+        data = summary_table_data(cycle=cycle)
+        return _Prepared(kind, cycle, None, data, data["signed_off"])
+    if kind == DocumentKind.CONFERENCE_MINUTES:
+        return _Prepared(kind, cycle, None, conference_minutes_data(cycle=cycle), False)
+    if kind == DocumentKind.CONFERENCE_PACK:
+        data = conference_pack_data(cycle=cycle)
+        return _Prepared(kind, cycle, None, data, data["summary"]["signed_off"])
     raise DocumentError(_("Loại văn bản này chưa được hỗ trợ."))
 
 
@@ -93,14 +129,18 @@ def document_request(
     evaluation: Evaluation | None = None,
     cycle: Cycle | None = None,
     show_decision: bool = True,
+    options: dict | None = None,
 ) -> DocumentJob:
     """Record that a document is wanted and return its job at once; the worker renders it.
 
     The data to print is taken now. If the same document was already made (or is being made) from the same
     data, that job is returned instead and nothing is rendered again. `show_decision` is False when the
-    reader may not see a decided level yet (an official before publication).
+    reader may not see a decided level yet (an official before publication). `options` are what the requester
+    typed on the request form (the report's remarks and signer); they become part of the snapshot.
     """
-    request = _prepare(kind=kind, evaluation=evaluation, cycle=cycle, show_decision=show_decision)
+    request = _prepare(
+        kind=kind, evaluation=evaluation, cycle=cycle, show_decision=show_decision, options=options
+    )
     checksum = checksum_of(request.data)
     existing = _same_job(request.kind, request.subject_key, checksum)
     if existing is not None:
@@ -269,7 +309,41 @@ TEMPLATES = {
     DocumentKind.RATING_FORM: "documents/rating_form.html",
     DocumentKind.RATING_FORMS: "documents/rating_form.html",
     DocumentKind.NOTICE: "documents/notice.html",
+    DocumentKind.MEETING_MINUTES: "documents/meeting_minutes.html",
+    DocumentKind.REPORT: "documents/report.html",
+    DocumentKind.SUMMARY_TABLE: "documents/summary_table.html",
+    DocumentKind.CONFERENCE_MINUTES: "documents/conference_minutes.html",
 }
+
+
+def _parts(kind: str, data: dict) -> list[tuple[str, dict]]:
+    """The separately laid-out parts of a document (each with its own page 1 and page numbers), in order."""
+    if kind == DocumentKind.RATING_FORMS:
+        return [(TEMPLATES[DocumentKind.RATING_FORM], form) for form in data["forms"]]
+    if kind == DocumentKind.CONFERENCE_PACK:
+        forms = data["forms"]
+        return [
+            (TEMPLATES[DocumentKind.REPORT], data["report"]),
+            (TEMPLATES[DocumentKind.SUMMARY_TABLE], data["summary"]),
+            # The first form carries the "Phiếu đánh giá" parent entry; every form nests under it.
+            *(
+                (
+                    TEMPLATES[DocumentKind.RATING_FORM],
+                    {**form, "outline_level": 2, "outline_parent": index == 0},
+                )
+                for index, form in enumerate(forms)
+            ),
+        ]
+    return [(TEMPLATES[DocumentKind(kind)], data)]
+
+
+def _issuer_of(job: DocumentJob) -> Organisation:
+    """Who issues a numbered document: the person's own agency for its meeting minutes, Home Affairs for its
+    report, the rating authority for the conference minutes and the notices."""
+    issuer_id = job.data.get("issuer_id")
+    if issuer_id:
+        return Organisation.objects.get(pk=issuer_id)
+    return job.cycle.authority
 
 
 def document_job_run(*, job_id: int) -> str:
@@ -335,7 +409,8 @@ def _replaces_text(previous: Document | None) -> str:
 
 def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
     data = dict(job.data)
-    issued_on = timezone.localdate()
+    # Minutes are dated the day of the meeting they record; everything else the day it is issued.
+    issued_on = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else timezone.localdate()
     with transaction.atomic():
         # Versions of one subject are made one at a time: lock the newest so two renders cannot both be "next".
         previous = (
@@ -347,7 +422,7 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
         number, symbol, issuer = None, "", None
         if job.kind in REGISTER_CODES:
             # The number is taken at issue, inside this transaction (Decree 30/2020 Art. 15(2)).
-            issuer = job.cycle.authority
+            issuer = _issuer_of(job)
             type_code = REGISTER_CODES[DocumentKind(job.kind)]
             number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
             symbol = f"{type_code}-{issuer.abbreviation}"
@@ -355,13 +430,21 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
             data["date_line"] = date_line(letterhead_for(issuer).place_name, issued_on)
         data["replaces_text"] = _replaces_text(previous)
 
-        parts = data["forms"] if job.kind == DocumentKind.RATING_FORMS else [data]
-        template = TEMPLATES[DocumentKind(job.kind)]
+        parts = _parts(job.kind, data)
 
         def on_part(done: int):
             heartbeat.progress = 10 + int(85 * done / len(parts))
 
-        html = [document_html(template, {**part, "replaces_text": data["replaces_text"]}) for part in parts]
+        # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.
+        html = [
+            document_html(
+                template,
+                part
+                if job.kind == DocumentKind.CONFERENCE_PACK
+                else {**part, "replaces_text": data["replaces_text"]},
+            )
+            for template, part in parts
+        ]
         pdf, pages = pdf_from_html(
             html, on_part=on_part, title=data.get("outline") or data.get("filename", "")
         )
@@ -388,6 +471,21 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
         )
         document.pdf.save("document.pdf", ContentFile(pdf), save=False)
         document.save()
+        # Issue #5/#6: every document issued is an audit event, in the issuing transaction.
+        audit_record(
+            action=Action.DOCUMENT_ISSUED,
+            actor=job.requested_by,
+            cycle=job.cycle,
+            evaluation=job.evaluation,
+            target=f"document:{document.pk}",
+            after={
+                "kind": document.kind,
+                "number": document.number_text,
+                "version": document.version,
+                "pages": pages,
+                "sha256": document.pdf_sha256,
+            },
+        )
         finished = DocumentJob.objects.filter(
             pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING
         ).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
