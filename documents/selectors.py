@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cycles.models import Conference, Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy
 from cycles.rulebooks import Level, Scoring
@@ -179,7 +180,7 @@ def _authority_part(evaluation, decision, letterhead_of_authority: LetterheadDat
         return None
     signed_on = timezone.localtime(decision.signed_at).date()
     return {
-        "level": decision.label,
+        "level": str(decision.label),
         "texts": {"authority_comments": decision.comments, "development_outlook": decision.outlook},
         "date": date_line(letterhead_of_authority.place_name, signed_on),
         "signature": decision_signature(decision, letterhead_of_authority.body_name.split("\n")[0]),
@@ -370,10 +371,16 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
 
 
 def _designation(enrolment) -> str:
-    # "Giám đốc Sở Tư pháp", not "Giám đốc Sở Tư pháp, Sở Tư pháp".
-    if enrolment.organisation_name.lower() in enrolment.title.lower():
-        return enrolment.title
-    return f"{enrolment.title}, {enrolment.organisation_name}"
+    """Title and agency as one phrase: "Giám đốc Sở Tư pháp", not "Giám đốc Sở Tư pháp, Sở Tư pháp"; and
+    "Phó Chủ tịch UBND tỉnh Hòa Lâm", not "Phó Chủ tịch UBND tỉnh, UBND tỉnh Hòa Lâm"."""
+    title, organisation = enrolment.title.strip(), enrolment.organisation_name.strip()
+    if organisation.lower() in title.lower():
+        return title
+    title_words, organisation_words = title.split(), organisation.split()
+    for size in range(min(len(title_words), len(organisation_words)), 1, -1):
+        if [w.lower() for w in title_words[-size:]] == [w.lower() for w in organisation_words[:size]]:
+            return " ".join(title_words + organisation_words[size:])
+    return f"{title}, {organisation}"
 
 
 def _person(enrolment) -> dict:
@@ -402,7 +409,7 @@ def notice_data(*, evaluation: Evaluation) -> dict:
     collective = letterhead.body_name.split("\n")[0]
     decision = signed_decision(evaluation)
     if decision is not None:
-        level = decision.label
+        level = str(decision.label)
         signature = decision_signature(decision, collective)
         comments = decision.comments
     else:
@@ -417,7 +424,7 @@ def notice_data(*, evaluation: Evaluation) -> dict:
             "Kết quả này thay thế kết quả xếp loại đã phê duyệt ngày %(day)s (%(level)s)%(reason)s."
         ) % {
             "day": _day(timezone.localtime(earlier.signed_at).date()) if earlier.signed_at else "",
-            "level": earlier.label,
+            "level": str(earlier.label),
             "reason": f"; {_('lý do')}: {decision.replacement_reason}" if decision.replacement_reason else "",
         }
     return {
@@ -529,7 +536,7 @@ class ReportSigning:
 
     DIRECTOR = "director"
     DEPUTY = "deputy"
-    choices = ((DIRECTOR, "Giám đốc ký"), (DEPUTY, "Phó Giám đốc ký thay (KT. GIÁM ĐỐC)"))
+    choices = ((DIRECTOR, _lazy("Giám đốc ký")), (DEPUTY, _lazy("Phó Giám đốc ký thay (KT. GIÁM ĐỐC)")))
 
 
 def home_affairs_organisation(cycle: Cycle) -> Organisation:
@@ -886,6 +893,15 @@ def conference_pack_data(*, cycle: Cycle) -> dict:
 
 
 # --- Jobs and documents ------------------------------------------------------------------------------
+
+
+def cohort_for_documents(cycle: Cycle):
+    """The cohort with what the per-person buttons need (whether minutes exist): one query."""
+    return (
+        Enrolment.objects.filter(cycle=cycle)
+        .select_related("peer_group", "evaluation", "evaluation__comment_meeting")
+        .order_by("peer_group__sort_order", "agenda_order", "full_name")
+    )
 
 
 def latest_documents(cycle: Cycle):
