@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -462,6 +462,9 @@ def meeting_minutes_data(*, evaluation: Evaluation) -> dict:
     enrolment = evaluation.enrolment
     cycle = enrolment.cycle
     letterhead = letterhead_for(enrolment.organisation)
+    if enrolment.organisation.parent_id is None and enrolment.organisation_id != cycle.authority_id:
+        # An agency entered without its parent body: its place name is the province's, not its own name.
+        letterhead = replace(letterhead, place_name=letterhead_for(cycle.authority).place_name)
     votes = []
     if meeting.votes_recorded:
         votes = [

@@ -427,7 +427,9 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
             number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
             symbol = f"{type_code}-{issuer.abbreviation}"
             data["number_line"] = number_line(number, symbol)
-            data["date_line"] = date_line(letterhead_for(issuer).place_name, issued_on)
+            # The place printed is the snapshot's (the letterhead the data was taken with).
+            place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
+            data["date_line"] = date_line(place, issued_on)
         data["replaces_text"] = _replaces_text(previous)
 
         parts = _parts(job.kind, data)

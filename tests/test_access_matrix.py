@@ -186,6 +186,52 @@ MATRIX.update(
 )
 
 
+def _cycle_with_home_affairs(c):
+    """The report needs its issuer: the department named like "Sở Nội vụ" under the cycle's authority."""
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="Sở Nội vụ", abbreviation="SNV", parent=c.cycle.authority)
+    return {"pk": c.cycle.pk}
+
+
+def _meeting_a(c):
+    from datetime import date
+
+    from reviews.models import CommentMeeting
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    CommentMeeting.objects.create(
+        evaluation=evaluation,
+        held_on=date(2026, 11, 10),
+        place="Phòng họp",
+        chaired_by="Chủ trì",
+        minutes_by="Thư ký",
+        invited_count=10,
+        attended_count=9,
+        conclusion="Kết luận",
+    )
+    return {"pk": evaluation.pk}
+
+
+# The papers that show everyone's proposals (report, summary table, conference minutes, pack): Home Affairs and
+# the chair; office staff see the cycle but get 403 until the results are signed off; nobody else learns of it.
+# The meeting minutes: the printers, and the secretary of the person's own agency (official_b's, not a's).
+COHORT_PAPERS = logged_in(404, home_affairs=302, chair=302, office_staff=403)
+MATRIX.update(
+    {
+        "documents:meeting_minutes_request": ("post", _meeting_a, logged_in(404, **PRINTERS)),
+        "documents:report_request": (
+            "get",
+            _cycle_with_home_affairs,
+            logged_in(404, home_affairs=200, chair=200, office_staff=403),
+        ),
+        "documents:summary_table_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+        "documents:conference_minutes_request": ("post", _cycle, COHORT_PAPERS),
+        "documents:conference_pack_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+    }
+)
+
+
 def _quota_exception(c):
     from cycles.models import QuotaException
 
