@@ -1,14 +1,15 @@
 #!/usr/bin/env python
-"""Benchmark (not a test): every person's rating form in one PDF, for the 41-person demo cohort and for 400.
+"""Benchmark (not a test): the conference pack (the Home Affairs report, the landscape summary table and every
+person's rating form in one PDF) and the forms alone, for the 41-person demo cohort and for 400.
 
-Usage:  .venv/bin/python scripts/bench_documents.py [--write docs/benchmarks.md]
+Usage:  .venv/bin/python scripts/bench_documents.py [--what pack|forms|both] [--write docs/benchmarks.md]
 
 It builds a throwaway SQLite database with the demo province (and 359 more invented people for the second
 cohort), then times, each in a fresh process so that peak memory (ru_maxrss) is that scenario's own:
 
-  pipeline   what the worker does: take the data (queries), render the templates, lay out each form as its
-             own document (own page numbers), join them with the outline, write the PDF, store it;
-  weasyprint WeasyPrint alone on the same HTML (the forms concatenated into one document), no Django work.
+  pack / pipeline   what the worker does: take the data (queries, cohort_standing), render the templates, lay out
+                   each part as its own document (own page numbers), join them with the outline, write, store;
+  *weasyprint      WeasyPrint alone on the same HTML (the parts concatenated into one document), no Django work.
 """
 
 import argparse
@@ -95,42 +96,46 @@ def prepare(db_path: str) -> None:
             Evaluation.objects.filter(enrolment=enrolment).update(answers=answers, points_total=total)
 
 
+def _one_document(parts: list[str]) -> str:
+    """The parts' bodies one after the other in one HTML document, a page break between them; a part whose body
+    is landscape (the summary table) keeps its named page through a wrapper with the same class."""
+    import re
+
+    head = parts[0].partition("<body")[0]
+    bodies = []
+    for part in parts:
+        opening, _, rest = part.partition("<body")[2].partition(">")
+        classes = re.search(r'class="([^"]*)"', opening)
+        body = rest.rsplit("</body>", 1)[0]
+        bodies.append(f'<div class="part {classes.group(1) if classes else ""}">{body}</div>')
+    html = head + "<body>" + "".join(bodies) + "</body></html>"
+    return html.replace("</head>", "<style>.part + .part { break-before: page; }</style></head>")
+
+
 def scenario(db_path: str, name: str, year: int) -> dict:
     _setup(db_path)
     from cycles.models import Cycle
     from documents.models import DocumentKind
     from documents.rendering import DOCUMENT_ORIGIN, document_html, url_fetcher
-    from documents.selectors import rating_forms_data
-    from documents.services import document_job_run, document_request
+    from documents.services import _parts, _prepare, document_job_run, document_request
 
     cycle = Cycle.objects.get(year=year)
+    kind = DocumentKind.CONFERENCE_PACK if name.startswith("pack") else DocumentKind.RATING_FORMS
     import weasyprint  # imported once per worker process; not part of the timing
 
     weasyprint.HTML(string="<p>x</p>").write_pdf()  # warm up fontconfig and Pango
     people = cycle.enrolments.count()
     started = time.perf_counter()
-    if name == "pipeline":
-        job = document_request(kind=DocumentKind.RATING_FORMS, cycle=cycle, by=None)
+    if name in ("pipeline", "pack"):
+        job = document_request(kind=kind, cycle=cycle, by=None)
         outcome = document_job_run(job_id=job.pk)
-        assert outcome == "done", (outcome, job.pk)
+        assert outcome == "done", (outcome, job.pk, job.error)
         job.refresh_from_db()
         pages = job.document.page_count
         size = job.document.size
     else:
-        data = rating_forms_data(cycle=cycle)
-        parts = [document_html("documents/rating_form.html", form) for form in data["forms"]]
-        # One HTML document: the bodies of every form one after the other, page breaks between them.
-        head, _, _ = parts[0].partition("<body")
-        bodies = [
-            part.split(">", 1)[1].rsplit("</body>", 1)[0] for part in (p.partition("<body")[2] for p in parts)
-        ]
-        html = (
-            head
-            + '<body><div class="form">'
-            + '</div><div class="form page-break">'.join(bodies)
-            + "</div></body></html>"
-        )
-        html = html.replace("</head>", "<style>.page-break { break-before: page; }</style></head>")
+        data = _prepare(kind=kind, evaluation=None, cycle=cycle, show_decision=True).data
+        html = _one_document([document_html(template, part) for template, part in _parts(kind, data)])
         started = time.perf_counter()
         document = weasyprint.HTML(
             string=html, base_url=DOCUMENT_ORIGIN + "/", url_fetcher=url_fetcher()
@@ -156,6 +161,12 @@ def main():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--write", help="write the table to this Markdown file")
+    parser.add_argument(
+        "--what",
+        choices=("pack", "forms", "both"),
+        default="both",
+        help="the conference pack (report + summary table + every form), the forms alone, or both",
+    )
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--year", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -170,8 +181,13 @@ def main():
             [sys.executable, __file__, "--scenario", "prepare", "--db", db, "--year", "0"], check=False
         )
         rows = []
+        names = {
+            "forms": ("pipeline", "weasyprint"),
+            "pack": ("pack", "pack-weasyprint"),
+            "both": ("pack", "pack-weasyprint", "pipeline", "weasyprint"),
+        }[args.what]
         for year in (2026, 2027):
-            for name in ("pipeline", "weasyprint"):
+            for name in names:
                 output = subprocess.run(
                     [sys.executable, __file__, "--scenario", name, "--db", db, "--year", str(year)],
                     check=True,
@@ -197,8 +213,10 @@ def _table(rows) -> str:
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
     labels = {
-        "pipeline": "portal pipeline (data, templates, per-form layout, join, write, store)",
-        "weasyprint": "WeasyPrint alone, same HTML as one document",
+        "pipeline": "forms: portal pipeline (data, templates, per-form layout, join, write, store)",
+        "weasyprint": "forms: WeasyPrint alone, same HTML as one document",
+        "pack": "conference pack: portal pipeline (report, summary, forms; per-part layout, join, store)",
+        "pack-weasyprint": "conference pack: WeasyPrint alone, same HTML as one document",
     }
     for row in rows:
         lines.append(
