@@ -740,8 +740,16 @@ def summary_table_data(*, cycle: Cycle) -> dict:
                 "quota": group.position.arithmetic,
             }
         )
+    report = _issued_report(cycle)
+    annex_of = (
+        _("(Kèm theo Báo cáo số %(number)s ngày %(day)s của Sở Nội vụ)")
+        % {"number": report.number_text, "day": _day(report.issued_on)}
+        if report
+        else _("(Kèm theo Báo cáo của Sở Nội vụ)")
+    )
     return {
         "kind": DocumentKind.SUMMARY_TABLE.value,
+        "annex_of": annex_of,
         "filename": f"danh-sach-tong-hop-{cycle.year}.pdf",
         "letterhead": asdict(letterhead_for(home_affairs_organisation(cycle))),
         "year": cycle.year,
@@ -758,6 +766,14 @@ def summary_table_data(*, cycle: Cycle) -> dict:
         + _("KXL: Không xếp loại chất lượng"),
         "outline": _("Danh sách tổng hợp"),
     }
+
+
+def _issued_report(cycle: Cycle) -> Document | None:
+    return (
+        Document.objects.filter(cycle=cycle, kind=DocumentKind.REPORT, number__isnull=False)
+        .order_by("-version")
+        .first()
+    )
 
 
 def _subtotal_text(group) -> str:
@@ -798,11 +814,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
         for e in evaluations
         if e.enrolment_id in attendance and not attendance[e.enrolment_id].present
     ]
-    report = (
-        Document.objects.filter(cycle=cycle, kind=DocumentKind.REPORT, number__isnull=False)
-        .order_by("-version")
-        .first()
-    )
+    report = _issued_report(cycle)
     if report is not None:
         report_text = _("Báo cáo số %(number)s ngày %(day)s của %(issuer)s") % {
             "number": report.number_text,
@@ -864,11 +876,7 @@ def conference_pack_data(*, cycle: Cycle) -> dict:
     """The report, the summary table and every person's form, for the conference, in one PDF. The report is
     the one Home Affairs issued (its number, date and remarks, as printed); before one is issued, a draft with
     the number left blank. The pack itself takes no number: it is a bundle of papers, not a document."""
-    issued = (
-        Document.objects.filter(cycle=cycle, kind=DocumentKind.REPORT, number__isnull=False)
-        .order_by("-version")
-        .first()
-    )
+    issued = _issued_report(cycle)
     if issued is not None:
         report = dict(issued.data)
     else:

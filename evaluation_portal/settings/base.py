@@ -237,6 +237,9 @@ DOCUMENTS_STALE_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_STALE_AFTER_SECOND
 DOCUMENTS_RESEND_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_RESEND_AFTER_SECONDS", "120"))
 # After this many attempts (each one's worker died mid-render) a job is failed and waits for a person.
 DOCUMENTS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENTS_MAX_ATTEMPTS", "3"))
+# The issuer of the Home Affairs report (BC) and the summary table: the department of this name under the
+# cycle's authority (documents.selectors.home_affairs_organisation); its Letterhead row, if any, prints it.
+DOCUMENTS_HOME_AFFAIRS_NAME = os.environ.get("DOCUMENTS_HOME_AFFAIRS_NAME", "Sở Nội vụ")
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
