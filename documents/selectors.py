@@ -60,7 +60,8 @@ def blank_date_line() -> str:
 def number_line(number: int | None, symbol: str) -> str:
     """ "Số: 05/BB-UBND". Before issue the number is left blank ("Số:      /BB-UBND")."""
     if number is None:
-        return _("Số:      /%(symbol)s") % {"symbol": symbol}
+        # No-break spaces: HTML would collapse ordinary ones and leave no room for the number by hand.
+        return _("Số:%(blank)s/%(symbol)s") % {"blank": "\u00a0" * 8, "symbol": symbol}
     return _("Số: %(number)02d/%(symbol)s") % {"number": number, "symbol": symbol}
 
 
@@ -885,7 +886,8 @@ def conference_pack_data(*, cycle: Cycle) -> dict:
         report["number_line"] = number_line(None, f"BC-{issuer.abbreviation}")
         # A draft leaves the day for the clerk: "Hòa Lâm, ngày      tháng 12 năm 2026".
         today = timezone.localdate()
-        report["date_line"] = _("%(place)s, ngày      tháng %(month)02d năm %(year)d") % {
+        report["date_line"] = _("%(place)s, ngày%(blank)stháng %(month)02d năm %(year)d") % {
+            "blank": "\u00a0" * 6,
             "place": letterhead_for(issuer).place_name,
             "month": today.month,
             "year": today.year,

@@ -527,7 +527,9 @@ def test_the_pack_carries_the_issued_report_with_its_number(cast, compiled):
     pack = _issue(DocumentKind.CONFERENCE_PACK, cast.users["home_affairs"], cycle=cast.cycle)
     text = _flat(pdf_text(pack))
     assert f"Số: {report.number_text}" in text and "Nhận xét đã ban hành." in text
-    assert f"(Kèm theo Báo cáo số {report.number_text} ngày" in text  # the summary names the report it annexes
+    assert (
+        f"(Kèm theo Báo cáo số {report.number_text} ngày" in text
+    )  # the summary names the report it annexes
     assert Document.objects.filter(kind=DocumentKind.REPORT).count() == 1  # the pack took no number
 
 
