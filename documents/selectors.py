@@ -273,6 +273,21 @@ def rating_form_data(
     if authority and authority_section:
         for item in authority_section["items"]:
             item["text"] = authority["texts"].get(item["code"], "") or item["text"]
+        outlook = authority["texts"]["development_outlook"]
+        codes = {item["code"] for item in authority_section["items"]}
+        if outlook and enrolment.personnel_type == "can_bo" and "development_outlook" not in codes:
+            # The points forms carry no outlook line; the decision on a cán bộ has one (domain.md §5): print it.
+            authority_section["items"].append(
+                {
+                    "number": len(authority_section["items"]) + 1,
+                    "code": "development_outlook",
+                    "title": _("Nhận định chiều hướng, triển vọng phát triển của cán bộ"),
+                    "guidance": "",
+                    "text": outlook,
+                    "max_points": "",
+                    "points": "",
+                }
+            )
     submitted_on = evaluation.submitted_at and timezone.localtime(evaluation.submitted_at).date()
     return {
         "kind": DocumentKind.RATING_FORM.value,

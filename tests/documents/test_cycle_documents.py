@@ -562,3 +562,18 @@ def test_the_cycle_documents_page_offers_every_paper_at_constant_queries(cast, c
     assert queries() == small
     office = login(cast.users["office_staff"]).get(url).content.decode()
     assert reverse("documents:report_request", kwargs={"pk": cast.cycle.pk}) not in office
+
+
+def test_a_can_bos_signed_form_prints_the_outlook_even_on_a_points_form(cast):
+    from officials.models import PersonnelType
+
+    official = OfficialFactory(
+        full_name="Hà Văn Cán", personnel_type=PersonnelType.CAN_BO, title="Phó Chủ tịch UBND tỉnh"
+    )
+    evaluation = fill(enrol(cast.cycle, official).evaluation)
+    decision = _sign(evaluation, level="httnv")
+    Decision.objects.filter(pk=decision.pk).update(outlook="Có triển vọng phát triển tốt.")
+    text = _flat(
+        pdf_text(_issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=evaluation))
+    )
+    assert "Nhận định chiều hướng, triển vọng phát triển của cán bộ: Có triển vọng phát triển tốt." in text
