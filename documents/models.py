@@ -214,7 +214,7 @@ class RegisterCounter(models.Model):
 class Letterhead(models.Model):
     """How an organisation is printed in a document's header, and the place name of its date line.
 
-    Optional: without a row the names are derived from the organisation (see selectors.letterhead_for).
+    Optional: without a row the names are derived from the organisation (see selectors.wording.letterhead_for).
     """
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="letterhead")

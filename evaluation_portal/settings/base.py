@@ -238,7 +238,7 @@ DOCUMENTS_RESEND_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_RESEND_AFTER_SECO
 # After this many attempts (each one's worker died mid-render) a job is failed and waits for a person.
 DOCUMENTS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENTS_MAX_ATTEMPTS", "3"))
 # The issuer of the Home Affairs report (BC) and the summary table: the department of this name under the
-# cycle's authority (documents.selectors.home_affairs_organisation); its Letterhead row, if any, prints it.
+# cycle's authority (documents.selectors.papers.home_affairs_organisation); its Letterhead row, if any, prints it.
 DOCUMENTS_HOME_AFFAIRS_NAME = os.environ.get("DOCUMENTS_HOME_AFFAIRS_NAME", "Sở Nội vụ")
 
 # --- E-mail ---------------------------------------------------------------------------------------
