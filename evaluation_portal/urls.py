@@ -26,6 +26,7 @@ urlpatterns = [
     path("officials/", include("officials.urls")),
     path("cycles/", include("cycles.urls")),
     path("evaluations/", include("reviews.urls")),
+    path("documents/", include("documents.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -591,6 +591,8 @@ def _meeting_card_context(user, evaluation, roles, is_own) -> dict:
         "show_party_opinion": show_party,
         "party_opinion": PartyOpinion.objects.filter(evaluation=evaluation).first() if show_party else None,
         "may_record_meeting": may_record,
+        # Home Affairs, the agency's secretary and the chair print the minutes from here (documents app).
+        "may_print_meeting_minutes": may_record or roles.is_chair,
     }
 
 

@@ -127,6 +127,111 @@ MATRIX.update(
 )
 
 
+def _form_job_a(c):
+    """A job for official_a's form (no decided level on it), asked for by Home Affairs."""
+    from documents.models import DocumentKind
+    from documents.services import document_request
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    return document_request(kind=DocumentKind.RATING_FORM, evaluation=evaluation, by=c.users["home_affairs"])
+
+
+def _job_a(c):
+    return {"pk": _form_job_a(c).pk}
+
+
+def _document_a(c):
+    from documents.services import document_job_run
+
+    job = _form_job_a(c)
+    document_job_run(job_id=job.pk)
+    return {"pk": job.document.pk}
+
+
+def _cycle(c):
+    return {"pk": c.cycle.pk}
+
+
+# Documents print what the data shows: an official only their own form, Home Affairs, the chair and office
+# staff everything of the cycle; anyone else 404.
+PRINTERS = {"home_affairs": 302, "chair": 302, "office_staff": 302}
+MATRIX.update(
+    {
+        "documents:rating_form_request": ("post", _evaluation_a, logged_in(404, official_a=302, **PRINTERS)),
+        # official_a's result is not decided yet: the printers are sent back to the cycle's document page.
+        "documents:notice_request": ("post", _evaluation_a, logged_in(404, **PRINTERS)),
+        "documents:rating_forms_request": ("post", _cycle, logged_in(404, **PRINTERS)),
+        "documents:cycle_documents": (
+            "get",
+            _cycle,
+            logged_in(404, home_affairs=200, chair=200, office_staff=200),
+        ),
+        "documents:job_detail": (
+            "get",
+            _job_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
+        ),
+        "documents:job_progress": (
+            "get",
+            _job_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
+        ),
+        "documents:job_retry": ("post", _job_a, logged_in(404, official_a=302, **PRINTERS)),
+        "documents:document_download": (
+            "get",
+            _document_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200, office_staff=200),
+        ),
+    }
+)
+
+
+def _cycle_with_home_affairs(c):
+    """The report needs its issuer: the department named like "Sở Nội vụ" under the cycle's authority."""
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="Sở Nội vụ", abbreviation="SNV", parent=c.cycle.authority)
+    return {"pk": c.cycle.pk}
+
+
+def _meeting_a(c):
+    from datetime import date
+
+    from reviews.models import CommentMeeting
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    CommentMeeting.objects.create(
+        evaluation=evaluation,
+        held_on=date(2026, 11, 10),
+        place="Phòng họp",
+        chaired_by="Chủ trì",
+        minutes_by="Thư ký",
+        invited_count=10,
+        attended_count=9,
+        conclusion="Kết luận",
+    )
+    return {"pk": evaluation.pk}
+
+
+# The papers that show everyone's proposals (report, summary table, conference minutes, pack): Home Affairs and
+# the chair; office staff see the cycle but get 403 until the results are signed off; nobody else learns of it.
+# The meeting minutes: the printers, and the secretary of the person's own agency (official_b's, not a's).
+COHORT_PAPERS = logged_in(404, home_affairs=302, chair=302, office_staff=403)
+MATRIX.update(
+    {
+        "documents:meeting_minutes_request": ("post", _meeting_a, logged_in(404, **PRINTERS)),
+        "documents:report_request": (
+            "get",
+            _cycle_with_home_affairs,
+            logged_in(404, home_affairs=200, chair=200, office_staff=403),
+        ),
+        "documents:summary_table_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+        "documents:conference_minutes_request": ("post", _cycle, COHORT_PAPERS),
+        "documents:conference_pack_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+    }
+)
+
+
 def _quota_exception(c):
     from cycles.models import QuotaException
 
@@ -145,7 +250,6 @@ def _quota_exception(c):
 # nobody else learns the cycle exists (404).
 PROPOSALS_READ = logged_in(404, home_affairs=200, chair=200, office_staff=403)
 HOME_AFFAIRS_EDITS = logged_in(404, official_a=403, home_affairs=200, chair=403)
-_cycle = lambda c: {"pk": c.cycle.pk}  # noqa: E731
 
 MATRIX.update(
     {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "officials",
     "cycles",
     "reviews",
+    "documents",
     "audit",
 ]
 
@@ -222,6 +223,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The job rows are the outbox: every minute beat sends again any document job whose message was lost
+# (broker down at request time, worker killed). `manage.py documents_reconcile` does the same by hand.
+CELERY_BEAT_SCHEDULE = {
+    "documents-reconcile": {"task": "documents.tasks.documents_reconcile", "schedule": 60.0},
+}
+
+# --- Printed documents ----------------------------------------------------------------------------
+# A rendering worker writes a heartbeat this often; a running job without one for DOCUMENTS_STALE_AFTER_SECONDS
+# is taken over by another delivery. A queued job sent that long ago and still untouched is sent again.
+DOCUMENTS_HEARTBEAT_SECONDS = int(os.environ.get("DOCUMENTS_HEARTBEAT_SECONDS", "5"))
+DOCUMENTS_STALE_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_STALE_AFTER_SECONDS", "60"))
+DOCUMENTS_RESEND_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_RESEND_AFTER_SECONDS", "120"))
+# After this many attempts (each one's worker died mid-render) a job is failed and waits for a person.
+DOCUMENTS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENTS_MAX_ATTEMPTS", "3"))
+# The issuer of the Home Affairs report (BC) and the summary table: the department of this name under the
+# cycle's authority (documents.selectors.papers.home_affairs_organisation); its Letterhead row, if any, prints it.
+DOCUMENTS_HOME_AFFAIRS_NAME = os.environ.get("DOCUMENTS_HOME_AFFAIRS_NAME", "Sở Nội vụ")
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

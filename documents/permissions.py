@@ -1,0 +1,124 @@
+"""Who may ask for and download which document: the same people who may see the data it prints.
+
+An official prints only their own form (and never a decided level before it is published); Home Affairs and
+the chair print everything; office staff print and download the cycle's documents (domain.md §2). Anyone
+else gets 404, so a document's existence does not leak.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cycles.models import CycleStatus
+from cycles.permissions import get_cycle_for_user
+from officials.permissions import roles_of
+from reviews.models import Evaluation, EvaluationStatus
+from reviews.permissions import may_record_meeting
+
+from .models import Document, DocumentJob, DocumentKind
+
+# Papers that show everyone's proposals or the conference's discussion: Home Affairs and the chair before
+# publication (domain.md §2), office staff once the chair has signed off.
+COHORT_PAPERS = (
+    DocumentKind.REPORT,
+    DocumentKind.SUMMARY_TABLE,
+    DocumentKind.CONFERENCE_MINUTES,
+    DocumentKind.CONFERENCE_PACK,
+)
+PUBLISHED_CYCLE_STATES = (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
+
+
+def prints_for_cycles(user) -> bool:
+    roles = roles_of(user)
+    return roles.sees_whole_cohort or roles.is_office_staff
+
+
+def may_print_cohort_papers(user, cycle) -> bool:
+    roles = roles_of(user)
+    return roles.sees_whole_cohort or (roles.is_office_staff and cycle.status in PUBLISHED_CYCLE_STATES)
+
+
+def may_print_meeting_minutes(user, evaluation: Evaluation) -> bool:
+    """Those who print for the cycle, and the secretary of the person's own agency (who recorded them)."""
+    return prints_for_cycles(user) or may_record_meeting(user, evaluation)
+
+
+def _visible(user, model):
+    roles = roles_of(user)
+    if roles.sees_whole_cohort:
+        return model.objects.all()
+    allowed = Q(pk__in=[])
+    if roles.is_office_staff:
+        allowed |= ~Q(kind__in=COHORT_PAPERS) | Q(cycle__status__in=PUBLISHED_CYCLE_STATES)
+    if roles.secretary_organisation_ids:
+        allowed |= Q(
+            kind=DocumentKind.MEETING_MINUTES,
+            evaluation__enrolment__organisation_id__in=roles.secretary_organisation_ids,
+        ) & ~Q(evaluation__enrolment__official=roles.official)
+    if roles.is_official:
+        # Their own form only; a paper showing a decided level only once the result is published.
+        allowed |= (Q(shows_decision=False) | Q(evaluation__status=EvaluationStatus.PUBLISHED)) & Q(
+            kind=DocumentKind.RATING_FORM, evaluation__enrolment__official=roles.official
+        )
+    return model.objects.filter(allowed)
+
+
+def documents_visible_to(user):
+    return _visible(user, Document)
+
+
+def jobs_visible_to(user):
+    return _visible(user, DocumentJob)
+
+
+def get_job_for_user(user, pk: int) -> DocumentJob:
+    return get_object_or_404(jobs_visible_to(user).select_related("cycle", "evaluation__enrolment"), pk=pk)
+
+
+def get_document_for_user(user, pk: int) -> Document:
+    return get_object_or_404(documents_visible_to(user), pk=pk)
+
+
+def get_evaluation_for_printing(user, pk: int) -> tuple[Evaluation, bool]:
+    """The evaluation whose form the user may print, and whether the paper may show a decided level."""
+    roles = roles_of(user)
+    queryset = Evaluation.objects.select_related(
+        "enrolment__cycle__authority", "enrolment__organisation__parent__parent", "enrolment__official"
+    )
+    if prints_for_cycles(user):
+        return get_object_or_404(queryset, pk=pk), True
+    if roles.is_official:
+        evaluation = get_object_or_404(queryset, pk=pk, enrolment__official=roles.official)
+        return evaluation, evaluation.status == EvaluationStatus.PUBLISHED
+    raise Http404
+
+
+def get_evaluation_for_meeting_minutes(user, pk: int) -> Evaluation:
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related(
+            "enrolment__cycle__authority", "enrolment__organisation__parent", "comment_meeting"
+        ),
+        pk=pk,
+    )
+    if not may_print_meeting_minutes(user, evaluation):
+        raise Http404
+    return evaluation
+
+
+def get_cycle_for_cohort_papers(user, pk: int):
+    """The report, the summary table, the conference minutes and the pack: 404 for those who do not see the
+    cycle, 403 for office staff before the results are signed off."""
+    cycle = get_cycle_for_user(user, pk)
+    if not may_print_cohort_papers(user, cycle):
+        raise PermissionDenied
+    return cycle
+
+
+def get_evaluation_for_cycle_documents(user, pk: int) -> Evaluation:
+    """Documents about a person other than their own form (the notice): cycle printers only."""
+    if not prints_for_cycles(user):
+        raise Http404
+    return get_object_or_404(
+        Evaluation.objects.select_related("enrolment__cycle__authority", "enrolment__organisation"), pk=pk
+    )

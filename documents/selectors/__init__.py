@@ -1,0 +1,67 @@
+"""Reads for printed documents: the data each document prints, and the Decree 30/2020 wording pieces.
+
+A document's data is a plain JSON dict taken when it is asked for. The PDF is rendered from that dict only
+(never from the live rows), and the dict is kept with the issued PDF, so the paper can be explained later.
+`wording` has the pieces every paper shares, `rating_forms` the forms, `papers` the numbered papers, the summary
+table and the pack, `jobs` the reads of the documents pages.
+"""
+
+from .jobs import cohort_for_documents, latest_documents, open_jobs
+from .papers import (
+    ReportSigning,
+    conference_minutes_data,
+    conference_pack_data,
+    home_affairs_director_name,
+    home_affairs_organisation,
+    meeting_minutes_data,
+    notice_data,
+    report_data,
+    summary_table_data,
+)
+from .rating_forms import (
+    cohort_evaluations,
+    decision_signature,
+    form_criteria,
+    rating_form_data,
+    rating_form_shows_decision,
+    rating_forms_data,
+    signed_decision,
+)
+from .wording import (
+    LetterheadData,
+    blank_date_line,
+    checksum_of,
+    date_line,
+    letterhead_for,
+    number_line,
+    signature_block,
+)
+
+__all__ = [
+    "LetterheadData",
+    "ReportSigning",
+    "blank_date_line",
+    "checksum_of",
+    "cohort_evaluations",
+    "cohort_for_documents",
+    "conference_minutes_data",
+    "conference_pack_data",
+    "date_line",
+    "decision_signature",
+    "form_criteria",
+    "home_affairs_director_name",
+    "home_affairs_organisation",
+    "latest_documents",
+    "letterhead_for",
+    "meeting_minutes_data",
+    "notice_data",
+    "number_line",
+    "open_jobs",
+    "rating_form_data",
+    "rating_form_shows_decision",
+    "rating_forms_data",
+    "report_data",
+    "signature_block",
+    "signed_decision",
+    "summary_table_data",
+]

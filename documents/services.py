@@ -1,0 +1,519 @@
+"""Every write about documents: asking for one, the worker's claim and render, the number register,
+retry and the reconciler.
+
+The job row is the outbox (reliability notes §3.3–3.4): it is written in the request's transaction and the
+Celery message is sent after commit; if the broker is down the row stays queued and the reconciler sends it
+later. A worker claims a job with a conditional UPDATE that sets a fresh token, so a duplicate delivery finds
+nothing to claim and renders nothing; a killed worker's claim is taken over once its heartbeat stops (or at
+once when its process is gone from this machine), up to an attempts cap.
+"""
+
+import hashlib
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import audit_record
+from cycles.models import Cycle
+from officials.models import Organisation
+from reviews.models import Evaluation
+
+from .errors import DocumentError
+from .models import REGISTER_CODES, Document, DocumentJob, DocumentKind, JobStatus, RegisterCounter
+from .rendering import document_html, pdf_from_html
+from .selectors import (
+    ReportSigning,
+    checksum_of,
+    conference_minutes_data,
+    conference_pack_data,
+    date_line,
+    letterhead_for,
+    meeting_minutes_data,
+    notice_data,
+    number_line,
+    rating_form_data,
+    rating_form_shows_decision,
+    rating_forms_data,
+    report_data,
+    summary_table_data,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+# --- Asking for a document -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    kind: str
+    cycle: Cycle
+    evaluation: Evaluation | None
+    data: dict
+    shows_decision: bool
+
+    @property
+    def subject_key(self) -> str:
+        return f"evaluation:{self.evaluation.pk}" if self.evaluation else f"cycle:{self.cycle.pk}"
+
+
+def _prepare(
+    *,
+    kind: str,
+    evaluation: Evaluation | None,
+    cycle: Cycle | None,
+    show_decision: bool,
+    options: dict | None = None,
+) -> _Prepared:
+    options = options or {}
+    if kind == DocumentKind.RATING_FORM:
+        shows = show_decision and rating_form_shows_decision(evaluation)
+        data = rating_form_data(evaluation=evaluation, show_decision=shows)
+        return _Prepared(kind, evaluation.enrolment.cycle, evaluation, data, shows)
+    if kind == DocumentKind.NOTICE:
+        if not (evaluation.final_level or evaluation.final_not_rated):
+            raise DocumentError(_("Chưa có quyết định xếp loại nên chưa thể ra thông báo kết quả."))
+        return _Prepared(
+            kind, evaluation.enrolment.cycle, evaluation, notice_data(evaluation=evaluation), True
+        )
+    if kind == DocumentKind.RATING_FORMS:
+        data = rating_forms_data(cycle=cycle)
+        if not data["forms"]:
+            raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))
+        return _Prepared(kind, cycle, None, data, True)
+    if kind == DocumentKind.MEETING_MINUTES:
+        return _Prepared(
+            kind, evaluation.enrolment.cycle, evaluation, meeting_minutes_data(evaluation=evaluation), False
+        )
+    if kind == DocumentKind.REPORT:
+        signing = options.get("signing") or ReportSigning.DIRECTOR
+        data = report_data(
+            cycle=cycle,
+            remarks=options.get("remarks", ""),
+            signer_name=options.get("signer_name", ""),
+            signing=signing,
+        )
+        return _Prepared(kind, cycle, None, data, False)
+    if kind == DocumentKind.SUMMARY_TABLE:
+        data = summary_table_data(cycle=cycle)
+        return _Prepared(kind, cycle, None, data, data["signed_off"])
+    if kind == DocumentKind.CONFERENCE_MINUTES:
+        return _Prepared(kind, cycle, None, conference_minutes_data(cycle=cycle), False)
+    if kind == DocumentKind.CONFERENCE_PACK:
+        data = conference_pack_data(cycle=cycle)
+        return _Prepared(kind, cycle, None, data, data["summary"]["signed_off"])
+    raise DocumentError(_("Loại văn bản này chưa được hỗ trợ."))
+
+
+def document_request(
+    *,
+    kind: str,
+    by,
+    evaluation: Evaluation | None = None,
+    cycle: Cycle | None = None,
+    show_decision: bool = True,
+    options: dict | None = None,
+) -> DocumentJob:
+    """Record that a document is wanted and return its job at once; the worker renders it.
+
+    The data to print is taken now. If the same document was already made (or is being made) from the same
+    data, that job is returned instead and nothing is rendered again. `show_decision` is False when the
+    reader may not see a decided level yet (an official before publication). `options` are what the requester
+    typed on the request form (the report's remarks and signer); they become part of the snapshot.
+    """
+    request = _prepare(
+        kind=kind, evaluation=evaluation, cycle=cycle, show_decision=show_decision, options=options
+    )
+    checksum = checksum_of(request.data)
+    existing = _same_job(request.kind, request.subject_key, checksum)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            job = DocumentJob.objects.create(
+                kind=request.kind,
+                cycle=request.cycle,
+                evaluation=request.evaluation,
+                subject_key=request.subject_key,
+                requested_by=by,
+                data=request.data,
+                checksum=checksum,
+                shows_decision=request.shows_decision,
+            )
+            transaction.on_commit(lambda: job_enqueue(job_id=job.pk), robust=True)
+    except IntegrityError:
+        # Someone asked for the very same document a moment ago (unique per kind, subject and checksum).
+        existing = _same_job(request.kind, request.subject_key, checksum)
+        if existing is None:
+            raise
+        return existing
+    return job
+
+
+def _same_job(kind: str, subject_key: str, checksum: str) -> DocumentJob | None:
+    return (
+        DocumentJob.objects.filter(kind=kind, subject_key=subject_key, checksum=checksum)
+        .exclude(status=JobStatus.FAILED)
+        .first()
+    )
+
+
+def job_enqueue(*, job_id: int) -> bool:
+    """Send the job to the worker. A broker outage is logged, not raised: the row stays queued and the
+    reconciler sends it again (the job row is the outbox)."""
+    from .tasks import document_render
+
+    try:
+        document_render.apply_async(
+            (job_id,), retry=True, retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+        )
+    except Exception:
+        logger.warning("document job %s: broker unreachable, left for the reconciler", job_id, exc_info=True)
+        return False
+    DocumentJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def document_job_retry(*, job: DocumentJob, by) -> DocumentJob:
+    """Ask again for a job that failed: same data, attempts counted afresh."""
+    if job.status != JobStatus.FAILED:
+        return job
+    try:
+        with transaction.atomic():
+            updated = DocumentJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+                status=JobStatus.QUEUED, attempts=0, progress=0, error="", claim_token=None, enqueued_at=None
+            )
+            if updated:
+                transaction.on_commit(lambda: job_enqueue(job_id=job.pk), robust=True)
+    except IntegrityError:
+        # The same document was asked for again meanwhile; follow that job.
+        return _same_job(job.kind, job.subject_key, job.checksum) or job
+    job.refresh_from_db()
+    return job
+
+
+# --- The worker's side ----------------------------------------------------------------------------------
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim_is_dead(job: DocumentJob, now) -> bool:
+    """A running job whose worker is gone: no heartbeat for a while, or its process no longer exists on
+    this machine (a killed pool child; the redelivered message then needs no waiting)."""
+    if job.heartbeat_at and job.heartbeat_at < now - timedelta(
+        seconds=_setting("DOCUMENTS_STALE_AFTER_SECONDS", 60)
+    ):
+        return True
+    host, _sep, pid = job.claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def job_claim(*, job_id: int) -> DocumentJob | None:
+    """Take the job for this worker, or None if it is not ours to do (done, failed, or alive elsewhere)."""
+    now = timezone.now()
+    job = DocumentJob.objects.filter(pk=job_id).first()
+    if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+        return None
+    if job.status == JobStatus.QUEUED:
+        claimable = Q(status=JobStatus.QUEUED)
+    elif _claim_is_dead(job, now):
+        claimable = Q(status=JobStatus.RUNNING, claim_token=job.claim_token)
+    else:
+        return None
+    max_attempts = _setting("DOCUMENTS_MAX_ATTEMPTS", 3)
+    token = uuid.uuid4()
+    claimed = DocumentJob.objects.filter(claimable, pk=job_id, attempts__lt=max_attempts).update(
+        status=JobStatus.RUNNING,
+        claim_token=token,
+        claimed_by=worker_identity(),
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=5,
+        error="",
+    )
+    if claimed:
+        job.refresh_from_db()
+        return job
+    # Tried too often (each attempt killed its worker): stop, say so, let a person retry.
+    DocumentJob.objects.filter(claimable, pk=job_id, attempts__gte=max_attempts).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        error=_("Đã thử tạo văn bản %(n)d lần nhưng không xong (máy xử lý bị dừng giữa chừng).")
+        % {"n": max_attempts},
+    )
+    return None
+
+
+class _Heartbeat(threading.Thread):
+    """Tells the database the claim is alive and how far the render is, from its own connection (the
+    render runs inside a transaction whose writes nobody sees until it commits)."""
+
+    def __init__(self, job_id: int, token):
+        super().__init__(daemon=True, name=f"document-heartbeat-{job_id}")
+        self.job_id, self.token = job_id, token
+        self.progress: int | None = None
+        self._stop_event = threading.Event()
+
+    def run(self):
+        every = _setting("DOCUMENTS_HEARTBEAT_SECONDS", 5)
+        try:
+            while not self._stop_event.wait(every):
+                fields = {"heartbeat_at": timezone.now()}
+                if self.progress is not None:
+                    fields["progress"] = self.progress
+                DocumentJob.objects.filter(
+                    pk=self.job_id, claim_token=self.token, status=JobStatus.RUNNING
+                ).update(**fields)
+        except Exception:
+            logger.exception("document job %s: heartbeat stopped", self.job_id)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self._stop_event.set()
+        self.join(timeout=10)
+
+
+class ClaimLost(Exception):
+    """Another worker took the job over while this one was rendering; this render is thrown away."""
+
+
+TEMPLATES = {
+    DocumentKind.RATING_FORM: "documents/rating_form.html",
+    DocumentKind.RATING_FORMS: "documents/rating_form.html",
+    DocumentKind.NOTICE: "documents/notice.html",
+    DocumentKind.MEETING_MINUTES: "documents/meeting_minutes.html",
+    DocumentKind.REPORT: "documents/report.html",
+    DocumentKind.SUMMARY_TABLE: "documents/summary_table.html",
+    DocumentKind.CONFERENCE_MINUTES: "documents/conference_minutes.html",
+}
+
+
+def _parts(kind: str, data: dict) -> list[tuple[str, dict]]:
+    """The separately laid-out parts of a document (each with its own page 1 and page numbers), in order."""
+    if kind == DocumentKind.RATING_FORMS:
+        return [(TEMPLATES[DocumentKind.RATING_FORM], form) for form in data["forms"]]
+    if kind == DocumentKind.CONFERENCE_PACK:
+        forms = data["forms"]
+        return [
+            (TEMPLATES[DocumentKind.REPORT], data["report"]),
+            (TEMPLATES[DocumentKind.SUMMARY_TABLE], data["summary"]),
+            # The first form carries the "Phiếu đánh giá" parent entry; every form nests under it.
+            *(
+                (
+                    TEMPLATES[DocumentKind.RATING_FORM],
+                    {**form, "outline_level": 2, "outline_parent": index == 0},
+                )
+                for index, form in enumerate(forms)
+            ),
+        ]
+    return [(TEMPLATES[DocumentKind(kind)], data)]
+
+
+def _issuer_of(job: DocumentJob) -> Organisation:
+    """Who issues a numbered document: the person's own agency for its meeting minutes, Home Affairs for its
+    report, the rating authority for the conference minutes and the notices."""
+    issuer_id = job.data.get("issuer_id")
+    if issuer_id:
+        return Organisation.objects.get(pk=issuer_id)
+    return job.cycle.authority
+
+
+def document_job_run(*, job_id: int) -> str:
+    """The worker's whole job: claim, render, store, finish. Returns what happened, for the log."""
+    job = job_claim(job_id=job_id)
+    if job is None:
+        return "skipped"
+    heartbeat = _Heartbeat(job.pk, job.claim_token)
+    heartbeat.start()
+    try:
+        _render_and_store(job, heartbeat)
+    except ClaimLost:
+        return "lost"
+    except Exception as exc:
+        logger.exception("document job %s failed", job.pk)
+        DocumentJob.objects.filter(pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "Không tạo được tệp PDF (%(error)s). Hãy thử lại; nếu vẫn lỗi, hãy báo quản trị hệ thống."
+            )
+            % {"error": type(exc).__name__},
+        )
+        return "failed"
+    finally:
+        heartbeat.stop()
+    return "done"
+
+
+def register_number_take(*, issuer, year: int, type_code: str) -> int:
+    """The next number of a register, under a row lock held until the caller's transaction ends.
+
+    Call inside the transaction that stores the issued document: if anything fails the number goes back, so
+    numbers run 01, 02, … with no gap and none given twice (Decree 30/2020 Art. 15(1)).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("register_number_take must run inside the issuing transaction")
+    # Create the counter if it is the register's first number of the year; a concurrent creator is harmless.
+    RegisterCounter.objects.bulk_create(
+        [RegisterCounter(issuer=issuer, year=year, type_code=type_code)], ignore_conflicts=True
+    )
+    counter = RegisterCounter.objects.select_for_update().get(issuer=issuer, year=year, type_code=type_code)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _replaces_text(previous: Document | None) -> str:
+    if previous is None:
+        return ""
+    day = date_format(previous.issued_on, "d/m/Y")
+    if previous.number:
+        return _("Thay thế văn bản số %(number)s ngày %(day)s.") % {
+            "number": previous.number_text,
+            "day": day,
+        }
+    return _("Bản in lần %(version)d, thay thế bản in lần %(previous)d ngày %(day)s.") % {
+        "version": previous.version + 1,
+        "previous": previous.version,
+        "day": day,
+    }
+
+
+def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
+    data = dict(job.data)
+    # Minutes are dated the day of the meeting they record; everything else the day it is issued.
+    issued_on = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else timezone.localdate()
+    with transaction.atomic():
+        # Versions of one subject are made one at a time: lock the newest so two renders cannot both be "next".
+        previous = (
+            Document.objects.select_for_update()
+            .filter(kind=job.kind, subject_key=job.subject_key)
+            .order_by("-version")
+            .first()
+        )
+        number, symbol, issuer = None, "", None
+        if job.kind in REGISTER_CODES:
+            # The number is taken at issue, inside this transaction (Decree 30/2020 Art. 15(2)).
+            issuer = _issuer_of(job)
+            type_code = REGISTER_CODES[DocumentKind(job.kind)]
+            number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
+            symbol = f"{type_code}-{issuer.abbreviation}"
+            data["number_line"] = number_line(number, symbol)
+            # The place printed is the snapshot's (the letterhead the data was taken with).
+            place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
+            data["date_line"] = date_line(place, issued_on)
+        data["replaces_text"] = _replaces_text(previous)
+
+        parts = _parts(job.kind, data)
+
+        def on_part(done: int):
+            heartbeat.progress = 10 + int(85 * done / len(parts))
+
+        # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.
+        html = [
+            document_html(
+                template,
+                part
+                if job.kind == DocumentKind.CONFERENCE_PACK
+                else {**part, "replaces_text": data["replaces_text"]},
+            )
+            for template, part in parts
+        ]
+        pdf, pages = pdf_from_html(
+            html, on_part=on_part, title=data.get("outline") or data.get("filename", "")
+        )
+
+        document = Document(
+            job=job,
+            kind=job.kind,
+            cycle=job.cycle,
+            evaluation=job.evaluation,
+            subject_key=job.subject_key,
+            version=(previous.version + 1) if previous else 1,
+            replaces=previous,
+            issuer=issuer,
+            year=issued_on.year if number else job.cycle.year,
+            number=number,
+            symbol=symbol,
+            issued_on=issued_on,
+            data=data,
+            checksum=job.checksum,
+            shows_decision=job.shows_decision,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            page_count=pages,
+        )
+        document.pdf.save("document.pdf", ContentFile(pdf), save=False)
+        document.save()
+        # Issue #5/#6: every document issued is an audit event, in the issuing transaction.
+        audit_record(
+            action=Action.DOCUMENT_ISSUED,
+            actor=job.requested_by,
+            cycle=job.cycle,
+            evaluation=job.evaluation,
+            target=f"document:{document.pk}",
+            after={
+                "kind": document.kind,
+                "number": document.number_text,
+                "version": document.version,
+                "pages": pages,
+                "sha256": document.pdf_sha256,
+            },
+        )
+        finished = DocumentJob.objects.filter(
+            pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING
+        ).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+        if not finished:
+            # Taken over meanwhile: roll back this document (and its number) and leave the job to the other.
+            document.pdf.delete(save=False)
+            raise ClaimLost
+    return document
+
+
+# --- The reconciler ------------------------------------------------------------------------------------
+
+
+def document_jobs_reconcile() -> int:
+    """Send again every job that may have no message: queued and never sent (broker down), queued and sent
+    a while ago without being taken, or running with a dead claim. Duplicates are harmless (the claim).
+    Runs from beat every minute and as `manage.py documents_reconcile`. Returns how many were sent."""
+    now = timezone.now()
+    resend_before = now - timedelta(seconds=_setting("DOCUMENTS_RESEND_AFTER_SECONDS", 120))
+    stale_before = now - timedelta(seconds=_setting("DOCUMENTS_STALE_AFTER_SECONDS", 60))
+    candidates = DocumentJob.objects.filter(
+        Q(status=JobStatus.QUEUED, enqueued_at__isnull=True)
+        | Q(status=JobStatus.QUEUED, enqueued_at__lt=resend_before)
+        | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
+    ).values_list("pk", flat=True)
+    sent = 0
+    for job_id in list(candidates[:500]):
+        sent += job_enqueue(job_id=job_id)
+    return sent

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+urlpatterns = [
+    path("evaluations/<int:pk>/form/", views.rating_form_request, name="rating_form_request"),
+    path("evaluations/<int:pk>/notice/", views.notice_request, name="notice_request"),
+    path("evaluations/<int:pk>/minutes/", views.meeting_minutes_request, name="meeting_minutes_request"),
+    path("cycles/<int:pk>/", views.cycle_documents, name="cycle_documents"),
+    path("cycles/<int:pk>/report/", views.report_request, name="report_request"),
+    path("cycles/<int:pk>/summary/", views.summary_table_request, name="summary_table_request"),
+    path(
+        "cycles/<int:pk>/conference-minutes/",
+        views.conference_minutes_request,
+        name="conference_minutes_request",
+    ),
+    path("cycles/<int:pk>/pack/", views.conference_pack_request, name="conference_pack_request"),
+    path("cycles/<int:pk>/forms/", views.rating_forms_request, name="rating_forms_request"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("<int:pk>/download/", views.document_download, name="document_download"),
+]

@@ -1,0 +1,187 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cycles.permissions import get_cycle_for_user
+
+from . import services
+from .errors import DocumentError
+from .forms import ReportRequestForm
+from .models import DocumentKind
+from .permissions import (
+    get_cycle_for_cohort_papers,
+    get_document_for_user,
+    get_evaluation_for_cycle_documents,
+    get_evaluation_for_meeting_minutes,
+    get_evaluation_for_printing,
+    get_job_for_user,
+    may_print_cohort_papers,
+)
+from .selectors import (
+    cohort_for_documents,
+    home_affairs_director_name,
+    home_affairs_organisation,
+    latest_documents,
+    open_jobs,
+)
+
+
+def _request(request, *, fallback, **kwargs):
+    try:
+        job = services.document_request(by=request.user, **kwargs)
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect(*fallback)
+    return redirect("documents:job_detail", pk=job.pk)
+
+
+@require_POST
+def rating_form_request(request, pk: int):
+    evaluation, show_decision = get_evaluation_for_printing(request.user, pk)
+    return _request(
+        request,
+        fallback=("reviews:evaluation_detail", evaluation.pk),
+        kind=DocumentKind.RATING_FORM,
+        evaluation=evaluation,
+        show_decision=show_decision,
+    )
+
+
+@require_POST
+def notice_request(request, pk: int):
+    evaluation = get_evaluation_for_cycle_documents(request.user, pk)
+    return _request(
+        request,
+        fallback=("documents:cycle_documents", evaluation.enrolment.cycle_id),
+        kind=DocumentKind.NOTICE,
+        evaluation=evaluation,
+    )
+
+
+@require_POST
+def rating_forms_request(request, pk: int):
+    cycle = get_cycle_for_user(request.user, pk)
+    return _request(
+        request, fallback=("documents:cycle_documents", cycle.pk), kind=DocumentKind.RATING_FORMS, cycle=cycle
+    )
+
+
+@require_POST
+def meeting_minutes_request(request, pk: int):
+    evaluation = get_evaluation_for_meeting_minutes(request.user, pk)
+    return _request(
+        request,
+        fallback=("reviews:evaluation_detail", evaluation.pk),
+        kind=DocumentKind.MEETING_MINUTES,
+        evaluation=evaluation,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_request(request, pk: int):
+    """The Home Affairs report: a form for the remarks and the signer, then the job."""
+    cycle = get_cycle_for_cohort_papers(request.user, pk)
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            return _request(
+                request,
+                fallback=("documents:cycle_documents", cycle.pk),
+                kind=DocumentKind.REPORT,
+                cycle=cycle,
+                options=form.cleaned_data,
+            )
+    else:
+        try:
+            signer = home_affairs_director_name(cycle, home_affairs_organisation(cycle))
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+            return redirect("documents:cycle_documents", cycle.pk)
+        form = ReportRequestForm(initial={"signer_name": signer})
+    return render(request, "documents/report_request.html", {"cycle": cycle, "form": form})
+
+
+@require_POST
+def summary_table_request(request, pk: int):
+    cycle = get_cycle_for_cohort_papers(request.user, pk)
+    return _request(
+        request,
+        fallback=("documents:cycle_documents", cycle.pk),
+        kind=DocumentKind.SUMMARY_TABLE,
+        cycle=cycle,
+    )
+
+
+@require_POST
+def conference_minutes_request(request, pk: int):
+    cycle = get_cycle_for_cohort_papers(request.user, pk)
+    return _request(
+        request,
+        fallback=("documents:cycle_documents", cycle.pk),
+        kind=DocumentKind.CONFERENCE_MINUTES,
+        cycle=cycle,
+    )
+
+
+@require_POST
+def conference_pack_request(request, pk: int):
+    cycle = get_cycle_for_cohort_papers(request.user, pk)
+    return _request(
+        request,
+        fallback=("documents:cycle_documents", cycle.pk),
+        kind=DocumentKind.CONFERENCE_PACK,
+        cycle=cycle,
+    )
+
+
+@require_GET
+def cycle_documents(request, pk: int):
+    cycle = get_cycle_for_user(request.user, pk)
+    context = {
+        "cycle": cycle,
+        "cohort": cohort_for_documents(cycle),
+        "may_print_cohort_papers": may_print_cohort_papers(request.user, cycle),
+        "documents": latest_documents(cycle),
+        "jobs": open_jobs(cycle),
+    }
+    return render(request, "documents/cycle_documents.html", context)
+
+
+def _job_context(job):
+    document = getattr(job, "document", None) if job.status == "done" else None
+    return {"job": job, "document": document}
+
+
+@require_GET
+def job_detail(request, pk: int):
+    job = get_job_for_user(request.user, pk)
+    return render(request, "documents/job_detail.html", _job_context(job))
+
+
+@require_GET
+def job_progress(request, pk: int):
+    """The progress bar alone, polled by htmx until the job is finished."""
+    job = get_job_for_user(request.user, pk)
+    return render(request, "documents/_job_progress.html", _job_context(job))
+
+
+@require_POST
+def job_retry(request, pk: int):
+    job = get_job_for_user(request.user, pk)
+    job = services.document_job_retry(job=job, by=request.user)
+    messages.info(request, _("Đã gửi lại yêu cầu tạo văn bản."))
+    return redirect("documents:job_detail", pk=job.pk)
+
+
+@require_GET
+def document_download(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    try:
+        handle = document.pdf.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )
