@@ -406,11 +406,22 @@ def load_demo() -> dict[str, str]:
     return demo_logins()
 
 
+# Invented names for the people who chair, minute and speak at the agencies' comment meetings.
 SPEAKERS = [
-    ("Phó Giám đốc", "Thống nhất với báo cáo tự đánh giá; đề nghị làm rõ thêm kết quả chuyển đổi số."),
-    ("Chủ tịch Công đoàn", "Đồng chí gương mẫu, quan tâm đời sống người lao động."),
-    ("Bí thư Chi đoàn", "Đề nghị tiếp tục tạo điều kiện cho đoàn viên tham gia nhiệm vụ chuyên môn."),
+    (
+        "Hoàng Văn Dũng",
+        "Phó Giám đốc",
+        "Thống nhất với báo cáo tự đánh giá; đề nghị làm rõ thêm kết quả chuyển đổi số.",
+    ),
+    ("Lò Thị Mai", "Chủ tịch Công đoàn", "Đồng chí gương mẫu, quan tâm đời sống người lao động."),
+    (
+        "Nông Văn Tú",
+        "Bí thư Chi đoàn",
+        "Đề nghị tiếp tục tạo điều kiện cho đoàn viên tham gia nhiệm vụ chuyên môn.",
+    ),
 ]
+MEETING_CHAIRS = ["Đinh Quang Hải", "Ma Thị Thu", "Sầm Văn Khánh", "Hà Thị Ngọc"]
+MEETING_SECRETARIES = ["Ngô Thị Lan", "Tẩy Văn Phúc", "Lương Thị Hoa", "Mông Văn Sơn"]
 
 
 def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
@@ -435,8 +446,8 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
                 evaluation=evaluation,
                 held_on=date(2026, 11, 21),
                 place=f"Phòng họp {enrolment.organisation_name}",
-                chaired_by="Phó Thủ trưởng cơ quan",
-                minutes_by="Chánh Văn phòng",
+                chaired_by=f"{MEETING_CHAIRS[index % 4]} – Phó Thủ trưởng cơ quan",
+                minutes_by=f"{MEETING_SECRETARIES[index % 4]} – Chánh Văn phòng",
                 invited_count=17,
                 attended_count=16,
                 attendees="Tập thể lãnh đạo; đại diện cấp ủy, Công đoàn, Đoàn Thanh niên; trưởng các phòng.",
@@ -453,12 +464,12 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
             MeetingOpinion.objects.bulk_create(
                 MeetingOpinion(
                     meeting=meeting,
-                    speaker=f"Ông/bà {title.lower()}",
+                    speaker=name,
                     position=title,
                     content=text,
                     sort_order=i,
                 )
-                for i, (title, text) in enumerate(SPEAKERS)
+                for i, (name, title, text) in enumerate(SPEAKERS)
             )
         if enrolment.is_party_member and index % 4 != 3:
             PartyOpinion.objects.create(
@@ -550,8 +561,8 @@ def _demo_conference(cycle: Cycle, home_affairs) -> None:
         venue="Hội trường tầng 3, trụ sở UBND tỉnh",
         chaired_by_name=cycle.chair_name,
         chaired_by_title="Chủ tịch UBND tỉnh",
-        secretary_name="Chuyên viên Sở Nội vụ",
-        secretary_title="Thư ký hội nghị",
+        secretary_name="Vi Thị Hằng",
+        secretary_title="Phó Giám đốc Sở Nội vụ",
         agenda=(
             "1. Tuyên bố lý do, giới thiệu đại biểu\n"
             "2. Sở Nội vụ báo cáo kết quả tổng hợp, đề xuất xếp loại\n"

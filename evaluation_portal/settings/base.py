@@ -227,6 +227,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # (broker down at request time, worker killed). `manage.py documents_reconcile` does the same by hand.
 CELERY_BEAT_SCHEDULE = {
     "documents-reconcile": {"task": "documents.tasks.documents_reconcile", "schedule": 60.0},
+    # Notice e-mails lost while the broker was down, or held by a killed worker, are sent again.
+    "notice-emails-requeue": {"task": "reviews.tasks.notice_emails_requeue", "schedule": 300.0},
 }
 
 # --- Printed documents ----------------------------------------------------------------------------

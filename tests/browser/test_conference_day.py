@@ -1,8 +1,6 @@
 """The whole day in real browsers (issue #5): the secretary takes notes in conference mode, the chair decides on the
 batch screen and signs off, and the official logs in and reads their result and the authority's comments."""
 
-from decimal import Decimal as D
-
 import pytest
 from playwright.sync_api import expect
 
