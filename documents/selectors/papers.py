@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cycles.models import Conference, Cycle, CycleStatus, Enrolment
 from cycles.rulebooks import Level
@@ -156,7 +156,10 @@ class ReportSigning:
 
     DIRECTOR = "director"
     DEPUTY = "deputy"
-    choices = ((DIRECTOR, _lazy("Giám đốc ký")), (DEPUTY, _lazy("Phó Giám đốc ký thay (KT. GIÁM ĐỐC)")))
+    choices = (
+        (DIRECTOR, gettext_lazy("Giám đốc ký")),
+        (DEPUTY, gettext_lazy("Phó Giám đốc ký thay (KT. GIÁM ĐỐC)")),
+    )
 
 
 def home_affairs_organisation(cycle: Cycle) -> Organisation:
@@ -282,7 +285,8 @@ def report_data(*, cycle: Cycle, remarks: str = "", signer_name: str = "", signi
         "over_quota": [g.name for g in standing.over_quota],
         "remarks": remarks,
         "signature": signature,
-        "recipients": [_("Chủ tịch UBND tỉnh (để báo cáo)"), _("Các Phó Chủ tịch UBND tỉnh")],
+        # The addressee is named in "Kính gửi"; Decree 30/2020 lists them first as "Như trên".
+        "recipients": [_("Như trên"), _("Các Phó Chủ tịch UBND tỉnh")],
         "archive": _("Lưu: VT, CCVC"),
         "outline": _("Báo cáo của Sở Nội vụ"),
     }
@@ -393,7 +397,11 @@ def _subtotal_text(group) -> str:
         parts.append(f"{_('KXL')}: {group.not_rated}")
     if group.undecided:
         parts.append(_("chưa có: %(n)d") % {"n": group.undecided})
-    return _("%(total)d người") % {"total": group.total} + " – " + "; ".join(parts)
+    return (
+        ngettext("%(total)d người", "%(total)d người", group.total) % {"total": group.total}
+        + " – "
+        + "; ".join(parts)
+    )
 
 
 def conference_minutes_data(*, cycle: Cycle) -> dict:
