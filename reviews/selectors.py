@@ -132,6 +132,13 @@ class StandingRow:
         return self.evaluation.enrolment
 
     @property
+    def shown_choice(self) -> str:
+        """The proposal as the table's select shows it ("not_rated" or a level); a refused post overrides it."""
+        if getattr(self, "posted_choice", None) is not None:
+            return self.posted_choice
+        return "not_rated" if self.evaluation.proposed_not_rated else self.evaluation.proposed_level
+
+    @property
     def above_cap(self) -> bool:
         if not self.level:
             return False

@@ -424,6 +424,8 @@ def proposal_edit(request, pk: int):
         if request.htmx:
             standing = cohort_standing(cycle, LevelSource.PROPOSED)
             row = next(r for r in standing.rows if r.evaluation.pk == evaluation.pk)
+            if error:
+                row.posted_choice = form.data.get("proposal", "")
             context = _compilation_context(
                 request, cycle, standing, row=row, error=error, posted=form.data if error else None
             )
