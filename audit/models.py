@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActingAs(models.TextChoices):
@@ -24,19 +25,27 @@ class ActingAs(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    PROPOSAL_SET = "proposal.set", _("Đề xuất mức xếp loại")
-    CAP_FACTS_RECORDED = "cap_facts.recorded", _("Ghi căn cứ giới hạn mức xếp loại")
-    DECISION_RECORDED = "decision.recorded", _("Ghi quyết định xếp loại")
-    CYCLE_SIGNED_OFF = "cycle.signed_off", _("Phê duyệt kết quả")
-    DECISION_REPLACED = "decision.replaced", _("Quyết định mới thay thế quyết định trước")
-    OBJECTION_FILED = "objection.filed", _("Gửi kiến nghị")
-    OBJECTION_ANSWERED = "objection.answered", _("Trả lời kiến nghị")
-    OBJECTION_WITHDRAWN = "objection.withdrawn", _("Rút kiến nghị")
-    NOTICE_SENT = "notice.sent", _("Gửi thông báo kết quả")
-    DOCUMENT_ISSUED = "document.issued", _("Ban hành văn bản")
-    CYCLE_CLOSED = "cycle.closed", _("Kết thúc kỳ đánh giá")
-    LOGIN_FAILED = "login.failed", _("Đăng nhập không thành công")
-    ACCESS_REFUSED = "access.refused", _("Bị từ chối truy cập")
+    # In the log these read as events ("Objection filed"); the same Vietnamese words label buttons elsewhere, so the
+    # log's labels carry their own translation context.
+    PROPOSAL_SET = "proposal.set", pgettext_lazy("audit action", "Đề xuất mức xếp loại")
+    CAP_FACTS_RECORDED = (
+        "cap_facts.recorded",
+        pgettext_lazy("audit action", "Ghi căn cứ giới hạn mức xếp loại"),
+    )
+    DECISION_RECORDED = "decision.recorded", pgettext_lazy("audit action", "Ghi quyết định xếp loại")
+    CYCLE_SIGNED_OFF = "cycle.signed_off", pgettext_lazy("audit action", "Phê duyệt kết quả")
+    DECISION_REPLACED = (
+        "decision.replaced",
+        pgettext_lazy("audit action", "Quyết định mới thay thế quyết định trước"),
+    )
+    OBJECTION_FILED = "objection.filed", pgettext_lazy("audit action", "Gửi kiến nghị")
+    OBJECTION_ANSWERED = "objection.answered", pgettext_lazy("audit action", "Trả lời kiến nghị")
+    OBJECTION_WITHDRAWN = "objection.withdrawn", pgettext_lazy("audit action", "Rút kiến nghị")
+    NOTICE_SENT = "notice.sent", pgettext_lazy("audit action", "Gửi thông báo kết quả")
+    DOCUMENT_ISSUED = "document.issued", pgettext_lazy("audit action", "Ban hành văn bản")
+    CYCLE_CLOSED = "cycle.closed", pgettext_lazy("audit action", "Kết thúc kỳ đánh giá")
+    LOGIN_FAILED = "login.failed", pgettext_lazy("audit action", "Đăng nhập không thành công")
+    ACCESS_REFUSED = "access.refused", pgettext_lazy("audit action", "Bị từ chối truy cập")
 
 
 class AuditEvent(models.Model):

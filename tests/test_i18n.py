@@ -25,3 +25,14 @@ def test_legal_texts_translate_too(cast, login):
     evaluation = cast.official_a.enrolments.get().evaluation
     page = client.get(reverse("reviews:evaluation_detail", kwargs={"pk": evaluation.pk})).content.decode()
     assert "General criteria" in page
+
+
+def test_the_audit_log_and_the_buttons_translate_the_same_words_apart():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from audit.models import Action
+
+    with translation.override("en"):
+        assert str(Action.OBJECTION_FILED.label) == "Objection filed"
+        assert gettext("Gửi kiến nghị") == "File objection"
