@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Sum
@@ -422,21 +421,11 @@ def conference_guest_remove(*, guest: ConferenceGuest, by) -> None:
 
 def conference_report_attach(*, conference: Conference, upload, by) -> Conference:
     """The Home Affairs report to the chair, as the signed PDF. Checked by content, never by name."""
-    from reviews.services.self_assessment import sniff_content_type
+    from reviews.services.self_assessment import upload_checked
 
     _require_conference_secretary(by)
     _check_conference_editable(conference.cycle)
-    limit = settings.PORTAL_EVIDENCE_MAX_BYTES
-    if upload.size == 0:
-        raise CycleError(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
-    if upload.size > limit:
-        raise CycleError(
-            _("Tệp “%(name)s” lớn quá %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)}
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if sniff_content_type(head) != "application/pdf":
-        raise CycleError(_("Báo cáo phải là tệp PDF; “%(name)s” không phải PDF.") % {"name": upload.name})
+    upload_checked(upload, error=CycleError, pdf_only=True)
     old = conference.report.name if conference.report else ""
     with transaction.atomic():
         conference.report.save("report", upload, save=False)

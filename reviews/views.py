@@ -832,7 +832,9 @@ def _decision_rows_context(request, cycle, **extra):
             *((level.value, level.abbreviation) for level in Level),
             (NOT_RATED, _("Không xếp loại")),
         ],
-        "check": services.sign_off_check(cycle) if cycle.status == CycleStatus.IN_PROGRESS else None,
+        "check": services.sign_off_check(cycle, standing)
+        if cycle.status == CycleStatus.IN_PROGRESS
+        else None,
         "signing_choices": SigningAs.choices,
         **extra,
     }

@@ -4,7 +4,6 @@ meetings, party opinions, the facts that cap a rating (also imported from a spre
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -21,7 +20,7 @@ from cycles.selectors import phase_of
 
 from ..errors import ReviewError, StaleFormError
 from ..models import Evaluation, EvaluationStatus, EventKind
-from .self_assessment import MAX_REASON_LENGTH, _local, _record, sniff_content_type
+from .self_assessment import MAX_REASON_LENGTH, _local, _record, upload_checked
 
 # --- Comment meetings, party opinions, cap facts and Home Affairs' proposal (issue #4) ---
 
@@ -78,17 +77,7 @@ def _check_text(value: str, label, limit: int = MAX_NOTE_LENGTH) -> str:
 
 
 def _check_scan(upload) -> str:
-    limit = settings.PORTAL_EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ReviewError(
-            _("Tệp “%(name)s” lớn quá %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise ReviewError(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
-    head = upload.read(16)
-    upload.seek(0)
-    if sniff_content_type(head) is None:
-        raise ReviewError(_("Tệp “%(name)s” không phải PDF, PNG hay JPEG.") % {"name": upload.name})
+    upload_checked(upload)
     return upload.name[:255]
 
 

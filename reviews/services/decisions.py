@@ -48,10 +48,12 @@ def _require_chair(by) -> None:
         raise PermissionDenied
 
 
-def _cap_refusal(evaluation: Evaluation, level: str, not_rated: bool) -> str | None:
+def _cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps=None) -> str | None:
+    """Why this level (or "not rated") is not allowed for the person; `caps` when the caller already has them."""
     from ..selectors import agency_level_of, caps_for
 
-    caps = caps_for(evaluation, agency_level_of(evaluation))
+    if caps is None:
+        caps = caps_for(evaluation, agency_level_of(evaluation))
     why = " ".join(f"{reason.text} ({reason.citation})" for reason in caps.binding())
     if caps.not_rated and not not_rated:
         return _("%(name)s thuộc trường hợp không xếp loại chất lượng: %(why)s") % {
@@ -164,18 +166,20 @@ class SignOffCheck:
         return lines
 
 
-def sign_off_check(cycle: Cycle) -> SignOffCheck:
-    """The same check the sign-off makes, for the page to show before the chair presses the button."""
+def sign_off_check(cycle: Cycle, standing=None) -> SignOffCheck:
+    """The same check the sign-off makes, for the page to show before the chair presses the button. Pass the
+    decisions' `standing` when the caller has it; the caps come from it, so the check is a fixed number of queries."""
     from ..selectors import LevelSource, cohort_standing
 
-    standing = cohort_standing(cycle, LevelSource.FINAL)
+    if standing is None:
+        standing = cohort_standing(cycle, LevelSource.FINAL)
     check = SignOffCheck()
     for row in standing.rows:
         evaluation = row.evaluation
         if evaluation.status not in (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED):
             check.undecided.append(evaluation.enrolment.full_name)
             continue
-        refusal = _cap_refusal(evaluation, evaluation.final_level, evaluation.final_not_rated)
+        refusal = _cap_refusal(evaluation, evaluation.final_level, evaluation.final_not_rated, caps=row.caps)
         if refusal:
             check.above_cap.append(refusal)
     for group in standing.groups:

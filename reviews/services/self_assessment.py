@@ -291,23 +291,33 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+def upload_checked(upload, *, error: type[Exception] = ReviewError, pdf_only: bool = False) -> str:
+    """The one check of an uploaded file (evidence, signed scans, the conference report): not empty, within
+    PORTAL_EVIDENCE_MAX_BYTES, and by its content a PDF, PNG or JPEG (only a PDF when `pdf_only`). Returns the
+    content type; raises `error` with the message for the user."""
+    limit = settings.PORTAL_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise error(
+            _("Tệp “%(name)s” lớn quá %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise error(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if pdf_only and content_type != "application/pdf":
+        raise error(_("Báo cáo phải là tệp PDF; “%(name)s” không phải PDF.") % {"name": upload.name})
+    if content_type is None:
+        raise error(_("Tệp “%(name)s” không phải PDF, PNG hay JPEG.") % {"name": upload.name})
+    return content_type
+
+
 def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment:
     _require_own(evaluation, by)
     _check_phase_allows_editing(evaluation, timezone.now())
     if evaluation.status not in EDITABLE_BY_OFFICIAL:
         raise ReviewError(_("Phiếu đã nộp nên không thêm minh chứng được. Nếu còn hạn, hãy rút lại phiếu."))
-    limit = settings.PORTAL_EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ReviewError(
-            _("Tệp “%(name)s” lớn quá %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise ReviewError(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ReviewError(_("Tệp “%(name)s” không phải PDF, PNG hay JPEG.") % {"name": upload.name})
+    content_type = upload_checked(upload)
     if evaluation.attachments.count() >= settings.PORTAL_EVIDENCE_MAX_FILES:
         raise ReviewError(
             _("Mỗi phiếu đính kèm tối đa %(n)d tệp.") % {"n": settings.PORTAL_EVIDENCE_MAX_FILES}

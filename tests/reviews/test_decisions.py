@@ -299,3 +299,28 @@ def test_the_board_costs_the_same_queries_for_41_or_400(cast, login):
     small = count()
     _grow(cast.cycle, 400)
     assert count() == small
+
+
+def test_the_board_with_everyone_decided_costs_the_same_queries_for_41_or_400(cast, login):
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_compilation_views import _grow
+
+    client = login(cast.users["chair"])
+
+    def decide_all():
+        Evaluation.objects.filter(enrolment__cycle=cast.cycle).exclude(
+            status=EvaluationStatus.DECIDED
+        ).update(status=EvaluationStatus.DECIDED, final_level="htnv", submitted_at=cast.cycle.created_at)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(board_url(cast)).status_code == 200
+        return len(captured)
+
+    _grow(cast.cycle, 41)
+    decide_all()
+    small = count()
+    _grow(cast.cycle, 400)
+    decide_all()
+    assert count() == small
