@@ -1,6 +1,5 @@
 """Who may see which cycle."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from officials.permissions import roles_of
@@ -21,13 +20,3 @@ def cycles_visible_to(user):
 
 def get_cycle_for_user(user, pk: int) -> Cycle:
     return get_object_or_404(cycles_visible_to(user).select_related("authority"), pk=pk)
-
-
-def get_cycle_for_conference(user, pk: int, *, write: bool = False) -> Cycle:
-    """The conference: Home Affairs runs it as the secretary; the chair reads all of it and follows the screen.
-    Office staff see the cycle but not the proposals discussed there (403); anyone else gets 404."""
-    cycle = get_cycle_for_user(user, pk)
-    roles = roles_of(user)
-    if roles.is_home_affairs or (roles.is_chair and not write):
-        return cycle
-    raise PermissionDenied

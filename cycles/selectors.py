@@ -2,12 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
-
-from reviews.models import Evaluation, EvaluationStatus
+from django.utils.translation import gettext
 
 from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
 
@@ -33,35 +29,6 @@ def time_left(deadline, now=None) -> str:
 
 def next_deadline(cycle: Cycle) -> Phase | None:
     return Phase.objects.filter(cycle=cycle, deadline__gte=timezone.now()).order_by("deadline").first()
-
-
-@dataclass
-class GroupProgress:
-    peer_group_id: int
-    name: str
-    total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-def cycle_progress(cycle: Cycle) -> tuple[dict[str, int], list[GroupProgress]]:
-    """Counts of evaluations per status, for the whole cohort and per peer group: one query."""
-    rows = (
-        Enrolment.objects.filter(cycle=cycle)
-        .values("peer_group_id", "peer_group__name", "peer_group__sort_order", "evaluation__status")
-        .annotate(n=Count("pk"))
-        .order_by("peer_group__sort_order", "peer_group__name")
-    )
-    totals = {status.value: 0 for status in EvaluationStatus}
-    groups: dict[int, GroupProgress] = {}
-    for row in rows:
-        group = groups.setdefault(
-            row["peer_group_id"], GroupProgress(row["peer_group_id"], row["peer_group__name"])
-        )
-        status = row["evaluation__status"]
-        group.by_status[status] = group.by_status.get(status, 0) + row["n"]
-        group.total += row["n"]
-        totals[status] = totals.get(status, 0) + row["n"]
-    return totals, list(groups.values())
 
 
 def cohort(cycle: Cycle):
@@ -125,143 +92,3 @@ def form_label(rulebook_code: str, personnel_type: str, is_leader: bool) -> str:
 
     who = gettext("lãnh đạo, quản lý") if is_leader else gettext("không giữ chức vụ")
     return f"{get_rulebook(rulebook_code).name} – {PersonnelType(personnel_type).label} – {who}"
-
-
-# --- The conference (issue #5) ---
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    evaluation_id: int
-    full_name: str
-    title: str
-    organisation_name: str
-    peer_group_id: int
-    peer_group_name: str
-
-
-@dataclass(frozen=True)
-class AgendaPosition:
-    """Where one person stands in the conference's running order: "12/41 – Giám đốc sở và tương đương"."""
-
-    item: AgendaItem
-    number: int
-    total: int
-    number_in_group: int
-    group_total: int
-    previous: AgendaItem | None
-    next: AgendaItem | None
-
-
-@dataclass
-class ConferenceAgenda:
-    items: list[AgendaItem]
-
-    def __len__(self):
-        return len(self.items)
-
-    @property
-    def first(self) -> AgendaItem | None:
-        return self.items[0] if self.items else None
-
-    def position(self, evaluation_id: int) -> AgendaPosition | None:
-        for index, item in enumerate(self.items):
-            if item.evaluation_id == evaluation_id:
-                group = [other for other in self.items if other.peer_group_id == item.peer_group_id]
-                return AgendaPosition(
-                    item=item,
-                    number=index + 1,
-                    total=len(self.items),
-                    number_in_group=group.index(item) + 1,
-                    group_total=len(group),
-                    previous=self.items[index - 1] if index > 0 else None,
-                    next=self.items[index + 1] if index + 1 < len(self.items) else None,
-                )
-        return None
-
-
-def conference_agenda(cycle: Cycle) -> ConferenceAgenda:
-    """The cohort in the order the conference discusses it: by peer group, then the order Home Affairs set,
-    then name (the same order as the compilation table). One query."""
-    rows = (
-        Evaluation.objects.filter(enrolment__cycle=cycle)
-        .order_by(
-            "enrolment__peer_group__sort_order",
-            "enrolment__peer_group_id",
-            "enrolment__agenda_order",
-            "enrolment__full_name",
-            "pk",
-        )
-        .values_list(
-            "pk",
-            "enrolment__full_name",
-            "enrolment__title",
-            "enrolment__organisation_name",
-            "enrolment__peer_group_id",
-            "enrolment__peer_group_name",
-        )
-    )
-    return ConferenceAgenda([AgendaItem(*row) for row in rows])
-
-
-# --- Closing the cycle (domain.md §3.10, issue #5) ---
-
-
-def _unsent_notices(cycle: Cycle):
-    """Notices of the decisions in force that have not gone out by e-mail yet. One with no address to send to
-    is not waiting for anything (the person reads it in the portal)."""
-    from reviews.models import DecisionState, Notice, NoticeEmailStatus
-
-    return Notice.objects.filter(
-        evaluation__enrolment__cycle=cycle, decision__state=DecisionState.SIGNED, emailed_at__isnull=True
-    ).exclude(email_status=NoticeEmailStatus.NO_ADDRESS)
-
-
-def cycle_close_blockers(cycle: Cycle, now=None) -> list[str]:
-    """What still stands between the cycle and its closing, one sentence each; empty means it may be closed.
-    Everything is read-only afterwards, so nothing may be left unfinished (domain.md §3.10)."""
-    from reviews.models import Objection, ObjectionStatus
-
-    if cycle.status == CycleStatus.CLOSED:
-        return [gettext("Kỳ đánh giá đã kết thúc.")]
-    blockers = []
-    if cycle.status != CycleStatus.SIGNED_OFF:
-        blockers.append(gettext("Kết quả xếp loại chưa được Chủ tịch phê duyệt."))
-    open_objections = list(
-        Objection.objects.filter(evaluation__enrolment__cycle=cycle, status=ObjectionStatus.OPEN)
-        .order_by("filed_at")
-        .values_list("evaluation__enrolment__full_name", flat=True)
-    )
-    if open_objections:
-        blockers.append(
-            ngettext(
-                "%(count)d kiến nghị chưa được trả lời: %(names)s.",
-                "%(count)d kiến nghị chưa được trả lời: %(names)s.",
-                len(open_objections),
-            )
-            % {"count": len(open_objections), "names": ", ".join(open_objections)}
-        )
-    phase = phase_of(cycle, PhaseKind.OBJECTIONS)
-    if phase is None:
-        # Closing without ever opening the window would take away the right to object (domain.md §3.9).
-        blockers.append(gettext("Chưa đặt thời hạn nhận kiến nghị."))
-    elif phase.is_open and phase.deadline > (now or timezone.now()):
-        blockers.append(
-            gettext("Thời hạn nhận kiến nghị chưa hết (đến %(deadline)s) và giai đoạn kiến nghị đang mở.")
-            % {"deadline": date_format(timezone.localtime(phase.deadline), "H:i d/m/Y")}
-        )
-    names = list(
-        _unsent_notices(cycle)
-        .order_by("evaluation__enrolment__full_name")
-        .values_list("evaluation__enrolment__full_name", flat=True)
-    )
-    if names:
-        blockers.append(
-            ngettext(
-                "%(count)d thông báo kết quả chưa gửi được qua thư điện tử: %(names)s.",
-                "%(count)d thông báo kết quả chưa gửi được qua thư điện tử: %(names)s.",
-                len(names),
-            )
-            % {"count": len(names), "names": ", ".join(names)}
-        )
-    return blockers

@@ -1,26 +1,17 @@
 """Every write to cycles, phases and cohorts."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Sum
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.db.models import Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
-from officials.permissions import roles_of
-from reviews.models import Evaluation
 
-from .errors import CycleError, StaleNoteError
+from .errors import CycleError
 from .models import (
-    Conference,
-    ConferenceAttendance,
-    ConferenceGuest,
-    ConferenceNote,
     Cycle,
     CycleCriterion,
     CycleStatus,
@@ -79,7 +70,7 @@ def cycle_criteria_seed(*, cycle: Cycle) -> int:
 
 def _self_assessment_started(cycle: Cycle) -> bool:
     phase = Phase.objects.filter(cycle=cycle, kind=PhaseKind.SELF_ASSESSMENT, is_open=True).exists()
-    return phase or Evaluation.objects.filter(enrolment__cycle=cycle, saved_at__isnull=False).exists()
+    return phase or Enrolment.objects.filter(cycle=cycle, evaluation__saved_at__isnull=False).exists()
 
 
 def cycle_criterion_update(
@@ -162,11 +153,11 @@ def phase_set(
 
 
 @transaction.atomic
-def enrolment_create(
+def enrolment_snapshot_create(
     *, cycle: Cycle, official: Official, peer_group: PeerGroup | None = None, agenda_order: int = 0, by=None
 ) -> Enrolment:
-    """Put a person in the cohort with a snapshot of their title, agency, group and type as of now,
-    and open their (empty) evaluation."""
+    """Put a person in the cohort with a snapshot of their title, agency, group and type as of now.
+    The portal enrols through `reviews.services.enrolment_create`, which also opens their evaluation."""
     if cycle.status not in (CycleStatus.SETUP, CycleStatus.IN_PROGRESS):
         raise CycleError(
             _("Chỉ bổ sung người được đánh giá khi kỳ đánh giá đang thiết lập hoặc đang diễn ra.")
@@ -193,7 +184,6 @@ def enrolment_create(
         agenda_order=agenda_order,
         enrolled_by=by,
     )
-    Evaluation.objects.create(enrolment=enrolment)
     return enrolment
 
 
@@ -283,279 +273,3 @@ def agency_rating_set(*, cycle: Cycle, organisation: Organisation, level: str, s
         defaults={"level": level, "source": (source or "").strip()[:255], "recorded_by": by},
     )
     return rating
-
-
-# --- The conference (domain.md §3.6, issue #5): Home Affairs acts as its secretary. ---
-
-CONFERENCE_TEXT_MAX = 20_000
-CONFERENCE_LINE_MAX = 255
-
-
-def _require_conference_secretary(by) -> None:
-    # Defence in depth: the views already let only Home Affairs reach these forms.
-    if not roles_of(by).is_home_affairs:
-        raise PermissionDenied
-
-
-def _check_conference_editable(cycle: Cycle) -> None:
-    if cycle.status not in EDITABLE_FOR_RATING:
-        raise CycleError(
-            _("Kết quả của kỳ đánh giá đã được phê duyệt; không sửa thông tin hội nghị được nữa.")
-        )
-
-
-def _clean_text(value: str, label: str, *, limit: int = CONFERENCE_TEXT_MAX, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise CycleError(_("Hãy nhập %(field)s.") % {"field": label})
-    if len(value) > limit:
-        raise CycleError(
-            _("Nội dung “%(field)s” dài %(length)d ký tự, quá giới hạn %(max)d ký tự.")
-            % {"field": label, "length": len(value), "max": limit}
-        )
-    return value
-
-
-@transaction.atomic
-def conference_set(
-    *,
-    cycle: Cycle,
-    held_on: date,
-    starts_at: time,
-    venue: str,
-    chaired_by_name: str,
-    chaired_by_title: str = "",
-    secretary_name: str,
-    secretary_title: str = "",
-    agenda: str = "",
-    by,
-) -> Conference:
-    """Create or update the conference's details. Saving twice with the same values changes nothing else."""
-    _require_conference_secretary(by)
-    _check_conference_editable(cycle)
-    line = CONFERENCE_LINE_MAX
-    values = {
-        "held_on": held_on,
-        "starts_at": starts_at,
-        "venue": _clean_text(venue, _("địa điểm"), limit=line, required=True),
-        "chaired_by_name": _clean_text(chaired_by_name, _("họ tên người chủ trì"), limit=150, required=True),
-        "chaired_by_title": _clean_text(chaired_by_title, _("chức vụ người chủ trì"), limit=line),
-        "secretary_name": _clean_text(secretary_name, _("họ tên thư ký"), limit=150, required=True),
-        "secretary_title": _clean_text(secretary_title, _("chức vụ thư ký"), limit=line),
-        "agenda": _clean_text(agenda, _("chương trình hội nghị")),
-    }
-    if held_on.year not in (cycle.year, cycle.year + 1):
-        raise CycleError(
-            _("Ngày họp phải thuộc năm %(year)s hoặc đầu năm sau (trường hợp đặc biệt).")
-            % {"year": cycle.year}
-        )
-    conference = Conference.objects.select_for_update().filter(cycle=cycle).first()
-    if conference is None:
-        return Conference.objects.create(cycle=cycle, updated_by=by, **values)
-    for name, value in values.items():
-        setattr(conference, name, value)
-    conference.updated_by = by
-    conference.version += 1
-    conference.save(update_fields=[*values, "updated_by", "updated_at", "version"])
-    return conference
-
-
-@dataclass(frozen=True)
-class AttendanceEntry:
-    enrolment_id: int
-    present: bool
-    absence_reason: str = ""
-
-
-@transaction.atomic
-def conference_attendance_set(*, conference: Conference, entries: list[AttendanceEntry], by) -> int:
-    """Record who of the cohort is present and why the others are absent, all or nothing."""
-    _require_conference_secretary(by)
-    _check_conference_editable(conference.cycle)
-    names = dict(Enrolment.objects.filter(cycle_id=conference.cycle_id).values_list("pk", "full_name"))
-    rows = []
-    for entry in entries:
-        if entry.enrolment_id not in names:
-            raise CycleError(_("Người này không có trong danh sách đánh giá của kỳ."))
-        reason = "" if entry.present else (entry.absence_reason or "").strip()
-        if not entry.present and not reason:
-            raise CycleError(_("Hãy ghi lý do vắng mặt của %(name)s.") % {"name": names[entry.enrolment_id]})
-        if len(reason) > 500:
-            raise CycleError(
-                _("Lý do vắng mặt của %(name)s dài quá 500 ký tự.") % {"name": names[entry.enrolment_id]}
-            )
-        rows.append(
-            ConferenceAttendance(
-                conference=conference,
-                enrolment_id=entry.enrolment_id,
-                present=entry.present,
-                absence_reason=reason,
-            )
-        )
-    ConferenceAttendance.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["conference", "enrolment"],
-        update_fields=["present", "absence_reason"],
-    )
-    return len(rows)
-
-
-@transaction.atomic
-def conference_guest_add(*, conference: Conference, name: str, position: str = "", by) -> ConferenceGuest:
-    _require_conference_secretary(by)
-    _check_conference_editable(conference.cycle)
-    name = _clean_text(name, _("họ tên khách mời"), limit=150, required=True)
-    position = _clean_text(position, _("chức vụ, cơ quan của khách mời"), limit=CONFERENCE_LINE_MAX)
-    last = conference.guests.order_by("-sort_order").values_list("sort_order", flat=True).first()
-    return ConferenceGuest.objects.create(
-        conference=conference, name=name, position=position, sort_order=(last or 0) + 1
-    )
-
-
-def conference_guest_remove(*, guest: ConferenceGuest, by) -> None:
-    _require_conference_secretary(by)
-    _check_conference_editable(guest.conference.cycle)
-    guest.delete()
-
-
-def conference_report_attach(*, conference: Conference, upload, by) -> Conference:
-    """The Home Affairs report to the chair, as the signed PDF. Checked by content, never by name."""
-    from reviews.services.self_assessment import upload_checked
-
-    _require_conference_secretary(by)
-    _check_conference_editable(conference.cycle)
-    upload_checked(upload, error=CycleError, pdf_only=True)
-    old = conference.report.name if conference.report else ""
-    with transaction.atomic():
-        conference.report.save("report", upload, save=False)
-        conference.report_name = upload.name[:255]
-        conference.updated_by = by
-        conference.save(update_fields=["report", "report_name", "updated_by", "updated_at"])
-        if old:
-            # The replaced file goes only once the new one is committed.
-            storage = conference.report.storage
-            transaction.on_commit(lambda: storage.delete(old))
-    return conference
-
-
-def _evaluation_in_conference(conference: Conference, evaluation: Evaluation) -> None:
-    if evaluation.enrolment.cycle_id != conference.cycle_id:
-        raise CycleError(_("Người này không có trong danh sách đánh giá của kỳ."))
-
-
-def conference_note_save(
-    *, conference: Conference, evaluation: Evaluation, text: str, version: int, by
-) -> ConferenceNote | None:
-    """Save the discussion notes about one person. `version` is the copy the secretary started from (0 for
-    none yet): a conditional update, so a save from a stale copy is refused and the other text returned."""
-    _require_conference_secretary(by)
-    _check_conference_editable(conference.cycle)
-    _evaluation_in_conference(conference, evaluation)
-    text = _clean_text(text, _("Ghi chép thảo luận"))
-    now = timezone.now()
-    with transaction.atomic():
-        if version == 0 and not text:
-            # Stepping past someone nobody spoke about leaves no empty note behind.
-            note = ConferenceNote.objects.filter(conference=conference, evaluation=evaluation).first()
-            if note is None:
-                return None
-        if version == 0:
-            note, created = ConferenceNote.objects.get_or_create(
-                conference=conference, evaluation=evaluation, defaults={"text": text, "updated_by": by}
-            )
-            saved = created
-        else:
-            saved = ConferenceNote.objects.filter(
-                conference=conference, evaluation=evaluation, version=version
-            ).update(text=text, version=F("version") + 1, updated_at=now, updated_by=by)
-            note = ConferenceNote.objects.filter(conference=conference, evaluation=evaluation).first()
-        if not saved:
-            # An autosave already carried this very text (a keypress raced the timer): nothing is lost.
-            if note is not None and note.text == text:
-                return note
-            raise StaleNoteError(
-                _(
-                    "Ghi chép về %(name)s vừa được lưu ở nơi khác lúc %(when)s. Nội dung bạn gõ vẫn còn nguyên; "
-                    "bản đã lưu ở nơi khác hiện bên dưới: hãy gộp lại rồi lưu để thay bản đó."
-                )
-                % {
-                    "name": evaluation.enrolment.full_name,
-                    "when": date_format(timezone.localtime(note.updated_at), "H:i:s") if note else "—",
-                },
-                current_text=note.text if note else "",
-                current_version=note.version if note else 0,
-            )
-    return note
-
-
-def conference_focus(*, conference: Conference, evaluation: Evaluation, by) -> Conference:
-    """Put a person on screen: the chair's screen follows `current_evaluation`."""
-    _require_conference_secretary(by)
-    _evaluation_in_conference(conference, evaluation)
-    now = timezone.now()
-    Conference.objects.filter(pk=conference.pk).update(current_evaluation=evaluation, focused_at=now)
-    conference.current_evaluation, conference.focused_at = evaluation, now
-    return conference
-
-
-@transaction.atomic
-def conference_close(
-    *, conference: Conference, concluding_remarks: str, closed_at: datetime, by
-) -> Conference:
-    """The chair's concluding remarks and the closing time; may be corrected until the results are signed off."""
-    _require_conference_secretary(by)
-    _check_conference_editable(conference.cycle)
-    remarks = _clean_text(concluding_remarks, _("kết luận của chủ trì"), required=True)
-    if timezone.is_naive(closed_at):
-        raise CycleError(_("Giờ kết thúc không hợp lệ."))
-    opened = timezone.make_aware(datetime.combine(conference.held_on, conference.starts_at))
-    if closed_at <= opened:
-        raise CycleError(
-            _("Giờ kết thúc phải sau giờ khai mạc (%(start)s).")
-            % {"start": date_format(timezone.localtime(opened), "H:i d/m/Y")}
-        )
-    conference.concluding_remarks, conference.closed_at, conference.updated_by = remarks, closed_at, by
-    conference.version += 1
-    conference.save(update_fields=["concluding_remarks", "closed_at", "updated_by", "updated_at", "version"])
-    return conference
-
-
-# --- Closing the cycle (domain.md §3.10, issue #5) ---
-
-
-class CycleCloseRefused(CycleError):
-    def __init__(self, blockers: list[str]):
-        super().__init__(_("Chưa thể kết thúc kỳ đánh giá: ") + " ".join(blockers))
-        self.blockers = blockers
-
-
-def cycle_close(*, cycle: Cycle, by) -> Cycle:
-    """Home Affairs closes and archives the cycle once nothing is unfinished; everything is read-only afterwards.
-    Home Affairs, not the chair: it runs the cycle from set-up to archive (domain.md §2), the chair decided and
-    signed. The cycle row is locked, so no objection or new decision slips in between the check and the close."""
-    from audit.models import ActingAs, Action
-    from audit.services import audit_record
-
-    from .selectors import cycle_close_blockers
-
-    if not roles_of(by).is_home_affairs:
-        raise PermissionDenied
-    with transaction.atomic():
-        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        blockers = cycle_close_blockers(locked)
-        if blockers:
-            raise CycleCloseRefused(blockers)
-        phases_closed = Phase.objects.filter(cycle=locked, is_open=True).update(is_open=False)
-        Cycle.objects.filter(pk=locked.pk).update(status=CycleStatus.CLOSED)
-        audit_record(
-            action=Action.CYCLE_CLOSED,
-            actor=by,
-            acting_as=ActingAs.HOME_AFFAIRS,
-            cycle=locked,
-            target=str(locked),
-            before={"status": locked.status},
-            after={"status": CycleStatus.CLOSED, "phases_closed": phases_closed},
-        )
-    cycle.refresh_from_db()
-    return cycle

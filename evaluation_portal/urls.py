@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from officials import views as officials_views
+from portal import views as portal_views
 
 urlpatterns = [
-    path("", officials_views.home, name="home"),
-    path("healthz", officials_views.healthz, name="healthz"),
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -25,8 +25,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("officials/", include("officials.urls")),
     path("cycles/", include("cycles.urls")),
+    path("cycles/", include("conference.urls")),
     path("evaluations/", include("reviews.urls")),
     path("documents/", include("documents.urls")),
-    path("audit/", include("audit.urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

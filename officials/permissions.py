@@ -75,3 +75,11 @@ def require_home_affairs(user) -> PortalRoles:
     if not roles.is_home_affairs:
         raise PermissionDenied
     return roles
+
+
+def require_chair(user) -> PortalRoles:
+    """The chair (or a vice-chair signing for the chair) decides; everyone else is refused."""
+    roles = roles_of(user)
+    if not roles.is_chair:
+        raise PermissionDenied
+    return roles

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from cycles.models import Cycle
+from cycles.permissions import get_cycle_for_user
 from officials.permissions import roles_of
 
 from .models import Evaluation
@@ -139,3 +141,19 @@ def get_cycle_for_published_list(user, cycle_pk: int):
     if roles_of(user).sees_whole_cohort or may_see_published_list(user, cycle):
         return cycle
     raise Http404
+
+
+def get_cycle_for_proposals(user, cycle_pk: int) -> Cycle:
+    """Home Affairs and the chair; office staff see the cycle but never a proposal before publication."""
+    cycle = get_cycle_for_user(user, cycle_pk)
+    if not may_see_proposals(user):
+        raise PermissionDenied
+    return cycle
+
+
+def get_cycle_for_home_affairs(user, cycle_pk: int) -> Cycle:
+    """Pages only Home Affairs works on (the progress board, spreadsheets, closing); others who see the cycle get 403."""
+    cycle = get_cycle_for_user(user, cycle_pk)
+    if not roles_of(user).is_home_affairs:
+        raise PermissionDenied
+    return cycle

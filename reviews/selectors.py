@@ -3,14 +3,26 @@
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.utils.translation import gettext
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
-from cycles.models import AgencyRating, CycleStatus, QuotaException
+from cycles.models import AgencyRating, Cycle, CycleStatus, Enrolment, PhaseKind, QuotaException
 from cycles.rulebooks import Level, Scoring
 from cycles.rulebooks.caps import Caps, PersonFacts
 from cycles.rulebooks.quota import QuotaPosition, quota_position
+from cycles.selectors import phase_of
 
-from .models import Evaluation, EvaluationStatus
+from .models import (
+    DecisionState,
+    Evaluation,
+    EvaluationStatus,
+    Notice,
+    NoticeEmailStatus,
+    Objection,
+    ObjectionStatus,
+)
 
 
 def rating_history(official):
@@ -356,3 +368,94 @@ def evaluation_events(evaluation: Evaluation, *, authority: bool, limit: int = 5
     if not authority:
         events = events.exclude(kind__in=[EventKind.PROPOSED, EventKind.DECIDED])
     return list(events[:limit])
+
+
+# --- Progress of the self-assessment (the progress board, the home pages and the cycle page) ---
+
+
+@dataclass
+class GroupProgress:
+    peer_group_id: int
+    name: str
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def cycle_progress(cycle: Cycle) -> tuple[dict[str, int], list[GroupProgress]]:
+    """Counts of evaluations per status, for the whole cohort and per peer group: one query."""
+    rows = (
+        Enrolment.objects.filter(cycle=cycle)
+        .values("peer_group_id", "peer_group__name", "peer_group__sort_order", "evaluation__status")
+        .annotate(n=Count("pk"))
+        .order_by("peer_group__sort_order", "peer_group__name")
+    )
+    totals = {status.value: 0 for status in EvaluationStatus}
+    groups: dict[int, GroupProgress] = {}
+    for row in rows:
+        group = groups.setdefault(
+            row["peer_group_id"], GroupProgress(row["peer_group_id"], row["peer_group__name"])
+        )
+        status = row["evaluation__status"]
+        group.by_status[status] = group.by_status.get(status, 0) + row["n"]
+        group.total += row["n"]
+        totals[status] = totals.get(status, 0) + row["n"]
+    return totals, list(groups.values())
+
+
+# --- Closing the cycle (domain.md §3.10, issue #5) ---
+
+
+def _unsent_notices(cycle: Cycle):
+    """Notices of the decisions in force that have not gone out by e-mail yet. One with no address to send to
+    is not waiting for anything (the person reads it in the portal)."""
+    return Notice.objects.filter(
+        evaluation__enrolment__cycle=cycle, decision__state=DecisionState.SIGNED, emailed_at__isnull=True
+    ).exclude(email_status=NoticeEmailStatus.NO_ADDRESS)
+
+
+def cycle_close_blockers(cycle: Cycle, now=None) -> list[str]:
+    """What still stands between the cycle and its closing, one sentence each; empty means it may be closed.
+    Everything is read-only afterwards, so nothing may be left unfinished (domain.md §3.10)."""
+    if cycle.status == CycleStatus.CLOSED:
+        return [gettext("Kỳ đánh giá đã kết thúc.")]
+    blockers = []
+    if cycle.status != CycleStatus.SIGNED_OFF:
+        blockers.append(gettext("Kết quả xếp loại chưa được Chủ tịch phê duyệt."))
+    open_objections = list(
+        Objection.objects.filter(evaluation__enrolment__cycle=cycle, status=ObjectionStatus.OPEN)
+        .order_by("filed_at")
+        .values_list("evaluation__enrolment__full_name", flat=True)
+    )
+    if open_objections:
+        blockers.append(
+            ngettext(
+                "%(count)d kiến nghị chưa được trả lời: %(names)s.",
+                "%(count)d kiến nghị chưa được trả lời: %(names)s.",
+                len(open_objections),
+            )
+            % {"count": len(open_objections), "names": ", ".join(open_objections)}
+        )
+    phase = phase_of(cycle, PhaseKind.OBJECTIONS)
+    if phase is None:
+        # Closing without ever opening the window would take away the right to object (domain.md §3.9).
+        blockers.append(gettext("Chưa đặt thời hạn nhận kiến nghị."))
+    elif phase.is_open and phase.deadline > (now or timezone.now()):
+        blockers.append(
+            gettext("Thời hạn nhận kiến nghị chưa hết (đến %(deadline)s) và giai đoạn kiến nghị đang mở.")
+            % {"deadline": date_format(timezone.localtime(phase.deadline), "H:i d/m/Y")}
+        )
+    names = list(
+        _unsent_notices(cycle)
+        .order_by("evaluation__enrolment__full_name")
+        .values_list("evaluation__enrolment__full_name", flat=True)
+    )
+    if names:
+        blockers.append(
+            ngettext(
+                "%(count)d thông báo kết quả chưa gửi được qua thư điện tử: %(names)s.",
+                "%(count)d thông báo kết quả chưa gửi được qua thư điện tử: %(names)s.",
+                len(names),
+            )
+            % {"count": len(names), "names": ", ".join(names)}
+        )
+    return blockers

@@ -47,12 +47,13 @@ def prepare(db_path: str) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from cycles.demo import FEMALE, MALE, SURNAMES, _demo_answers, load_demo
     from cycles.models import Cycle
     from cycles.rulebooks import Framework
-    from cycles.services import cycle_create, enrolment_create
+    from cycles.services import cycle_create
     from officials.models import Official, Organisation, PeerGroup, PersonnelType
+    from portal.demo import FEMALE, MALE, SURNAMES, _demo_answers, load_demo
     from reviews.models import Evaluation
+    from reviews.services import enrolment_create
 
     call_command("migrate", verbosity=0)
     load_demo()

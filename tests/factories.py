@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from cycles.models import Cycle, PhaseKind
 from cycles.rulebooks import Framework
-from cycles.services import cycle_criteria_seed, enrolment_create, phase_set
+from cycles.services import cycle_criteria_seed, phase_set
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType
+from reviews.services import enrolment_create
 
 PASSWORD = "correct-horse-battery-staple"
 

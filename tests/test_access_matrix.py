@@ -42,7 +42,7 @@ MATRIX = {
     "set_language": ("post", lambda c: {}, everyone(302)),
     "officials:official_list": ("get", lambda c: {}, logged_in(403, home_affairs=200)),
     "cycles:cycle_list": ("get", lambda c: {}, logged_in(403, home_affairs=200, chair=200, office_staff=200)),
-    "cycles:cycle_detail": (
+    "portal:cycle_detail": (
         "get",
         lambda c: {"pk": c.cycle.pk},
         logged_in(404, home_affairs=200, chair=200, office_staff=200),
@@ -109,8 +109,8 @@ MATRIX.update(
         "reviews:evaluation_return": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
         "reviews:evaluation_review_start": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
         "reviews:deadline_extend": ("post", _evaluation_a, HOME_AFFAIRS_ACTS),
-        "cycles:progress_board": ("get", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=200)),
-        "cycles:reminders_send": ("post", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=302)),
+        "reviews:progress_board": ("get", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=200)),
+        "reviews:reminders_send": ("post", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=302)),
         "cycles:criteria_list": ("get", lambda c: {"pk": c.cycle.pk}, logged_in(403, home_affairs=200)),
         "cycles:criterion_update": (
             "post",
@@ -335,7 +335,7 @@ MATRIX.update(
 def _conference(c):
     from datetime import date, time
 
-    from cycles.models import Conference
+    from conference.models import Conference
 
     conference, _created = Conference.objects.get_or_create(
         cycle=c.cycle,
@@ -380,26 +380,34 @@ CONFERENCE_READ = logged_in(404, home_affairs=200, chair=200, office_staff=403)
 CONFERENCE_WRITE = logged_in(404, home_affairs=302, chair=403, office_staff=403)
 MATRIX.update(
     {
-        "cycles:conference_edit": ("get", _cycle, CONFERENCE_READ),
-        "cycles:conference_attendance": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
-        "cycles:conference_guest_add": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
-        "cycles:conference_guest_delete": ("post", _conference_guest, CONFERENCE_WRITE),
-        "cycles:conference_report_upload": (
+        "conference:conference_edit": ("get", _cycle, CONFERENCE_READ),
+        "conference:conference_attendance": (
             "post",
             _with_conference,
             {**CONFERENCE_WRITE, "home_affairs": 200},
         ),
-        "cycles:conference_report_download": ("get", _conference_report, CONFERENCE_READ),
-        "cycles:conference_close": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
-        "cycles:conference_start": (
+        "conference:conference_guest_add": (
+            "post",
+            _with_conference,
+            {**CONFERENCE_WRITE, "home_affairs": 200},
+        ),
+        "conference:conference_guest_delete": ("post", _conference_guest, CONFERENCE_WRITE),
+        "conference:conference_report_upload": (
+            "post",
+            _with_conference,
+            {**CONFERENCE_WRITE, "home_affairs": 200},
+        ),
+        "conference:conference_report_download": ("get", _conference_report, CONFERENCE_READ),
+        "conference:conference_close": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "conference:conference_start": (
             "get",
             _with_conference,
             {**CONFERENCE_READ, "home_affairs": 302, "chair": 302},
         ),
-        "cycles:conference_mode": ("get", _conference_person, CONFERENCE_READ),
-        "cycles:conference_note": ("post", _conference_person, {**CONFERENCE_WRITE, "home_affairs": 200}),
-        "cycles:conference_focus": ("post", _conference_person, CONFERENCE_WRITE),
-        "cycles:conference_follow": ("get", _with_conference, CONFERENCE_READ),
+        "conference:conference_mode": ("get", _conference_person, CONFERENCE_READ),
+        "conference:conference_note": ("post", _conference_person, {**CONFERENCE_WRITE, "home_affairs": 200}),
+        "conference:conference_focus": ("post", _conference_person, CONFERENCE_WRITE),
+        "conference:conference_follow": ("get", _with_conference, CONFERENCE_READ),
     }
 )
 
@@ -499,17 +507,17 @@ MATRIX.update(
             lambda c: {"pk": _objection_a(c).pk},
             logged_in(404, official_a=403, home_affairs=403, chair=200),
         ),
-        "cycles:cycle_close": (
+        "reviews:cycle_close": (
             "post",
             _cycle,
             logged_in(404, home_affairs=200, chair=403, office_staff=403),
         ),
-        "audit:evaluation_history": (
+        "portal:evaluation_history": (
             "get",
             _evaluation_a,
             logged_in(404, official_a=403, home_affairs=200, chair=200),
         ),
-        "audit:cycle_history": ("get", _cycle, PROPOSALS_READ),
+        "portal:cycle_history": ("get", _cycle, PROPOSALS_READ),
     }
 )
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}

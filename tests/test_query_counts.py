@@ -26,14 +26,14 @@ def _queries(client, url):
     ("persona", "url"),
     [
         ("home_affairs", lambda c: reverse("home")),
-        ("home_affairs", lambda c: reverse("cycles:cycle_detail", kwargs={"pk": c.cycle.pk})),
-        ("office_staff", lambda c: reverse("cycles:cycle_detail", kwargs={"pk": c.cycle.pk})),
+        ("home_affairs", lambda c: reverse("portal:cycle_detail", kwargs={"pk": c.cycle.pk})),
+        ("office_staff", lambda c: reverse("portal:cycle_detail", kwargs={"pk": c.cycle.pk})),
         ("home_affairs", lambda c: reverse("officials:official_list")),
         ("chair", lambda c: reverse("cycles:cycle_list")),
-        ("home_affairs", lambda c: reverse("cycles:progress_board", kwargs={"pk": c.cycle.pk})),
+        ("home_affairs", lambda c: reverse("reviews:progress_board", kwargs={"pk": c.cycle.pk})),
         (
             "home_affairs",
-            lambda c: reverse("cycles:progress_board", kwargs={"pk": c.cycle.pk}) + "?status=not_started",
+            lambda c: reverse("reviews:progress_board", kwargs={"pk": c.cycle.pk}) + "?status=not_started",
         ),
     ],
 )

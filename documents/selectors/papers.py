@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cycles.models import Conference, Cycle, CycleStatus, Enrolment
+from conference.models import Conference, ConferenceNote
+from cycles.models import Cycle, CycleStatus, Enrolment
 from cycles.rulebooks import Level
 from officials.models import Organisation, OrganisationKind
 from reviews.models import Evaluation
@@ -415,7 +416,6 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
     )
     if conference is None:
         raise DocumentError(_("Chưa có thông tin hội nghị của kỳ đánh giá này."))
-    from cycles.models import ConferenceNote
 
     evaluations = list(cohort_evaluations(cycle))
     notes = {n.evaluation_id: n.text for n in ConferenceNote.objects.filter(conference=conference)}

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "reviews",
     "documents",
     "audit",
+    "conference",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -14,15 +14,33 @@ from django.utils.translation import ngettext
 
 from audit.models import ActingAs, Action
 from audit.services import audit_record
+from common.dates import local_text
+from common.uploads import upload_checked
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of
 
 from ..errors import ReviewError, StaleFormError
 from ..models import Evaluation, EvaluationStatus, EventKind
-from .self_assessment import MAX_REASON_LENGTH, _local, _record, upload_checked
+from .events import event_record
+from .self_assessment import MAX_REASON_LENGTH
 
 # --- Comment meetings, party opinions, cap facts and Home Affairs' proposal (issue #4) ---
+
+__all__ = [
+    "CAP_FACT_FIELDS",
+    "MAX_LINE_LENGTH",
+    "MAX_NOTE_LENGTH",
+    "MeetingMinutes",
+    "Opinion",
+    "cap_facts_clean",
+    "cap_facts_import",
+    "cap_facts_record",
+    "comment_meeting_record",
+    "party_opinion_record",
+    "phase_refusal",
+    "proposal_set",
+]
 
 MAX_NOTE_LENGTH = 20000
 MAX_LINE_LENGTH = 255
@@ -77,7 +95,7 @@ def _check_text(value: str, label, limit: int = MAX_NOTE_LENGTH) -> str:
 
 
 def _check_scan(upload) -> str:
-    upload_checked(upload)
+    upload_checked(upload, error=ReviewError)
     return upload.name[:255]
 
 
@@ -87,7 +105,7 @@ def _stale(model_label, current) -> StaleFormError:
             "%(what)s vừa được người khác lưu lúc %(when)s. Nội dung bạn nhập vẫn còn bên dưới: hãy đối chiếu "
             "rồi lưu lại."
         )
-        % {"what": model_label, "when": _local(current.updated_at)},
+        % {"what": model_label, "when": local_text(current.updated_at)},
         current_version=current.version,
     )
 
@@ -219,7 +237,7 @@ def comment_meeting_record(
             meeting.signed_scan.save("scan", scan, save=False)
             meeting.signed_scan_name = scan_name
             meeting.save(update_fields=["signed_scan", "signed_scan_name"])
-        _record(
+        event_record(
             evaluation,
             EventKind.MEETING_RECORDED,
             by,
@@ -263,7 +281,7 @@ def party_opinion_record(
             opinion.signed_scan_name = scan_name
         opinion.save()
         # No note: the official reads their history, and the party's opinion is not theirs to read.
-        _record(evaluation, EventKind.PARTY_OPINION_RECORDED, by)
+        event_record(evaluation, EventKind.PARTY_OPINION_RECORDED, by)
     opinion.refresh_from_db()
     return opinion
 
@@ -377,7 +395,9 @@ def cap_facts_record(*, evaluation: Evaluation, values: dict, version: int | Non
         facts.recorded_by = by
         facts.save()
         facts.refresh_from_db()
-        _record(evaluation, EventKind.FACTS_RECORDED, by, note=_change_note(before, _facts_summary(facts)))
+        event_record(
+            evaluation, EventKind.FACTS_RECORDED, by, note=_change_note(before, _facts_summary(facts))
+        )
         audit_record(
             action=Action.CAP_FACTS_RECORDED,
             actor=by,
@@ -483,7 +503,7 @@ def proposal_set(
             before={"proposal": before, "reason": evaluation.proposal_reason},
             after={"proposal": after, "reason": reason},
         )
-        _record(
+        event_record(
             evaluation,
             EventKind.PROPOSED,
             by,

@@ -8,7 +8,6 @@ same person are settled by the evaluation's version (the second is refused, neve
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +18,7 @@ from audit.services import audit_record
 from cycles.models import Cycle, CycleStatus
 from cycles.rulebooks import Level
 from officials.models import PersonnelType
+from officials.permissions import require_chair
 
 from ..errors import ReviewError, StaleFormError
 from ..models import (
@@ -41,14 +41,7 @@ DECIDABLE = (
 )
 
 
-def _require_chair(by) -> None:
-    from officials.permissions import roles_of
-
-    if not roles_of(by).is_chair:
-        raise PermissionDenied
-
-
-def _cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps=None) -> str | None:
+def cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps=None) -> str | None:
     """Why this level (or "not rated") is not allowed for the person; `caps` when the caller already has them."""
     from ..selectors import agency_level_of, caps_for
 
@@ -70,6 +63,26 @@ def _cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps=None)
     return None
 
 
+def decision_content_check(
+    *, evaluation: Evaluation, level: str, not_rated: bool, comments: str, outlook: str
+) -> tuple[str, str]:
+    """What every decision needs, first or replacing one: a level or "not rated", comments within the limit, and
+    for cán bộ the outlook. Returns the comments and outlook stripped; raises ReviewError with the message."""
+    if bool(level) == bool(not_rated):
+        raise ReviewError(_("Chọn một mức xếp loại hoặc “không xếp loại”."))
+    if level and level not in Level.values:
+        raise ReviewError(_("Mức xếp loại không hợp lệ."))
+    comments, outlook = (comments or "").strip(), (outlook or "").strip()
+    if not comments:
+        raise ReviewError(_("Hãy ghi nhận xét ưu, khuyết điểm."))
+    if len(comments) > MAX_COMMENTS_LENGTH or len(outlook) > MAX_COMMENTS_LENGTH:
+        raise ReviewError(_("Nhận xét dài quá %(max)d ký tự.") % {"max": MAX_COMMENTS_LENGTH})
+    # Mẫu 01 (Decree 90) and the authority's part for cán bộ: "nhận định chiều hướng, triển vọng phát triển".
+    if evaluation.enrolment.personnel_type == PersonnelType.CAN_BO and not outlook:
+        raise ReviewError(_("Với cán bộ, hãy ghi nhận định chiều hướng, triển vọng phát triển."))
+    return comments, outlook
+
+
 def _decision_values(evaluation: Evaluation) -> dict:
     return {"level": evaluation.final_level, "not_rated": evaluation.final_not_rated}
 
@@ -85,19 +98,10 @@ def decision_record(
     by,
 ) -> Decision:
     """Record (or change, before sign-off) the chair's decision on one person."""
-    _require_chair(by)
-    if bool(level) == bool(not_rated):
-        raise ReviewError(_("Chọn một mức xếp loại hoặc “không xếp loại”."))
-    if level and level not in Level.values:
-        raise ReviewError(_("Mức xếp loại không hợp lệ."))
-    comments, outlook = (comments or "").strip(), (outlook or "").strip()
-    if not comments:
-        raise ReviewError(_("Hãy ghi nhận xét ưu, khuyết điểm."))
-    if len(comments) > MAX_COMMENTS_LENGTH or len(outlook) > MAX_COMMENTS_LENGTH:
-        raise ReviewError(_("Nhận xét dài quá %(max)d ký tự.") % {"max": MAX_COMMENTS_LENGTH})
-    # Mẫu 01 (Decree 90) and the authority's part for cán bộ: "nhận định chiều hướng, triển vọng phát triển".
-    if evaluation.enrolment.personnel_type == PersonnelType.CAN_BO and not outlook:
-        raise ReviewError(_("Với cán bộ, hãy ghi nhận định chiều hướng, triển vọng phát triển."))
+    require_chair(by)
+    comments, outlook = decision_content_check(
+        evaluation=evaluation, level=level, not_rated=not_rated, comments=comments, outlook=outlook
+    )
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=evaluation.enrolment.cycle_id)
         if cycle.status != CycleStatus.IN_PROGRESS:
@@ -116,7 +120,7 @@ def decision_record(
                 % {"name": evaluation.enrolment.full_name, "level": current.final_label or "—"},
                 current_version=current.version,
             )
-        refusal = _cap_refusal(current, level, not_rated)
+        refusal = cap_refusal(current, level, not_rated)
         if refusal:
             raise ReviewError(refusal)
         before = _decision_values(current)
@@ -179,7 +183,7 @@ def sign_off_check(cycle: Cycle, standing=None) -> SignOffCheck:
         if evaluation.status not in (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED):
             check.undecided.append(evaluation.enrolment.full_name)
             continue
-        refusal = _cap_refusal(evaluation, evaluation.final_level, evaluation.final_not_rated, caps=row.caps)
+        refusal = cap_refusal(evaluation, evaluation.final_level, evaluation.final_not_rated, caps=row.caps)
         if refusal:
             check.above_cap.append(refusal)
     for group in standing.groups:
@@ -204,7 +208,7 @@ class SignOffRefused(ReviewError):
 
 def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by) -> Cycle:
     """Lock every rating of the cycle at once: all decided, none above its cap, every group within its quota."""
-    _require_chair(by)
+    require_chair(by)
     if signing_as not in SigningAs.values:
         raise ReviewError(_("Hãy chọn thẩm quyền ký (TM. hoặc KT.)."))
     signer_name = (signer_name or "").strip()[:150]

@@ -11,15 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import ActingAs, Action
 from audit.services import audit_record
+from common.dates import local_text
 from cycles.models import Cycle, CycleStatus, PhaseKind
-from cycles.rulebooks import Level
 from cycles.selectors import phase_of
-from officials.models import PersonnelType
+from officials.permissions import require_chair
 
 from ..errors import ReviewError
 from ..models import (
@@ -34,15 +33,11 @@ from ..models import (
     ObjectionStatus,
     SigningAs,
 )
-from .decisions import MAX_COMMENTS_LENGTH, _cap_refusal, _require_chair
+from .decisions import cap_refusal, decision_content_check
 
 OBJECTION_MIN_LENGTH = 20
 OBJECTION_MAX_LENGTH = 10_000
 ANSWER_MAX_LENGTH = 10_000
-
-
-def _local(moment) -> str:
-    return date_format(timezone.localtime(moment), "H:i d/m/Y")
 
 
 def _require_person(evaluation: Evaluation, by) -> None:
@@ -66,7 +61,7 @@ def objection_window_refusal(evaluation: Evaluation, now=None) -> str | None:
     if phase is None:
         return _("Chưa đến thời gian nhận kiến nghị: Sở Nội vụ chưa đặt thời hạn kiến nghị.")
     if (now or timezone.now()) > phase.deadline:
-        return _("Đã hết thời hạn gửi kiến nghị (%(deadline)s).") % {"deadline": _local(phase.deadline)}
+        return _("Đã hết thời hạn gửi kiến nghị (%(deadline)s).") % {"deadline": local_text(phase.deadline)}
     if not phase.is_open:
         return _("Thời gian nhận kiến nghị chưa mở hoặc đã đóng.")
     return None
@@ -224,21 +219,16 @@ def _replace(
     old = Decision.objects.select_for_update().filter(evaluation=current, state=DecisionState.SIGNED).first()
     if old is None:
         raise ReviewError(_("Không có quyết định đang có hiệu lực để thay thế."))
-    if bool(level) == bool(not_rated):
-        raise ReviewError(_("Chọn một mức xếp loại hoặc “không xếp loại”."))
-    if level and level not in Level.values:
-        raise ReviewError(_("Mức xếp loại không hợp lệ."))
-    comments = old.comments if comments is None else comments.strip()
-    outlook = old.outlook if outlook is None else outlook.strip()
-    if not comments:
-        raise ReviewError(_("Hãy ghi nhận xét ưu, khuyết điểm."))
-    if len(comments) > MAX_COMMENTS_LENGTH or len(outlook) > MAX_COMMENTS_LENGTH:
-        raise ReviewError(_("Nhận xét dài quá %(max)d ký tự.") % {"max": MAX_COMMENTS_LENGTH})
-    if current.enrolment.personnel_type == PersonnelType.CAN_BO and not outlook:
-        raise ReviewError(_("Với cán bộ, hãy ghi nhận định chiều hướng, triển vọng phát triển."))
+    comments, outlook = decision_content_check(
+        evaluation=current,
+        level=level,
+        not_rated=not_rated,
+        comments=old.comments if comments is None else comments,
+        outlook=old.outlook if outlook is None else outlook,
+    )
     if (level, not_rated, comments, outlook) == (old.level, old.not_rated, old.comments, old.outlook):
         raise ReviewError(_("Quyết định mới không khác quyết định đang có hiệu lực; hãy chọn “giữ nguyên”."))
-    refusal = _cap_refusal(current, level, not_rated)
+    refusal = cap_refusal(current, level, not_rated)
     if refusal:
         raise ReviewError(refusal)
     excess_before, _group = _quota_excess(cycle, current.enrolment.peer_group_id)
@@ -318,7 +308,7 @@ def decision_replace(
 ) -> Decision:
     """A new decision replacing the one in force, for errors or dishonesty found after the sign-off
     (domain.md §3.9). An open objection is answered instead, so the answer and the new decision stay linked."""
-    _require_chair(by)
+    require_chair(by)
     reason = _clean_reason(reason)
     signer_name = _clean_signature(signing_as, signer_name)
     with transaction.atomic():
@@ -356,7 +346,7 @@ def objection_answer(
     by,
 ) -> Objection:
     """The chair answers: the rating is kept, or changed by a new decision that replaces the one objected to."""
-    _require_chair(by)
+    require_chair(by)
     answer = (answer or "").strip()
     if not answer:
         raise ReviewError(_("Hãy ghi nội dung trả lời kiến nghị."))

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.dates import local_text
+from common.uploads import upload_checked
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of, self_assessment_deadline, self_assessment_form
@@ -24,11 +25,30 @@ from ..errors import ReviewError, StaleFormError
 from ..models import (
     EDITABLE_BY_OFFICIAL,
     Evaluation,
-    EvaluationEvent,
     EvaluationStatus,
     EventKind,
     EvidenceAttachment,
 )
+from .events import event_record
+
+__all__ = [
+    "MAX_REASON_LENGTH",
+    "MAX_TEXT_LENGTH",
+    "Answer",
+    "clean_answers",
+    "deadline_extend",
+    "editing_refusal",
+    "evidence_attach",
+    "evidence_remove",
+    "level_for_points",
+    "missing_items",
+    "reminders_send",
+    "review_start",
+    "self_assessment_return",
+    "self_assessment_save",
+    "self_assessment_submit",
+    "self_assessment_withdraw",
+]
 
 MAX_TEXT_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
@@ -38,10 +58,6 @@ MAX_REASON_LENGTH = 2000
 class Answer:
     text: str = ""
     points: Decimal | None = None
-
-
-def _local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "H:i d/m/Y")
 
 
 def _require_own(evaluation: Evaluation, by) -> None:
@@ -60,7 +76,7 @@ def editing_refusal(evaluation: Evaluation, now: datetime) -> str | None:
     deadline = self_assessment_deadline(evaluation.enrolment, phase)
     if now > deadline:
         return _("Đã quá hạn nộp tự đánh giá (%(deadline)s). Nếu cần, hãy đề nghị Sở Nội vụ gia hạn.") % {
-            "deadline": _local(deadline)
+            "deadline": local_text(deadline)
         }
     return None
 
@@ -69,10 +85,6 @@ def _check_phase_allows_editing(evaluation: Evaluation, now: datetime) -> None:
     refusal = editing_refusal(evaluation, now)
     if refusal:
         raise ReviewError(refusal)
-
-
-def _record(evaluation: Evaluation, kind: EventKind, by, note: str = "") -> None:
-    EvaluationEvent.objects.create(evaluation=evaluation, kind=kind, by=by, note=note)
 
 
 def clean_answers(*, evaluation: Evaluation, answers: dict[str, Answer]) -> tuple[dict, Decimal | None]:
@@ -175,11 +187,11 @@ def self_assessment_save(
                     "Phiếu vừa được lưu ở nơi khác (tab hoặc máy khác) lúc %(when)s. Nội dung bạn đang gõ vẫn "
                     "còn nguyên bên dưới: hãy đối chiếu với bản đã lưu rồi bấm Lưu để giữ bản này."
                 )
-                % {"when": _local(current.saved_at or current.updated_at)},
+                % {"when": local_text(current.saved_at or current.updated_at)},
                 current_version=current.version,
             )
         if not autosave:
-            _record(evaluation, EventKind.SAVED, by)
+            event_record(evaluation, EventKind.SAVED, by)
     evaluation.refresh_from_db()
     return evaluation
 
@@ -189,7 +201,7 @@ def self_assessment_submit(*, evaluation: Evaluation, version: int, by) -> Evalu
     if evaluation.status == EvaluationStatus.SUBMITTED:
         raise ReviewError(
             _("Phiếu đã được nộp lúc %(when)s; không cần nộp lại.")
-            % {"when": _local(evaluation.submitted_at)}
+            % {"when": local_text(evaluation.submitted_at)}
         )
     now = timezone.now()
     _check_phase_allows_editing(evaluation, now)
@@ -209,7 +221,7 @@ def self_assessment_submit(*, evaluation: Evaluation, version: int, by) -> Evalu
                 _("Phiếu đã thay đổi ở nơi khác sau khi bạn mở trang này. Hãy xem lại rồi nộp."),
                 current_version=Evaluation.objects.get(pk=evaluation.pk).version,
             )
-        _record(evaluation, EventKind.SUBMITTED, by)
+        event_record(evaluation, EventKind.SUBMITTED, by)
     evaluation.refresh_from_db()
     return evaluation
 
@@ -224,7 +236,7 @@ def self_assessment_withdraw(*, evaluation: Evaluation, by) -> Evaluation:
         )
         if not updated:
             raise ReviewError(_("Chỉ rút lại được phiếu đã nộp mà Sở Nội vụ chưa bắt đầu xem xét."))
-        _record(evaluation, EventKind.WITHDRAWN, by)
+        event_record(evaluation, EventKind.WITHDRAWN, by)
     evaluation.refresh_from_db()
     return evaluation
 
@@ -236,7 +248,7 @@ def review_start(*, evaluation: Evaluation, by) -> Evaluation:
             status=EvaluationStatus.IN_REVIEW, version=F("version") + 1
         )
         if updated:
-            _record(evaluation, EventKind.REVIEW_STARTED, by)
+            event_record(evaluation, EventKind.REVIEW_STARTED, by)
     evaluation.refresh_from_db()
     if evaluation.status != EvaluationStatus.IN_REVIEW:
         raise ReviewError(_("Chỉ xem xét được phiếu đã nộp."))
@@ -255,7 +267,7 @@ def self_assessment_return(*, evaluation: Evaluation, reason: str, by) -> Evalua
         ).update(status=EvaluationStatus.RETURNED, return_reason=reason, version=F("version") + 1)
         if not updated:
             raise ReviewError(_("Chỉ trả lại được phiếu đã nộp và chưa có đề xuất xếp loại."))
-        _record(evaluation, EventKind.RETURNED, by, note=reason)
+        event_record(evaluation, EventKind.RETURNED, by, note=reason)
     evaluation.refresh_from_db()
     return evaluation
 
@@ -268,48 +280,12 @@ def deadline_extend(*, evaluation: Evaluation, until: datetime, by) -> Evaluatio
         raise ReviewError(_("Kỳ đánh giá chưa có giai đoạn tự đánh giá."))
     if until <= phase.deadline:
         raise ReviewError(
-            _("Ngày gia hạn phải sau hạn chung %(deadline)s.") % {"deadline": _local(phase.deadline)}
+            _("Ngày gia hạn phải sau hạn chung %(deadline)s.") % {"deadline": local_text(phase.deadline)}
         )
     Evaluation.objects.filter(pk=evaluation.pk).update(deadline_extended_to=until)
-    _record(evaluation, EventKind.EXTENDED, by, note=_local(until))
+    event_record(evaluation, EventKind.EXTENDED, by, note=local_text(until))
     evaluation.refresh_from_db()
     return evaluation
-
-
-# Checked by content, never by the name or the browser's claim (reliability notes §2.1, ASVS 5.0 5.2).
-FILE_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for signature, content_type in FILE_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
-def upload_checked(upload, *, error: type[Exception] = ReviewError, pdf_only: bool = False) -> str:
-    """The one check of an uploaded file (evidence, signed scans, the conference report): not empty, within
-    PORTAL_EVIDENCE_MAX_BYTES, and by its content a PDF, PNG or JPEG (only a PDF when `pdf_only`). Returns the
-    content type; raises `error` with the message for the user."""
-    limit = settings.PORTAL_EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise error(
-            _("Tệp “%(name)s” lớn quá %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise error(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if pdf_only and content_type != "application/pdf":
-        raise error(_("Báo cáo phải là tệp PDF; “%(name)s” không phải PDF.") % {"name": upload.name})
-    if content_type is None:
-        raise error(_("Tệp “%(name)s” không phải PDF, PNG hay JPEG.") % {"name": upload.name})
-    return content_type
 
 
 def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment:
@@ -317,7 +293,7 @@ def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment
     _check_phase_allows_editing(evaluation, timezone.now())
     if evaluation.status not in EDITABLE_BY_OFFICIAL:
         raise ReviewError(_("Phiếu đã nộp nên không thêm minh chứng được. Nếu còn hạn, hãy rút lại phiếu."))
-    content_type = upload_checked(upload)
+    content_type = upload_checked(upload, error=ReviewError)
     if evaluation.attachments.count() >= settings.PORTAL_EVIDENCE_MAX_FILES:
         raise ReviewError(
             _("Mỗi phiếu đính kèm tối đa %(n)d tệp.") % {"n": settings.PORTAL_EVIDENCE_MAX_FILES}
@@ -332,7 +308,7 @@ def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment
         )
         attachment.file.save("evidence", upload, save=False)
         attachment.save()
-        _record(evaluation, EventKind.ATTACHED, by, note=attachment.original_name)
+        event_record(evaluation, EventKind.ATTACHED, by, note=attachment.original_name)
     return attachment
 
 
@@ -346,7 +322,7 @@ def evidence_remove(*, attachment: EvidenceAttachment, by) -> None:
         name = attachment.original_name
         attachment.file.delete(save=False)
         attachment.delete()
-        _record(evaluation, EventKind.DETACHED, by, note=name)
+        event_record(evaluation, EventKind.DETACHED, by, note=name)
 
 
 def reminders_send(*, cycle, by) -> int:

@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 from playwright.sync_api import expect
 
-from cycles import services
-from cycles.models import Conference, ConferenceNote
+from conference import services
+from conference.models import Conference, ConferenceNote
 from reviews.models import CommentMeeting, Evaluation, PartyOpinion
 from tests.factories import OfficialFactory, enrol, submitted
 

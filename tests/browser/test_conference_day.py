@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from audit.models import Action, AuditEvent
-from cycles.models import ConferenceNote, CycleStatus
+from conference.models import ConferenceNote
+from cycles.models import CycleStatus
 from reviews.models import Decision, Notice
 
 from .conftest import LAPTOP, PHONE

@@ -4,8 +4,9 @@ import pytest
 
 from cycles.errors import CycleError
 from cycles.models import CycleStatus
-from cycles.services import cycle_create, cycle_start, enrolment_create
+from cycles.services import cycle_create, cycle_start
 from reviews.models import EvaluationStatus
+from reviews.services import enrolment_create
 
 from ..factories import CycleFactory, OfficialFactory, OrganisationFactory, PeerGroupFactory
 

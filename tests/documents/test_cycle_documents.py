@@ -12,14 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from cycles.models import (
-    Conference,
-    ConferenceAttendance,
-    ConferenceGuest,
-    ConferenceNote,
-    CycleStatus,
-    QuotaException,
-)
+from conference.models import Conference, ConferenceAttendance, ConferenceGuest, ConferenceNote
+from cycles.models import CycleStatus, QuotaException
 from documents import services
 from documents.models import Document, DocumentJob, DocumentKind
 from officials.models import OrganisationKind

@@ -15,7 +15,7 @@ def test_the_board_filters_by_group_organisation_and_status(cast, login):
     commune = OrganisationFactory(name="UBND xã Ngọc Sơn")
     enrol(cast.cycle, OfficialFactory(full_name="Hà Thị Mai", peer_group=communes, organisation=commune))
     client = login(cast.users["home_affairs"])
-    url = reverse("cycles:progress_board", kwargs={"pk": cast.cycle.pk})
+    url = reverse("reviews:progress_board", kwargs={"pk": cast.cycle.pk})
 
     everyone = client.get(url).content.decode()
     assert "Hà Thị Mai" in everyone and "Nguyễn Thị An" in everyone
@@ -28,7 +28,7 @@ def test_the_board_filters_by_group_organisation_and_status(cast, login):
 
 def test_the_board_refreshes_itself_as_a_partial(cast, login):
     client = login(cast.users["home_affairs"])
-    page = client.get(reverse("cycles:progress_board", kwargs={"pk": cast.cycle.pk}), HTTP_HX_REQUEST="true")
+    page = client.get(reverse("reviews:progress_board", kwargs={"pk": cast.cycle.pk}), HTTP_HX_REQUEST="true")
     text = page.content.decode()
     assert 'data-testid="progress-table"' in text and "<html" not in text
 
@@ -57,6 +57,6 @@ def test_the_reminder_button_queues_mail_for_those_not_submitted(
 ):
     client = login(cast.users["home_affairs"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("cycles:reminders_send", kwargs={"pk": cast.cycle.pk}), follow=True)
+        response = client.post(reverse("reviews:reminders_send", kwargs={"pk": cast.cycle.pk}), follow=True)
     assert "Đã xếp 2 thư nhắc vào hàng gửi" in response.content.decode()
     assert len(callbacks) == 2

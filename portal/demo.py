@@ -1,0 +1,578 @@
+"""Demo data: an invented province with the 41-person cohort of domain.md §1, a finished 2023 cycle under
+Decree 90/48 and an open 2026 cycle under the new decrees, and one login per role.
+
+Every name here is invented. The province, "Hòa Lâm", does not exist.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from cycles.models import Cycle, CycleStatus, PhaseKind
+from cycles.rulebooks import Framework, Level
+from cycles.selectors import self_assessment_form
+from cycles.services import cycle_create, cycle_start, phase_set
+from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
+from officials.services import role_grant
+from reviews.models import Decision, DecisionState, Evaluation, EvaluationStatus, SigningAs
+from reviews.services import enrolment_create
+
+PROVINCE = "Hòa Lâm"
+COMMENTS_2023 = {
+    Level.HTXSNV: "Lãnh đạo đơn vị hoàn thành vượt mức các chỉ tiêu; chủ động, sáng tạo, đoàn kết nội bộ tốt.",
+    Level.HTTNV: "Hoàn thành tốt các nhiệm vụ được giao; cần đẩy mạnh hơn nữa cải cách hành chính.",
+    Level.HTNV: "Hoàn thành nhiệm vụ; một số chỉ tiêu còn chậm tiến độ, cần khắc phục.",
+    Level.KHTNV: "Không hoàn thành nhiều chỉ tiêu trọng tâm; cần kiểm điểm, làm rõ trách nhiệm.",
+}
+DEMO_PASSWORD = "hoalam-demo-2026"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+DEPARTMENTS = [
+    ("Sở Nội vụ", "SNV"),
+    ("Sở Tài chính", "STC"),
+    ("Sở Kế hoạch và Đầu tư", "SKHĐT"),
+    ("Sở Tư pháp", "STP"),
+    ("Sở Công Thương", "SCT"),
+    ("Sở Nông nghiệp và Phát triển nông thôn", "SNN"),
+    ("Sở Giao thông vận tải", "SGTVT"),
+    ("Sở Xây dựng", "SXD"),
+    ("Sở Tài nguyên và Môi trường", "STNMT"),
+    ("Sở Thông tin và Truyền thông", "STTTT"),
+    ("Sở Lao động - Thương binh và Xã hội", "SLĐTBXH"),
+    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL"),
+    ("Sở Khoa học và Công nghệ", "SKHCN"),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+    ("Sở Y tế", "SYT"),
+    ("Thanh tra tỉnh", "TTr"),
+    ("Văn phòng UBND tỉnh", "VP"),
+    ("Sở Ngoại vụ", "SNgV"),
+    ("Ban Dân tộc", "BDT"),
+    ("Ban Quản lý các khu công nghiệp", "BQLKCN"),
+]
+PUBLIC_SERVICE_UNITS = [
+    ("Đài Phát thanh và Truyền hình tỉnh", "ĐPTTH"),
+    ("Trường Cao đẳng Kỹ thuật tỉnh", "CĐKT"),
+    ("Ban Quản lý dự án đầu tư xây dựng tỉnh", "BQLDA"),
+    ("Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch", "TTXT"),
+    ("Viện Quy hoạch xây dựng tỉnh", "VQH"),
+]
+# Districts existed until 30 June 2025; from 1 July 2025 their chairs lead communes (Law 72/2025).
+LOCALITIES = [
+    "Ngọc Sơn",
+    "Bảo Lâm Thượng",
+    "Vân Hồ Đông",
+    "Thanh Khê Bắc",
+    "Hoàng Su Tây",
+    "Đồng Tâm",
+    "Yên Phú Hạ",
+    "Mường Khoa",
+    "Lũng Cú Nam",
+    "Xuân Hòa Thượng",
+    "Quang Bình Đông",
+]
+OTHER_BODIES = [("Liên minh Hợp tác xã tỉnh", "LMHTX"), ("Quỹ Đầu tư phát triển tỉnh", "QĐTPT")]
+
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lò",
+    "Hà",
+    "Triệu",
+    "Nông",
+    "Vàng",
+    "Sùng",
+    "Ma",
+    "Lục",
+]
+MALE = (
+    ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh"],
+    [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Tâm",
+        "Thắng",
+        "Tuấn",
+        "Việt",
+        "Kiên",
+        "Trung",
+        "Hiếu",
+        "Lâm",
+    ],
+)
+FEMALE = (["Thị", "Thu", "Ngọc", "Minh"], ["Hoa", "Lan", "Mai", "Hương", "Thảo", "Hằng", "Yến", "Linh"])
+
+
+def _names():
+    """An endless supply of distinct invented names, every fifth one a woman's."""
+    seen = set()
+    for i in itertools.count():
+        female = i % 5 == 2
+        middles, givens = FEMALE if female else MALE
+        name = f"{SURNAMES[(i * 7) % len(SURNAMES)]} {middles[(i * 3) % len(middles)]} {givens[(i * 11) % len(givens)]}"
+        if name in seen:
+            continue
+        seen.add(name)
+        yield name, Gender.FEMALE if female else Gender.MALE
+
+
+@dataclass
+class Person:
+    official: Official
+    level_2023: Level
+
+
+def _head_title(department: Organisation) -> str:
+    special = {"VP": "Chánh Văn phòng UBND tỉnh", "TTr": "Chánh Thanh tra tỉnh"}
+    if department.abbreviation in special:
+        return special[department.abbreviation]
+    return f"{'Trưởng' if department.name.startswith('Ban') else 'Giám đốc'} {department.name}"
+
+
+def _demo_answers(enrolment, seed: int):
+    """Plausible answers: about 80% of each maximum, and a sentence of justification."""
+    answers, total = {}, None
+    for part in self_assessment_form(enrolment):
+        for criterion in part.criteria:
+            entry = {"text": f"Đã thực hiện đầy đủ; có sản phẩm cụ thể ({criterion.title.lower()})."}
+            if criterion.max_points is not None:
+                points = (criterion.max_points * Decimal("0.8") + Decimal(seed % 3) / 2).quantize(
+                    Decimal("0.5")
+                )
+                points = min(points, criterion.max_points)
+                entry["points"] = str(points)
+                total = (total or Decimal(0)) + points
+            answers[criterion.code] = entry
+    return answers, total
+
+
+def _at(day: date, hour: int = 17) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=TZ)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, str]:
+    """Create the demo province. Returns {username: description}. Does nothing if it exists already."""
+    User = get_user_model()
+    if Organisation.objects.filter(name=f"UBND tỉnh {PROVINCE}").exists():
+        return demo_logins()
+
+    province = Organisation.objects.create(
+        name=f"UBND tỉnh {PROVINCE}",
+        short_name="UBND tỉnh",
+        abbreviation="UBND",
+        kind=OrganisationKind.PROVINCIAL_COMMITTEE,
+    )
+
+    def org(name, abbreviation, kind):
+        return Organisation.objects.create(name=name, abbreviation=abbreviation, kind=kind, parent=province)
+
+    groups = {
+        code: PeerGroup.objects.create(code=code, name=name, sort_order=order)
+        for order, (code, name) in enumerate(
+            [
+                ("vice_chairs", "Phó Chủ tịch UBND tỉnh"),
+                ("directors", "Giám đốc sở và tương đương"),
+                ("public_service_unit_heads", "Người đứng đầu đơn vị sự nghiệp công lập thuộc UBND tỉnh"),
+                ("district_chairs", "Chủ tịch UBND huyện"),
+                ("commune_chairs", "Chủ tịch UBND xã, phường"),
+                ("other_heads", "Người đứng đầu tổ chức khác"),
+            ],
+            start=1,
+        )
+    }
+    names = _names()
+    people: list[Person] = []
+
+    def person(title, organisation, group, personnel_type, level):
+        full_name, gender = next(names)
+        official = Official.objects.create(
+            full_name=full_name,
+            gender=gender,
+            date_of_birth=date(1966 + len(people) % 14, 1 + len(people) % 12, 10),
+            personnel_type=personnel_type,
+            title=title,
+            organisation=organisation,
+            peer_group=groups[group],
+            is_leader=True,
+            is_party_member=True,
+        )
+        people.append(Person(official, level))
+        return official
+
+    # Levels for 2023 respect the quota in every group: HTXSNV ≤ 20% of HTTNV, rounded down.
+    for level in [Level.HTTNV, Level.HTTNV, Level.HTTNV]:
+        person("Phó Chủ tịch UBND tỉnh", province, "vice_chairs", PersonnelType.CAN_BO, level)
+    director_levels = [Level.HTXSNV, Level.HTXSNV] + [Level.HTTNV] * 16 + [Level.HTNV] * 2
+    departments = [org(name, abbr, OrganisationKind.DEPARTMENT) for name, abbr in DEPARTMENTS]
+    for department, level in zip(departments, director_levels, strict=True):
+        person(_head_title(department), department, "directors", PersonnelType.CONG_CHUC, level)
+    for (name, abbr), level in zip(PUBLIC_SERVICE_UNITS, [Level.HTTNV] * 4 + [Level.HTNV], strict=True):
+        unit = org(name, abbr, OrganisationKind.PUBLIC_SERVICE_UNIT)
+        head = (
+            "Hiệu trưởng"
+            if name.startswith("Trường")
+            else ("Viện trưởng" if name.startswith("Viện") else "Giám đốc")
+        )
+        person(f"{head} {name}", unit, "public_service_unit_heads", PersonnelType.VIEN_CHUC, level)
+    district_levels = [Level.HTXSNV] + [Level.HTTNV] * 8 + [Level.HTNV, Level.KHTNV]
+    districts = []
+    for locality, level in zip(LOCALITIES, district_levels, strict=True):
+        district = org(f"UBND huyện {locality}", "UBND", OrganisationKind.DISTRICT_COMMITTEE)
+        districts.append(
+            person(
+                f"Chủ tịch UBND huyện {locality}", district, "district_chairs", PersonnelType.CAN_BO, level
+            )
+        )
+    for (name, abbr), personnel_type in zip(
+        OTHER_BODIES, [PersonnelType.CONG_CHUC, PersonnelType.VIEN_CHUC], strict=True
+    ):
+        body = org(name, abbr, OrganisationKind.OTHER)
+        person(
+            f"Giám đốc {name}" if name.startswith("Quỹ") else f"Chủ tịch {name}",
+            body,
+            "other_heads",
+            personnel_type,
+            Level.HTTNV,
+        )
+    assert len(people) == 41
+
+    # --- 2023: finished, rated under Decree 90/48 --------------------------------------------------------
+    cycle_2023 = cycle_create(
+        year=2023,
+        title="Đánh giá, xếp loại chất lượng năm 2023",
+        authority=province,
+        chair_name="Lục Văn Thành",
+        framework=Framework.DECREE_90,
+    )
+    for kind, day in [
+        (PhaseKind.SELF_ASSESSMENT, date(2023, 11, 30)),
+        (PhaseKind.COMMENT_MEETING, date(2023, 12, 5)),
+        (PhaseKind.PARTY_OPINION, date(2023, 12, 7)),
+        (PhaseKind.COMPILATION, date(2023, 12, 9)),
+        (PhaseKind.CONFERENCE, date(2023, 12, 12)),
+        (PhaseKind.DECISION, date(2023, 12, 14)),
+        (PhaseKind.OBJECTIONS, date(2023, 12, 29)),
+    ]:
+        phase_set(cycle=cycle_2023, kind=kind, starts_on=date(2023, 11, 15), deadline=_at(day))
+    for order, item in enumerate(people, start=1):
+        enrolment = enrolment_create(cycle=cycle_2023, official=item.official, agenda_order=order)
+        # Fixture data: the finished cycle's end state is written directly, not replayed through every phase.
+        Evaluation.objects.filter(enrolment=enrolment).update(
+            status=EvaluationStatus.PUBLISHED,
+            self_proposed_level=item.level_2023,
+            proposed_level=item.level_2023,
+            final_level=item.level_2023,
+            submitted_at=_at(date(2023, 11, 28), 9),
+        )
+        Decision.objects.create(
+            evaluation=enrolment.evaluation,
+            level=item.level_2023,
+            comments=COMMENTS_2023[item.level_2023],
+            outlook="Có chiều hướng phát triển tốt; tiếp tục rèn luyện, phấn đấu."
+            if enrolment.personnel_type == PersonnelType.CAN_BO
+            else "",
+            state=DecisionState.SIGNED,
+            signing_as=SigningAs.CHAIR,
+            signer_name="Lục Văn Thành",
+            signed_at=_at(date(2023, 12, 14), 16),
+        )
+    Cycle.objects.filter(pk=cycle_2023.pk).update(status=CycleStatus.CLOSED)
+
+    # --- Between the cycles: districts abolished, their chairs now lead communes; one director moved ----
+    for official, locality in zip(districts, LOCALITIES, strict=True):
+        commune = org(f"UBND xã {locality}", "UBND", OrganisationKind.COMMUNE_COMMITTEE)
+        official.title = f"Chủ tịch UBND xã {locality}"
+        official.organisation = commune
+        official.peer_group = groups["commune_chairs"]
+        official.save(update_fields=["title", "organisation", "peer_group"])
+    moved = people[3 + 4].official  # the 2023 director of Sở Công Thương now directs Sở Xây dựng
+    moved.title, moved.organisation = "Giám đốc Sở Xây dựng", departments[7]
+    moved.save(update_fields=["title", "organisation"])
+    people[3 + 7].official.title = "Phó Giám đốc phụ trách Sở Công Thương"
+    people[3 + 7].official.organisation = departments[4]
+    people[3 + 7].official.save(update_fields=["title", "organisation"])
+
+    # --- 2026: open, under Decree 335 (công chức), 233 (viên chức) and, presumed, 366-QĐ/TW (cán bộ) ---
+    cycle_2026 = cycle_create(
+        year=2026,
+        title="Đánh giá, xếp loại chất lượng năm 2026",
+        authority=province,
+        chair_name="Lục Văn Thành",
+        framework=Framework.DECREES_2026,
+    )
+    phases = [
+        (PhaseKind.SELF_ASSESSMENT, date(2026, 11, 30), True),
+        (PhaseKind.COMMENT_MEETING, date(2026, 12, 4), False),
+        (PhaseKind.PARTY_OPINION, date(2026, 12, 7), False),
+        (PhaseKind.COMPILATION, date(2026, 12, 9), False),
+        (PhaseKind.CONFERENCE, date(2026, 12, 11), False),
+        (PhaseKind.DECISION, date(2026, 12, 14), False),
+        (PhaseKind.OBJECTIONS, date(2026, 12, 31), False),
+    ]
+    # A demo loaded after the real dates still shows an open self-assessment phase: shift the calendar.
+    shift = max(timedelta(0), timezone.localdate() + timedelta(days=7) - date(2026, 11, 30))
+    for kind, day, is_open in phases:
+        day = day + shift
+        phase_set(
+            cycle=cycle_2026, kind=kind, starts_on=date(2026, 11, 10), deadline=_at(day), is_open=is_open
+        )
+    statuses = itertools.cycle(
+        [
+            EvaluationStatus.SUBMITTED,
+            EvaluationStatus.DRAFT,
+            EvaluationStatus.NOT_STARTED,
+            EvaluationStatus.DRAFT,
+            EvaluationStatus.SUBMITTED,
+            EvaluationStatus.RETURNED,
+            EvaluationStatus.SUBMITTED,
+            EvaluationStatus.DRAFT,
+        ]
+    )
+    for order, item in enumerate(people, start=1):
+        enrolment = enrolment_create(cycle=cycle_2026, official=item.official, agenda_order=order)
+        status = next(statuses)
+        answers, total = (
+            _demo_answers(enrolment, order) if status != EvaluationStatus.NOT_STARTED else ({}, None)
+        )
+        submitted = status in (EvaluationStatus.SUBMITTED, EvaluationStatus.RETURNED)
+        # Fixture data: a cohort part-way through the phase, written directly rather than replayed.
+        Evaluation.objects.filter(enrolment=enrolment).update(
+            status=status,
+            answers=answers,
+            points_total=total,
+            saved_at=_at(date(2026, 11, 19), 15) if answers else None,
+            submitted_at=_at(date(2026, 11, 20), 10) if submitted else None,
+            self_proposed_level=Level.HTTNV if submitted else "",
+            return_reason="Đề nghị bổ sung số liệu cụ thể về tiến độ giải ngân vốn đầu tư công quý IV."
+            if status == EvaluationStatus.RETURNED
+            else "",
+        )
+    cycle_start(cycle=cycle_2026)
+
+    # --- One login per role ---------------------------------------------------------------------------
+    def user(username, first, last, email=None):
+        account = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=email or f"{username}@hoalam.invalid",
+        )
+        return account
+
+    justice_director = people[3 + 3].official  # Giám đốc Sở Tư pháp, công chức: Decree 335 form in 2026
+    justice_director.user = user("canbo", justice_director.full_name, "")
+    justice_director.save(update_fields=["user"])
+    college_head = people[3 + 20 + 1].official  # Hiệu trưởng, viên chức: Decree 233 form in 2026
+    college_head.user = user("canbo2", college_head.full_name, "")
+    college_head.save(update_fields=["user"])
+    home_affairs = user("noivu", "Chuyên viên", "Sở Nội vụ")
+    role_grant(user=home_affairs, role=Role.HOME_AFFAIRS)
+    role_grant(
+        user=user("thuky", "Thư ký", "Sở Tư pháp"),
+        role=Role.UNIT_SECRETARY,
+        organisation=justice_director.organisation,
+    )
+    role_grant(user=user("chutich", "Lục Văn Thành", ""), role=Role.CHAIR)
+    role_grant(user=user("vanphong", "Chuyên viên", "Văn phòng UBND tỉnh"), role=Role.OFFICE_STAFF)
+    role_grant(user=user("quantri", "Quản trị", "hệ thống"), role=Role.ADMINISTRATOR)
+    _demo_compilation(cycle_2026, home_affairs, protected={justice_director.pk, college_head.pk})
+    return demo_logins()
+
+
+# Invented names for the people who chair, minute and speak at the agencies' comment meetings.
+SPEAKERS = [
+    (
+        "Hoàng Văn Dũng",
+        "Phó Giám đốc",
+        "Thống nhất với báo cáo tự đánh giá; đề nghị làm rõ thêm kết quả chuyển đổi số.",
+    ),
+    ("Lò Thị Mai", "Chủ tịch Công đoàn", "Đồng chí gương mẫu, quan tâm đời sống người lao động."),
+    (
+        "Nông Văn Tú",
+        "Bí thư Chi đoàn",
+        "Đề nghị tiếp tục tạo điều kiện cho đoàn viên tham gia nhiệm vụ chuyên môn.",
+    ),
+]
+MEETING_CHAIRS = ["Đinh Quang Hải", "Ma Thị Thu", "Sầm Văn Khánh", "Hà Thị Ngọc"]
+MEETING_SECRETARIES = ["Ngô Thị Lan", "Tẩy Văn Phúc", "Lương Thị Hoa", "Mông Văn Sơn"]
+
+
+def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
+    """The 2026 cohort part-way through compilation: meetings and party opinions for those who submitted,
+    a few facts that cap a rating, agencies' own levels and Home Affairs' first proposals, with one peer group
+    over its HTXSNV quota so the meter has something to say. The two demo officials keep their forms editable."""
+    from cycles.models import AgencyRating
+    from reviews.models import CapFacts, CommentMeeting, DisciplineForm, MeetingOpinion, PartyOpinion
+    from reviews.selectors import agency_level_of, caps_for
+
+    evaluations = list(
+        Evaluation.objects.filter(enrolment__cycle=cycle, status=EvaluationStatus.SUBMITTED)
+        .exclude(enrolment__official_id__in=protected)
+        .select_related("enrolment__organisation", "enrolment__peer_group", "enrolment__cycle")
+        .order_by("enrolment__agenda_order")
+    )
+    for index, evaluation in enumerate(evaluations):
+        enrolment = evaluation.enrolment
+        if index % 5 != 4:  # one in five still waits for its minutes
+            meeting = CommentMeeting.objects.create(
+                evaluation=evaluation,
+                held_on=date(2026, 11, 21),
+                place=f"Phòng họp {enrolment.organisation_name}",
+                chaired_by=f"{MEETING_CHAIRS[index % 4]} – Phó Thủ trưởng cơ quan",
+                minutes_by=f"{MEETING_SECRETARIES[index % 4]} – Chánh Văn phòng",
+                invited_count=17,
+                attended_count=16,
+                attendees="Tập thể lãnh đạo; đại diện cấp ủy, Công đoàn, Đoàn Thanh niên; trưởng các phòng.",
+                absentees="01 đồng chí đi công tác.",
+                summary="Trình bày báo cáo tự đánh giá, tự xếp loại Hoàn thành tốt nhiệm vụ.",
+                conclusion="Tập thể thống nhất với báo cáo tự đánh giá và mức tự xếp loại.",
+                meeting_level=Level.HTTNV,
+                votes_recorded=index % 2 == 0,
+                votes_httnv=15 if index % 2 == 0 else 0,
+                votes_htnv=1 if index % 2 == 0 else 0,
+                minutes_adopted=index % 7 != 3,
+                recorded_by=home_affairs,
+            )
+            MeetingOpinion.objects.bulk_create(
+                MeetingOpinion(
+                    meeting=meeting,
+                    speaker=name,
+                    position=title,
+                    content=text,
+                    sort_order=i,
+                )
+                for i, (name, title, text) in enumerate(SPEAKERS)
+            )
+        if enrolment.is_party_member and index % 4 != 3:
+            PartyOpinion.objects.create(
+                evaluation=evaluation,
+                body=f"Đảng ủy {enrolment.organisation_name}",
+                given_on=date(2026, 11, 22),
+                text="Đồng chí giữ vững phẩm chất chính trị, đạo đức, lối sống; đồng ý mức tự xếp loại.",
+                recorded_by=home_affairs,
+            )
+    # Facts that cap: one reprimand in the year, one who joined in the summer.
+    if len(evaluations) > 6:
+        CapFacts.objects.create(
+            evaluation=evaluations[2],
+            discipline_form=DisciplineForm.KHIEN_TRACH,
+            discipline_date=date(2026, 6, 15),
+            discipline_source="Quyết định 215/QĐ-UBND ngày 15/6/2026",
+            months_worked=12,
+            recorded_by=home_affairs,
+        )
+        CapFacts.objects.create(
+            evaluation=evaluations[5],
+            months_worked=Decimal(5),
+            source="Quyết định bổ nhiệm ngày 01/8/2026",
+            recorded_by=home_affairs,
+        )
+    for evaluation in evaluations[:6]:
+        AgencyRating.objects.get_or_create(
+            cycle=cycle,
+            organisation=evaluation.enrolment.organisation,
+            defaults={
+                "level": Level.HTTNV,
+                "source": "Kết quả xếp loại cơ quan năm 2026",
+                "recorded_by": home_affairs,
+            },
+        )
+    # Two directors score as outstanding; with few HTTNV proposals yet, their group is over the quota.
+    directors = [e for e in evaluations if e.enrolment.peer_group.code == "directors"][:2]
+    for evaluation in directors:
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            points_total=Decimal("93.5"), self_proposed_level=Level.HTXSNV
+        )
+        AgencyRating.objects.filter(cycle=cycle, organisation=evaluation.enrolment.organisation).update(
+            level=Level.HTXSNV
+        )
+    for evaluation in evaluations[:12]:
+        evaluation.refresh_from_db()
+        caps = caps_for(evaluation, agency_level_of(evaluation))
+        wanted = Level(evaluation.self_proposed_level or Level.HTTNV)
+        fields = {
+            "status": EvaluationStatus.PROPOSED,
+            "proposed_by": home_affairs,
+            "proposed_at": _at(date(2026, 11, 22), 10),
+        }
+        if caps.not_rated:
+            fields |= {"proposed_not_rated": True, "proposal_reason": "Công tác chưa đủ 06 tháng trong năm."}
+        elif not caps.allows(wanted):
+            fields |= {
+                "proposed_level": caps.max_level,
+                "proposal_reason": " ".join(str(r.text) for r in caps.binding()),
+            }
+        else:
+            fields |= {"proposed_level": wanted}
+        Evaluation.objects.filter(pk=evaluation.pk).update(**fields)
+    _demo_conference(cycle, home_affairs)
+
+
+def demo_logins() -> dict[str, str]:
+    roles = {
+        "canbo": "Cán bộ được đánh giá (Giám đốc Sở Tư pháp, công chức – phiếu theo Nghị định 335)",
+        "canbo2": "Cán bộ được đánh giá (Hiệu trưởng, viên chức – phiếu theo Nghị định 233)",
+        "noivu": "Chuyên viên Sở Nội vụ",
+        "thuky": "Thư ký đơn vị (Sở Tư pháp)",
+        "chutich": "Chủ tịch UBND tỉnh",
+        "vanphong": "Văn phòng UBND tỉnh",
+        "quantri": "Quản trị",
+    }
+    existing = set(get_user_model().objects.filter(username__in=roles).values_list("username", flat=True))
+    return {username: role for username, role in roles.items() if username in existing}
+
+
+def _demo_conference(cycle: Cycle, home_affairs) -> None:
+    """The 2026 conference as Home Affairs prepares it: date, venue, agenda and the usual guests (issue #5)."""
+    from conference.services import conference_guest_add, conference_set
+
+    conference = conference_set(
+        cycle=cycle,
+        held_on=date(2026, 12, 10),
+        starts_at=time(8, 0),
+        venue="Hội trường tầng 3, trụ sở UBND tỉnh",
+        chaired_by_name=cycle.chair_name,
+        chaired_by_title="Chủ tịch UBND tỉnh",
+        secretary_name="Vi Thị Hằng",
+        secretary_title="Phó Giám đốc Sở Nội vụ",
+        agenda=(
+            "1. Tuyên bố lý do, giới thiệu đại biểu\n"
+            "2. Sở Nội vụ báo cáo kết quả tổng hợp, đề xuất xếp loại\n"
+            "3. Thảo luận từng người theo nhóm đối tượng\n"
+            "4. Chủ tịch UBND tỉnh kết luận"
+        ),
+        by=home_affairs,
+    )
+    for name, position in (
+        ("Đại diện Ban Tổ chức Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"),
+        ("Đại diện Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("Đại diện Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"),
+    ):
+        conference_guest_add(conference=conference, name=name, position=position, by=home_affairs)

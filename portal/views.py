@@ -1,0 +1,110 @@
+"""The pages that bring the apps together: each role's home, the cycle's overview, the audit history."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from audit.selectors import cycle_history, evaluation_history, history_rows
+from cycles.models import CycleStatus, PhaseKind
+from cycles.permissions import get_cycle_for_user
+from cycles.selectors import cohort, cycles_in_progress, next_deadline, phase_of, time_left
+from officials.permissions import roles_of
+from reviews.permissions import evaluations_visible_to
+from reviews.selectors import current_evaluation, cycle_progress, notices_of, rating_history, repeated_khtnv
+
+from .forms import HistoryFilterForm
+from .permissions import get_cycle_for_audit, get_evaluation_for_audit
+
+
+@require_GET
+def home(request):
+    """Each role lands on what it has to do next; a person with several roles sees each part."""
+    roles = roles_of(request.user)
+    context = {"roles": roles}
+    if roles.is_official:
+        evaluation = current_evaluation(roles.official)
+        context["my_evaluation"] = evaluation
+        if evaluation:
+            phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
+            context["my_phase"] = phase
+            context["my_time_left"] = time_left(phase.deadline) if phase else None
+        context["my_history"] = rating_history(roles.official)
+        context["history_khtnv_years"] = repeated_khtnv(roles.official)
+        context["my_notices"] = notices_of(roles.official)
+        context["my_unread_notices"] = sum(1 for notice in context["my_notices"] if notice.is_unread)
+    if roles.sees_whole_cohort or roles.is_office_staff or roles.is_unit_secretary:
+        cycles = []
+        for cycle in cycles_in_progress():
+            totals, _groups = cycle_progress(cycle)
+            cycles.append({"cycle": cycle, "totals": totals, "next_phase": next_deadline(cycle)})
+        context["open_cycles"] = cycles
+    if roles.is_unit_secretary:
+        context["unit_evaluations"] = (
+            evaluations_visible_to(request.user)
+            .filter(
+                enrolment__organisation_id__in=roles.secretary_organisation_ids,
+                enrolment__cycle__status=CycleStatus.IN_PROGRESS,
+            )
+            .select_related("enrolment")
+            .order_by("enrolment__full_name")
+        )
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+def cycle_detail(request, pk: int):
+    cycle = get_cycle_for_user(request.user, pk)
+    roles = roles_of(request.user)
+    context = {
+        "cycle": cycle,
+        "cohort": cohort(cycle),
+        "show_status": roles.sees_whole_cohort,
+        "phases": cycle.phases.order_by("deadline"),
+    }
+    if roles.sees_whole_cohort:
+        context["totals"], context["groups"] = cycle_progress(cycle)
+    return render(request, "portal/cycle_detail.html", context)
+
+
+# --- The audit trail's history pages: every event of one person's evaluation or of one cycle, newest first ---
+
+PER_PAGE = 50
+
+
+def _history_context(request, events_for) -> dict:
+    """Filter by action, paginate, and turn each event into a row with its changed keys."""
+    form = HistoryFilterForm(request.GET or None)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    page = Paginator(events_for(action or None), PER_PAGE).get_page(request.GET.get("page"))
+    return {"filters": form, "action": action, "page": page, "rows": history_rows(page.object_list)}
+
+
+@require_GET
+def evaluation_history_page(request, pk: int):
+    evaluation = get_evaluation_for_audit(request.user, pk)
+    context = {
+        "evaluation": evaluation,
+        "enrolment": evaluation.enrolment,
+        "cycle": evaluation.enrolment.cycle,
+        **_history_context(request, lambda action: evaluation_history(evaluation, action)),
+    }
+    return render(request, "portal/evaluation_history.html", context)
+
+
+@require_GET
+def cycle_history_page(request, pk: int):
+    cycle = get_cycle_for_audit(request.user, pk)
+    context = {
+        "cycle": cycle,
+        **_history_context(request, lambda action: cycle_history(cycle, action)),
+    }
+    return render(request, "portal/cycle_history.html", context)
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """For the load balancer and docker-compose: says nothing but "ok"."""
+    return HttpResponse("ok", content_type="text/plain")

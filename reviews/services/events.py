@@ -1,0 +1,10 @@
+"""The evaluation's own history (what the person and Home Affairs see on the evaluation page)."""
+
+from ..models import Evaluation, EvaluationEvent, EventKind
+
+__all__ = ["event_record"]
+
+
+def event_record(evaluation: Evaluation, kind: EventKind, by, note: str = "") -> EvaluationEvent:
+    """One line of the evaluation's history; the audit trail (audit.services) keeps the before and after."""
+    return EvaluationEvent.objects.create(evaluation=evaluation, kind=kind, by=by, note=note)

@@ -1,0 +1,1 @@
+"""The pages of an evaluation, one module per stage like `services/`."""

@@ -1,0 +1,130 @@
+"""The chair's decisions on one batch screen, and the sign-off."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cycles.models import CycleStatus
+from cycles.rulebooks import Level
+from officials.permissions import roles_of
+
+from .. import services
+from ..errors import ReviewError
+from ..forms import (
+    NOT_RATED,
+)
+from ..models import (
+    Decision,
+    DecisionState,
+    SigningAs,
+)
+from ..permissions import (
+    get_cycle_for_proposals,
+    get_evaluation_for_user,
+)
+from ..selectors import (
+    LevelSource,
+    cohort_standing,
+)
+
+# --- The chair's decisions on one batch screen, and the sign-off (issue #5) ---
+
+
+def _decision_rows_context(request, cycle, **extra):
+    """Rows with each person's caps, proposal and current decision; the quota counted on the decisions."""
+    standing = cohort_standing(cycle, LevelSource.FINAL)
+    drafts = {
+        decision.evaluation_id: decision
+        for decision in Decision.objects.filter(
+            evaluation__enrolment__cycle=cycle, state__in=[DecisionState.DRAFT, DecisionState.SIGNED]
+        )
+    }
+    for row in standing.rows:
+        row.decision = drafts.get(row.evaluation.pk)
+    return {
+        "cycle": cycle,
+        "standing": standing,
+        "groups": standing.groups,
+        "can_decide": roles_of(request.user).is_chair and cycle.status == CycleStatus.IN_PROGRESS,
+        "decision_choices": [
+            ("", _("— Chưa quyết định —")),
+            *((level.value, level.abbreviation) for level in Level),
+            (NOT_RATED, _("Không xếp loại")),
+        ],
+        "check": services.sign_off_check(cycle, standing)
+        if cycle.status == CycleStatus.IN_PROGRESS
+        else None,
+        "signing_choices": SigningAs.choices,
+        **extra,
+    }
+
+
+@require_GET
+def decision_board(request, cycle_pk: int):
+    cycle = get_cycle_for_proposals(request.user, cycle_pk)
+    context = _decision_rows_context(request, cycle)
+    context["rows"] = context["standing"].rows
+    return render(request, "reviews/decision_board.html", context)
+
+
+@require_POST
+def decision_record(request, pk: int):
+    """One person's decision, posted from its row (htmx: the row, the quota meters and the sign-off panel come
+    back; without JavaScript: a redirect with a message)."""
+    evaluation = get_evaluation_for_user(request.user, pk)
+    if not roles_of(request.user).is_chair:
+        raise PermissionDenied
+    cycle = evaluation.enrolment.cycle
+    choice = request.POST.get("decision", "")
+    error = None
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.decision_record(
+            evaluation=evaluation,
+            level="" if choice == NOT_RATED else choice,
+            not_rated=choice == NOT_RATED,
+            comments=request.POST.get("comments", ""),
+            outlook=request.POST.get("outlook", ""),
+            version=version,
+            by=request.user,
+        )
+    except ReviewError as exc:
+        error = str(exc)
+    if request.htmx:
+        context = _decision_rows_context(request, cycle, error=error, posted=request.POST if error else None)
+        context["row"] = next(r for r in context["standing"].rows if r.evaluation.pk == evaluation.pk)
+        return render(request, "reviews/_decision_response.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("Đã ghi quyết định về %(name)s.") % {"name": evaluation.enrolment.full_name}
+        )
+    return redirect("reviews:decision_board", cycle_pk=cycle.pk)
+
+
+@require_POST
+def cycle_sign_off(request, cycle_pk: int):
+    cycle = get_cycle_for_proposals(request.user, cycle_pk)
+    if not roles_of(request.user).is_chair:
+        raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Hãy đánh dấu xác nhận trước khi phê duyệt."))
+        return redirect("reviews:decision_board", cycle_pk=cycle.pk)
+    try:
+        services.cycle_sign_off(
+            cycle=cycle,
+            signing_as=request.POST.get("signing_as", ""),
+            signer_name=request.POST.get("signer_name", ""),
+            by=request.user,
+        )
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã phê duyệt kết quả; thông báo đang được gửi tới từng người."))
+    return redirect("reviews:decision_board", cycle_pk=cycle.pk)

@@ -1,0 +1,113 @@
+"""The demo province that `make run` loads: the cohort of domain.md §1 and two cycles under two laws."""
+
+import math
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from cycles.models import Cycle, CycleStatus, Enrolment
+from portal.demo import DEMO_PASSWORD
+from reviews.models import Evaluation, EvaluationStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=StringIO())
+
+
+def test_the_demo_cohort_is_the_41_people_of_the_2023_conference(demo):
+    cycle_2023 = Cycle.objects.get(year=2023)
+    groups = Counter(Enrolment.objects.filter(cycle=cycle_2023).values_list("peer_group__code", flat=True))
+    assert groups == {
+        "vice_chairs": 3,
+        "directors": 20,
+        "public_service_unit_heads": 5,
+        "district_chairs": 11,
+        "other_heads": 2,
+    }
+    assert cycle_2023.framework == "decree_90_48" and cycle_2023.status == CycleStatus.CLOSED
+    assert set(Enrolment.objects.filter(cycle=cycle_2023).values_list("rulebook_code", flat=True)) == {
+        "decree_90"
+    }
+
+
+def test_the_2026_cycle_is_open_under_the_new_decrees_with_communes_instead_of_districts(demo):
+    cycle_2026 = Cycle.objects.get(year=2026)
+    assert cycle_2026.status == CycleStatus.IN_PROGRESS
+    enrolments = Enrolment.objects.filter(cycle=cycle_2026)
+    assert enrolments.count() == 41
+    assert not enrolments.filter(peer_group__code="district_chairs").exists()
+    assert enrolments.filter(peer_group__code="commune_chairs").count() == 11
+    assert set(enrolments.values_list("rulebook_code", flat=True)) == {
+        "decree_335",
+        "decree_233",
+        "regulation_366",
+    }
+    # The 2023 snapshot still says "huyện" for the same people.
+    moved = enrolments.filter(peer_group__code="commune_chairs").first().official
+    assert moved.enrolments.get(cycle__year=2023).title.startswith("Chủ tịch UBND huyện")
+
+
+def test_the_2023_results_respect_the_quota_in_every_group(demo):
+    # Decree 90 Art. 2(6) as amended by 48/2023: HTXSNV ≤ 20% of those at HTTNV, per peer group (rounded down).
+    levels = Counter(
+        Evaluation.objects.filter(enrolment__cycle__year=2023).values_list(
+            "enrolment__peer_group__code", "final_level"
+        )
+    )
+    groups = {group for group, _level in levels}
+    for group in groups:
+        assert levels[(group, "htxsnv")] <= math.floor(0.2 * levels[(group, "httnv")]), group
+    assert (
+        Evaluation.objects.filter(enrolment__cycle__year=2023)
+        .exclude(status=EvaluationStatus.PUBLISHED)
+        .count()
+        == 0
+    )
+
+
+def test_there_is_one_login_per_role_and_loading_twice_changes_nothing(demo, client):
+    users = get_user_model().objects
+    assert set(users.values_list("username", flat=True)) == {
+        "canbo",
+        "canbo2",
+        "noivu",
+        "thuky",
+        "chutich",
+        "vanphong",
+        "quantri",
+    }
+    call_command("load_demo", stdout=StringIO())
+    assert Enrolment.objects.count() == 82
+    response = client.post(reverse("login"), {"username": "canbo", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_the_2026_demo_is_part_way_through_compilation(demo):
+    from reviews.models import CommentMeeting, PartyOpinion
+    from reviews.selectors import LevelSource, cohort_standing
+
+    cycle_2026 = Cycle.objects.get(year=2026)
+    standing = cohort_standing(cycle_2026, LevelSource.PROPOSED)
+    assert CommentMeeting.objects.filter(evaluation__enrolment__cycle=cycle_2026).exists()
+    assert PartyOpinion.objects.filter(evaluation__enrolment__cycle=cycle_2026).exists()
+    assert any(row.caps.not_rated and row.evaluation.proposed_not_rated for row in standing.rows)
+    # Every demo proposal respects its cap; one group is over its quota for the meter to show.
+    assert standing.above_cap == []
+    assert [group.name for group in standing.over_quota] == ["Giám đốc sở và tương đương"]
+    # The two demo officials can still edit their own forms.
+    for username in ("canbo", "canbo2"):
+        evaluation = Evaluation.objects.get(
+            enrolment__cycle=cycle_2026, enrolment__official__user__username=username
+        )
+        assert evaluation.status in (
+            EvaluationStatus.NOT_STARTED,
+            EvaluationStatus.DRAFT,
+            EvaluationStatus.SUBMITTED,
+        )
