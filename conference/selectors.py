@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from cycles.models import Cycle
+from cycles.selectors import cohort_order
 from reviews.models import Evaluation
 
 
@@ -61,13 +62,7 @@ def conference_agenda(cycle: Cycle) -> ConferenceAgenda:
     then name (the same order as the compilation table). One query."""
     rows = (
         Evaluation.objects.filter(enrolment__cycle=cycle)
-        .order_by(
-            "enrolment__peer_group__sort_order",
-            "enrolment__peer_group_id",
-            "enrolment__agenda_order",
-            "enrolment__full_name",
-            "pk",
-        )
+        .order_by(*cohort_order("enrolment__"))
         .values_list(
             "pk",
             "enrolment__full_name",

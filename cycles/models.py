@@ -18,6 +18,10 @@ class CycleStatus(models.TextChoices):
     CLOSED = "closed", _("Đã kết thúc, lưu trữ")
 
 
+# The one rule of "published": once the chair signs off, the results are published (domain.md §3.8).
+PUBLISHED_CYCLE_STATES = (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
+
+
 class Publication(models.TextChoices):
     """Who sees the list of results once the chair signs off (domain.md §3.8: "publication inside the agency",
     electronic preferred). Each person always sees their own result."""
@@ -106,6 +110,10 @@ class Cycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.IN_PROGRESS
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in PUBLISHED_CYCLE_STATES
 
     @property
     def bands(self):

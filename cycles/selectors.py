@@ -31,11 +31,20 @@ def next_deadline(cycle: Cycle) -> Phase | None:
     return Phase.objects.filter(cycle=cycle, deadline__gte=timezone.now()).order_by("deadline").first()
 
 
+def cohort_order(via: str = "") -> list[str]:
+    """The order the cohort is listed, discussed and printed in everywhere: by peer group, then the order Home
+    Affairs set, then name. `via` is the path to the enrolment ("enrolment__" from an evaluation)."""
+    return [
+        f"{via}{name}"
+        for name in ("peer_group__sort_order", "peer_group_id", "agenda_order", "full_name", "pk")
+    ]
+
+
 def cohort(cycle: Cycle):
     return (
         Enrolment.objects.filter(cycle=cycle)
         .select_related("peer_group", "evaluation")
-        .order_by("peer_group__sort_order", "agenda_order", "full_name")
+        .order_by(*cohort_order())
     )
 
 

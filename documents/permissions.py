@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cycles.models import CycleStatus
+from cycles.models import PUBLISHED_CYCLE_STATES
 from cycles.permissions import get_cycle_for_user
 from officials.permissions import roles_of
 from reviews.models import Evaluation, EvaluationStatus
@@ -26,7 +26,6 @@ COHORT_PAPERS = (
     DocumentKind.CONFERENCE_MINUTES,
     DocumentKind.CONFERENCE_PACK,
 )
-PUBLISHED_CYCLE_STATES = (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
 
 
 def prints_for_cycles(user) -> bool:
@@ -90,7 +89,7 @@ def get_evaluation_for_printing(user, pk: int) -> tuple[Evaluation, bool]:
         return get_object_or_404(queryset, pk=pk), True
     if roles.is_official:
         evaluation = get_object_or_404(queryset, pk=pk, enrolment__official=roles.official)
-        return evaluation, evaluation.status == EvaluationStatus.PUBLISHED
+        return evaluation, evaluation.is_published
     raise Http404
 
 

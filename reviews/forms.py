@@ -15,6 +15,7 @@ from officials.models import Organisation, PeerGroup
 
 from .models import CapFacts, EvaluationStatus
 from .services import (
+    CAP_FACT_FIELDS,
     MAX_LINE_LENGTH,
     MAX_NOTE_LENGTH,
     MAX_REASON_LENGTH,
@@ -251,25 +252,8 @@ class CapFactsForm(forms.ModelForm):
 
     class Meta:
         model = CapFacts
-        fields = [
-            "is_head",
-            "months_worked",
-            "months_absent",
-            "on_maternity_leave",
-            "discipline_form",
-            "discipline_date",
-            "discipline_source",
-            "degradation_concluded",
-            "degradation_source",
-            "corruption_in_unit",
-            "corruption_source",
-            "targets_met_pct",
-            "targets_exceeded_pct",
-            "subordinates_htnv_or_above_pct",
-            "subordinates_httnv_or_above_pct",
-            "points_total",
-            "source",
-        ]
+        # The one list of the facts that cap a rating, in the order the form shows them.
+        fields = list(CAP_FACT_FIELDS)
         widgets = {"discipline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "months_absent": _("Nghỉ từ 3 đến dưới 6 tháng: không xếp loại từ HTTNV trở lên (Nghị định 90)."),

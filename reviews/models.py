@@ -114,6 +114,11 @@ class Evaluation(models.Model):
         return str(self.enrolment)
 
     @property
+    def is_published(self) -> bool:
+        """The one rule of a published result: the chair signed off and the person may now read it."""
+        return self.status == EvaluationStatus.PUBLISHED
+
+    @property
     def status_for_person(self) -> str:
         """What the person rated is told of their file's state: before publication a proposal or a decision is
         not theirs to know of (domain.md §2), so both read as "under review"."""
@@ -445,6 +450,13 @@ class SigningAs(models.TextChoices):
     VICE_CHAIR = "vice_chair", _("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH")
 
 
+class DecisionQuerySet(models.QuerySet):
+    def in_force(self) -> "DecisionQuerySet":
+        """The decisions people are bound by: signed (at sign-off, or replacing an earlier one). A replaced one is
+        history and a draft is not yet a decision (domain.md §3.7, §3.9)."""
+        return self.filter(state=DecisionState.SIGNED)
+
+
 class Decision(models.Model):
     """The competent authority's decision on one person (domain.md §3.7): a level or "not rated", the comments on
     strengths and weaknesses, and for cán bộ the outlook. Drafts become signed at the cycle's sign-off, all at once.
@@ -468,6 +480,8 @@ class Decision(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
     replacement_reason = models.TextField(_("lý do thay thế"), blank=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quyết định xếp loại")

@@ -118,10 +118,8 @@ def may_see_published_list(user, cycle) -> bool:
     portal when it says "all". With "person" each official sees only their own result, on their own page."""
     from cycles.models import Publication
 
-    from .selectors import cycle_is_published
-
     roles = roles_of(user)
-    if not cycle_is_published(cycle) or not user.is_authenticated:
+    if not cycle.is_published or not user.is_authenticated:
         return False
     if roles.sees_whole_cohort or roles.is_office_staff or cycle.publication == Publication.ALL_USERS:
         return True

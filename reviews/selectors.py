@@ -1,6 +1,7 @@
 """Reads about evaluations that encode rules."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Count
@@ -12,9 +13,10 @@ from cycles.models import AgencyRating, Cycle, CycleStatus, Enrolment, PhaseKind
 from cycles.rulebooks import Level, Scoring
 from cycles.rulebooks.caps import Caps, PersonFacts
 from cycles.rulebooks.quota import QuotaPosition, quota_position
-from cycles.selectors import phase_of
+from cycles.selectors import cohort_order, phase_of
 
 from .models import (
+    Decision,
     DecisionState,
     Evaluation,
     EvaluationStatus,
@@ -48,7 +50,25 @@ def current_evaluation(official):
 
 def result_visible_to_official(evaluation: Evaluation) -> bool:
     """The official sees their level only once it is published, never a proposal (domain.md §2)."""
-    return evaluation.status == EvaluationStatus.PUBLISHED
+    return evaluation.is_published
+
+
+def points_that_count(evaluation: Evaluation) -> Decimal | None:
+    """The score the bands, the caps and the quota read, for a points rulebook (None on a qualitative form):
+    the score Home Affairs confirmed where it entered one, else the person's own total."""
+    if evaluation.enrolment.rulebook.scoring is not Scoring.POINTS:
+        return None
+    facts = getattr(evaluation, "cap_facts", None)
+    return facts.points_total if facts and facts.points_total is not None else evaluation.points_total
+
+
+def level_for_points(evaluation: Evaluation) -> Level | None:
+    """The level the person's own total maps to with the cycle's bands (None on a qualitative form or no total)."""
+    if evaluation.points_total is None:
+        return None
+    return evaluation.enrolment.rulebook.level_for_score(
+        evaluation.points_total, evaluation.enrolment.cycle.bands
+    )
 
 
 # --- Caps and quota: the one piece of code the proposal screen, the chair's screen and the reports share. ---
@@ -59,9 +79,7 @@ def person_facts(evaluation: Evaluation, agency_level: str | None = None) -> Per
     total (the confirmed score where Home Affairs entered one, else the person's own)."""
     enrolment = evaluation.enrolment
     facts = getattr(evaluation, "cap_facts", None)
-    points = None
-    if enrolment.rulebook.scoring is Scoring.POINTS:
-        points = facts.points_total if facts and facts.points_total is not None else evaluation.points_total
+    points = points_that_count(evaluation)
     if facts is None:
         return PersonFacts(
             is_leader=enrolment.is_leader,
@@ -182,7 +200,7 @@ def standing_queryset(cycle):
             "comment_meeting",
             "party_opinion",
         )
-        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+        .order_by(*cohort_order("enrolment__"))
     )
 
 
@@ -281,29 +299,29 @@ def standing_warnings(row: StandingRow) -> list[str]:
 # --- Published results, notices and the rating history's flag (domain.md §3.8, §4 "After a poor rating") ---
 
 
-def cycle_is_published(cycle) -> bool:
-    return cycle.status in (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
-
-
 def published_results(cycle):
     """The signed results of a cycle in agenda order, everything the list prints coming from the enrolment's
     snapshot: one query whatever the size of the cohort."""
     return (
         Evaluation.objects.filter(enrolment__cycle=cycle, status=EvaluationStatus.PUBLISHED)
         .select_related("enrolment")
-        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+        .order_by(*cohort_order("enrolment__"))
     )
 
 
-def decision_in_force(evaluation: Evaluation):
+def decision_in_force(evaluation: Evaluation) -> Decision | None:
     """The signed decision the person is bound by (a replaced one is history), with its notice."""
-    from .models import Decision, DecisionState
-
     return (
-        Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED)
-        .select_related("notice", "replaces")
-        .first()
+        Decision.objects.in_force().filter(evaluation=evaluation).select_related("notice", "replaces").first()
     )
+
+
+def decisions_in_force(cycle: Cycle) -> dict[int, Decision]:
+    """Every decision in force in a cycle by evaluation id: one query."""
+    decisions = (
+        Decision.objects.in_force().filter(evaluation__enrolment__cycle=cycle).select_related("replaces")
+    )
+    return {decision.evaluation_id: decision for decision in decisions}
 
 
 def notices_of(official, limit: int = 10) -> list:

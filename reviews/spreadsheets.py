@@ -28,9 +28,11 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cycles.rulebooks import Level, Scoring
+from cycles.selectors import cohort_order
 
 from .errors import ReviewError
 from .models import CapFacts, DisciplineForm, Evaluation
+from .selectors import points_that_count
 from .services import CAP_FACT_FIELDS, cap_facts_clean
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -238,11 +240,8 @@ def _uses_points(standing) -> bool:
 
 
 def _points_of(row, cycle):
-    """The confirmed score where Home Affairs entered one, else the person's own; only for points rulebooks."""
-    if row.enrolment.rulebook.scoring is not Scoring.POINTS:
-        return None
-    facts = getattr(row.evaluation, "cap_facts", None)
-    points = facts.points_total if facts and facts.points_total is not None else row.evaluation.points_total
+    """The score that counts (reviews.selectors.points_that_count), to the cycle's decimal places."""
+    points = points_that_count(row.evaluation)
     if points is None:
         return None
     return points.quantize(Decimal(1).scaleb(-cycle.points_decimal_places))
@@ -478,7 +477,7 @@ def _cycle_evaluations(cycle):
     return (
         Evaluation.objects.filter(enrolment__cycle=cycle)
         .select_related("enrolment__cycle", "cap_facts")
-        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+        .order_by(*cohort_order("enrolment__"))
     )
 
 

@@ -12,6 +12,7 @@ from officials.models import Role
 from officials.services import role_grant
 
 from .factories import PASSWORD, CycleFactory, OfficialFactory, UserFactory, enrol, open_self_assessment
+from .worker import mail_worker, worker_starter  # noqa: F401 (fixtures for the worker tests)
 
 
 @dataclass

@@ -25,7 +25,6 @@ from .rating_forms import (
     rating_form_data,
     rating_form_shows_decision,
     rating_forms_data,
-    signed_decision,
 )
 from .wording import (
     LetterheadData,
@@ -62,6 +61,5 @@ __all__ = [
     "rating_forms_data",
     "report_data",
     "signature_block",
-    "signed_decision",
     "summary_table_data",
 ]

@@ -1,6 +1,7 @@
 """Reads for the documents pages: the cohort with what its buttons need, the documents and the open jobs."""
 
 from cycles.models import Cycle, Enrolment
+from cycles.selectors import cohort_order
 
 from ..models import Document, DocumentJob, JobStatus
 
@@ -10,7 +11,7 @@ def cohort_for_documents(cycle: Cycle):
     return (
         Enrolment.objects.filter(cycle=cycle)
         .select_related("peer_group", "evaluation", "evaluation__comment_meeting")
-        .order_by("peer_group__sort_order", "agenda_order", "full_name")
+        .order_by(*cohort_order())
     )
 
 

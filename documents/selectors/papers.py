@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from conference.models import Conference, ConferenceNote
-from cycles.models import Cycle, CycleStatus, Enrolment
+from cycles.models import Cycle, Enrolment
 from cycles.rulebooks import Level
 from officials.models import Organisation, OrganisationKind
 from reviews.models import Evaluation
-from reviews.selectors import LevelSource, cohort_standing
+from reviews.selectors import LevelSource, cohort_standing, decision_in_force, points_that_count
 
 from ..errors import DocumentError
 from ..models import Document, DocumentKind
-from .rating_forms import cohort_evaluations, decision_signature, rating_forms_data, signed_decision
+from .rating_forms import cohort_evaluations, decision_signature, rating_forms_data
 from .wording import (
     day_text,
     decimal_text,
@@ -43,7 +43,7 @@ def notice_data(*, evaluation: Evaluation) -> dict:
     cycle = enrolment.cycle
     letterhead = letterhead_for(cycle.authority)
     collective = letterhead.body_name.split("\n")[0]
-    decision = signed_decision(evaluation)
+    decision = decision_in_force(evaluation)
     if decision is not None:
         level = str(decision.label)
         signature = decision_signature(decision, collective)
@@ -297,7 +297,7 @@ def summary_table_data(*, cycle: Cycle) -> dict:
     """The summary table of the cohort (landscape): one row per person grouped by peer group, with a subtotal
     row per group; the decided level once the cycle is signed off. Counts from cohort_standing."""
     proposed = cohort_standing(cycle, LevelSource.PROPOSED)
-    signed_off = cycle.status in (CycleStatus.SIGNED_OFF, CycleStatus.CLOSED)
+    signed_off = cycle.is_published
     decided_groups = (
         {g.peer_group_id: g for g in cohort_standing(cycle, LevelSource.FINAL).groups} if signed_off else {}
     )
@@ -314,10 +314,7 @@ def summary_table_data(*, cycle: Cycle) -> dict:
             enrolment = row.enrolment
             meeting = getattr(evaluation, "comment_meeting", None)
             party = getattr(evaluation, "party_opinion", None)
-            facts = getattr(evaluation, "cap_facts", None)
-            points = (
-                facts.points_total if facts and facts.points_total is not None else evaluation.points_total
-            )
+            points = points_that_count(evaluation)
             meeting_view = ""
             if meeting is not None:
                 meeting_view = level_abbreviation(meeting.meeting_level)

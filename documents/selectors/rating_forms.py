@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from cycles.models import Cycle, CycleCriterion, Enrolment, FilledBy
 from cycles.rulebooks import Level, Scoring
-from reviews.models import DECIDED_STATES, Decision, DecisionState, Evaluation, SigningAs
+from cycles.selectors import cohort_order
+from reviews.models import DECIDED_STATES, Decision, Evaluation, SigningAs
+from reviews.selectors import decision_in_force, decisions_in_force, level_for_points
 
 from ..models import DocumentKind, Letterhead
 from .wording import (
@@ -50,15 +52,6 @@ def decision_signature(decision: Decision, collective: str) -> dict:
             head_title=_("Chủ tịch"), signer_title=_("Phó Chủ tịch"), name=decision.signer_name
         )
     return signature_block(collective=collective, head_title=_("Chủ tịch"), name=decision.signer_name)
-
-
-def signed_decision(evaluation: Evaluation) -> Decision | None:
-    """The decision in force (signed at the cycle's sign-off, or the one that replaced it)."""
-    return (
-        Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED)
-        .select_related("replaces")
-        .first()
-    )
 
 
 def _authority_part(evaluation, decision, letterhead_of_authority: LetterheadData) -> dict | None:
@@ -147,13 +140,13 @@ def rating_form_data(
     is_points = rulebook.scoring == Scoring.POINTS
     self_sections = [s for s in sections.values() if s["filled_by"] == FilledBy.SELF]
     points_level = ""
-    if is_points and evaluation.points_total is not None:
-        points_level = str(rulebook.level_for_score(evaluation.points_total, cycle.bands).label)
+    if is_points and (level := level_for_points(evaluation)) is not None:
+        points_level = str(level.label)
     decided = evaluation.status in DECIDED_STATES and show_decision
     authority = None
     if decided:
         if decision is _LOOK_UP:
-            decision = signed_decision(evaluation)
+            decision = decision_in_force(evaluation)
         authority = _authority_part(evaluation, decision, letterhead_for(cycle.authority, letterheads))
     authority_section = next((s for s in sections.values() if s["filled_by"] == FilledBy.AUTHORITY), None)
     if authority and authority_section:
@@ -229,7 +222,7 @@ def cohort_evaluations(cycle: Cycle):
         .select_related(
             "enrolment__cycle__authority__parent", "enrolment__organisation__parent", "enrolment__peer_group"
         )
-        .order_by("enrolment__peer_group__sort_order", "enrolment__agenda_order", "enrolment__full_name")
+        .order_by(*cohort_order("enrolment__"))
     )
 
 
@@ -240,12 +233,7 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
     for row in CycleCriterion.objects.filter(cycle=cycle).order_by("sort_order"):
         criteria.setdefault((row.rulebook_code, row.personnel_type, row.is_leader), []).append(row)
     letterheads = {row.organisation_id: row for row in Letterhead.objects.all()}
-    decisions = {
-        decision.evaluation_id: decision
-        for decision in Decision.objects.filter(
-            evaluation__enrolment__cycle=cycle, state=DecisionState.SIGNED
-        ).select_related("replaces")
-    }
+    decisions = decisions_in_force(cycle)
     forms = []
     for evaluation in evaluations:
         enrolment = evaluation.enrolment

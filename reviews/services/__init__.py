@@ -34,6 +34,7 @@ from .decisions import (
     decision_content_check,
     decision_record,
     sign_off_check,
+    signature_check,
 )
 from .events import (
     event_record,
@@ -61,7 +62,6 @@ from .self_assessment import (
     editing_refusal,
     evidence_attach,
     evidence_remove,
-    level_for_points,
     missing_items,
     reminders_send,
     review_start,
@@ -94,6 +94,7 @@ __all__ = [
     "decision_content_check",
     "decision_record",
     "sign_off_check",
+    "signature_check",
     "event_record",
     "notice_email_send",
     "notice_issue_for_decision",
@@ -113,7 +114,6 @@ __all__ = [
     "editing_refusal",
     "evidence_attach",
     "evidence_remove",
-    "level_for_points",
     "missing_items",
     "reminders_send",
     "review_start",

@@ -288,12 +288,12 @@ def party_opinion_record(
 
 CAP_FACT_FIELDS = (
     "is_head",
-    "discipline_form",
-    "discipline_date",
-    "discipline_source",
     "months_worked",
     "months_absent",
     "on_maternity_leave",
+    "discipline_form",
+    "discipline_date",
+    "discipline_source",
     "degradation_concluded",
     "degradation_source",
     "corruption_in_unit",

@@ -206,14 +206,21 @@ class SignOffRefused(ReviewError):
         self.check = check
 
 
-def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by) -> Cycle:
-    """Lock every rating of the cycle at once: all decided, none above its cap, every group within its quota."""
-    require_chair(by)
+def signature_check(signing_as: str, signer_name: str) -> str:
+    """Who signs for the authority: TM. (the chair) or KT. (a vice-chair for the chair), with a name. Returns the
+    name as it will print; raises ReviewError with the message."""
     if signing_as not in SigningAs.values:
         raise ReviewError(_("Hãy chọn thẩm quyền ký (TM. hoặc KT.)."))
     signer_name = (signer_name or "").strip()[:150]
     if not signer_name:
         raise ReviewError(_("Hãy ghi họ tên người ký."))
+    return signer_name
+
+
+def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by) -> Cycle:
+    """Lock every rating of the cycle at once: all decided, none above its cap, every group within its quota."""
+    require_chair(by)
+    signer_name = signature_check(signing_as, signer_name)
     now = timezone.now()
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
@@ -267,4 +274,5 @@ __all__ = [
     "cycle_sign_off",
     "decision_record",
     "sign_off_check",
+    "signature_check",
 ]

@@ -26,14 +26,13 @@ from ..models import (
     DecisionState,
     Evaluation,
     EvaluationEvent,
-    EvaluationStatus,
     EventKind,
     Objection,
     ObjectionOutcome,
     ObjectionStatus,
     SigningAs,
 )
-from .decisions import cap_refusal, decision_content_check
+from .decisions import cap_refusal, decision_content_check, signature_check
 
 OBJECTION_MIN_LENGTH = 20
 OBJECTION_MAX_LENGTH = 10_000
@@ -55,7 +54,7 @@ def objection_window_refusal(evaluation: Evaluation, now=None) -> str | None:
     cycle = evaluation.enrolment.cycle
     if cycle.status == CycleStatus.CLOSED:
         return _("Kỳ đánh giá đã kết thúc và lưu trữ; không gửi kiến nghị được nữa.")
-    if evaluation.status != EvaluationStatus.PUBLISHED or cycle.status != CycleStatus.SIGNED_OFF:
+    if not evaluation.is_published or cycle.status != CycleStatus.SIGNED_OFF:
         return _("Chỉ gửi kiến nghị được sau khi kết quả xếp loại đã được phê duyệt và thông báo.")
     phase = phase_of(cycle, PhaseKind.OBJECTIONS)
     if phase is None:
@@ -92,7 +91,7 @@ def objection_file(*, evaluation: Evaluation, text: str, by) -> Objection:
         refusal = objection_window_refusal(current)
         if refusal:
             raise ReviewError(refusal)
-        decision = Decision.objects.filter(evaluation=current, state=DecisionState.SIGNED).first()
+        decision = Decision.objects.in_force().filter(evaluation=current).first()
         if decision is None:
             raise ReviewError(_("Chưa có quyết định xếp loại đã phê duyệt để kiến nghị."))
         if Objection.objects.filter(evaluation=current, status=ObjectionStatus.OPEN).exists():
@@ -162,15 +161,6 @@ def _decision_values(decision: Decision) -> dict:
     }
 
 
-def _clean_signature(signing_as: str, signer_name: str) -> str:
-    if signing_as not in SigningAs.values:
-        raise ReviewError(_("Hãy chọn thẩm quyền ký (TM. hoặc KT.)."))
-    signer_name = (signer_name or "").strip()[:150]
-    if not signer_name:
-        raise ReviewError(_("Hãy ghi họ tên người ký."))
-    return signer_name
-
-
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -214,9 +204,9 @@ def _replace(
         )
     current = Evaluation.objects.select_for_update().select_related("enrolment").get(pk=evaluation.pk)
     current.enrolment.cycle = cycle
-    if current.status != EvaluationStatus.PUBLISHED:
+    if not current.is_published:
         raise ReviewError(_("Chỉ thay thế được quyết định đã phê duyệt và công bố."))
-    old = Decision.objects.select_for_update().filter(evaluation=current, state=DecisionState.SIGNED).first()
+    old = Decision.objects.select_for_update().in_force().filter(evaluation=current).first()
     if old is None:
         raise ReviewError(_("Không có quyết định đang có hiệu lực để thay thế."))
     comments, outlook = decision_content_check(
@@ -310,7 +300,7 @@ def decision_replace(
     (domain.md §3.9). An open objection is answered instead, so the answer and the new decision stay linked."""
     require_chair(by)
     reason = _clean_reason(reason)
-    signer_name = _clean_signature(signing_as, signer_name)
+    signer_name = signature_check(signing_as, signer_name)
     with transaction.atomic():
         cycle = _lock_cycle(evaluation)
         if Objection.objects.filter(evaluation=evaluation, status=ObjectionStatus.OPEN).exists():
@@ -357,7 +347,7 @@ def objection_answer(
     if outcome == ObjectionOutcome.CHANGED:
         # The answer is the reason unless the chair gives a separate one for the decision.
         reason = _clean_reason(reason or answer)
-        signer_name = _clean_signature(signing_as, signer_name)
+        signer_name = signature_check(signing_as, signer_name)
     evaluation = objection.evaluation
     with transaction.atomic():
         cycle = _lock_cycle(evaluation)

@@ -40,7 +40,6 @@ __all__ = [
     "editing_refusal",
     "evidence_attach",
     "evidence_remove",
-    "level_for_points",
     "missing_items",
     "reminders_send",
     "review_start",
@@ -135,14 +134,6 @@ def missing_items(evaluation: Evaluation) -> list[str]:
     if not evaluation.self_proposed_level:
         missing.append(_("Tự xếp loại chất lượng"))
     return missing
-
-
-def level_for_points(evaluation: Evaluation) -> Level | None:
-    """The level the person's own total maps to, with the cycle's bands (None on a qualitative form)."""
-    if evaluation.points_total is None:
-        return None
-    cycle = evaluation.enrolment.cycle
-    return evaluation.enrolment.rulebook.level_for_score(evaluation.points_total, cycle.bands)
 
 
 def self_assessment_save(

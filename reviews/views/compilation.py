@@ -46,6 +46,7 @@ from ..selectors import (
     agency_level_of,
     caps_for,
     cohort_standing,
+    level_for_points,
 )
 
 # --- Home Affairs' compilation: the working table, proposals, cap facts (issue #4) ---
@@ -132,7 +133,7 @@ def proposal_edit(request, pk: int):
         "row": row,
         "group": group,
         "form": form,
-        "points_level": services.level_for_points(evaluation),
+        "points_level": level_for_points(evaluation),
     }
     return render(request, "reviews/proposal_edit.html", context)
 

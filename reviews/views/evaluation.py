@@ -6,7 +6,6 @@ from django.views.decorators.http import require_GET
 from cycles.selectors import self_assessment_form
 from officials.permissions import roles_of
 
-from .. import services
 from ..forms import (
     ExtensionForm,
     ReturnForm,
@@ -17,6 +16,7 @@ from ..permissions import (
 )
 from ..selectors import (
     evaluation_events,
+    level_for_points,
     rating_history,
     result_visible_to_official,
 )
@@ -41,7 +41,7 @@ def evaluation_detail(request, pk: int):
         "rulebook": rulebook,
         "form_title": rulebook.form_title(enrolment.personnel_type),
         "answer_rows": list(answer_rows(evaluation, parts)),
-        "points_level": services.level_for_points(evaluation),
+        "points_level": level_for_points(evaluation),
         "is_own": is_own,
         "is_home_affairs": roles.is_home_affairs,
         # Proposals stay with Home Affairs and the chair until publication (domain.md §2).

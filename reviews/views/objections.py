@@ -19,10 +19,6 @@ from ..forms import (
     ObjectionAnswerForm,
     ObjectionForm,
 )
-from ..models import (
-    Decision,
-    DecisionState,
-)
 from ..permissions import (
     get_cycle_for_proposals,
     get_evaluation_for_user,
@@ -31,6 +27,7 @@ from ..permissions import (
 from ..selectors import (
     LevelSource,
     cohort_standing,
+    decision_in_force,
 )
 
 # --- Objections (issue #5, domain.md §3.9): the person files, the chair answers ---
@@ -39,9 +36,9 @@ from ..selectors import (
 def objection_context(user, evaluation, roles, is_own, form=None) -> dict:
     """The "Kiến nghị" card of the evaluation page: the person's own objections and the form while the window is
     open; the chair and Home Affairs see the same list. Two queries, only after publication."""
-    from ..models import EvaluationStatus, Objection
+    from ..models import Objection
 
-    if evaluation.status != EvaluationStatus.PUBLISHED or not (is_own or roles.sees_whole_cohort):
+    if not evaluation.is_published or not (is_own or roles.sees_whole_cohort):
         return {"objections": None}
     objections = list(
         Objection.objects.filter(evaluation=evaluation).select_related("decision", "new_decision")
@@ -141,7 +138,7 @@ def objection_answer(request, pk: int):
     objection = _objection_for_chair(request.user, pk)
     evaluation = objection.evaluation
     cycle = evaluation.enrolment.cycle
-    in_force = Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED).first()
+    in_force = decision_in_force(evaluation)
     error = None
     if request.method == "POST":
         form = ObjectionAnswerForm(request.POST)

@@ -12,7 +12,6 @@ from ..permissions import (
     may_see_published_list,
 )
 from ..selectors import (
-    cycle_is_published,
     decision_in_force,
     published_results,
     repeated_khtnv,
@@ -48,7 +47,7 @@ def published_list(request, cycle_pk: int):
     `permissions.may_see_published_list`). Before the sign-off, Home Affairs and the chair get a page saying the
     results are not published yet; everyone else a 404."""
     cycle = get_cycle_for_published_list(request.user, cycle_pk)
-    published = cycle_is_published(cycle)
+    published = cycle.is_published
     return render(
         request,
         "reviews/published_list.html",

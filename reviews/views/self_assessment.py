@@ -16,7 +16,7 @@ from cycles.permissions import get_cycle_for_user
 from cycles.rulebooks import Level
 from cycles.selectors import cohort, phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import require_home_affairs
-from reviews.selectors import cycle_progress
+from reviews.selectors import cycle_progress, level_for_points
 
 from .. import services
 from ..errors import ReviewError, StaleFormError
@@ -163,7 +163,7 @@ def self_assessment_submit(request, pk: int):
         else:
             messages.error(request, _("Yêu cầu nộp không hợp lệ; hãy tải lại trang."))
         return redirect("reviews:self_assessment_submit", pk=evaluation.pk)
-    points_level = services.level_for_points(evaluation)
+    points_level = level_for_points(evaluation)
     context = {
         "evaluation": evaluation,
         "enrolment": evaluation.enrolment,

@@ -5,7 +5,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.documents.conftest import fill
-from tests.documents.worker import worker_starter  # noqa: F401 (the start_worker fixture)
 from tests.factories import PASSWORD
 
 from .conftest import LAPTOP

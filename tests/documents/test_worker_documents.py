@@ -13,12 +13,9 @@ from django.urls import reverse
 from documents import services
 from documents.models import Document, DocumentJob, DocumentKind, JobStatus
 from tests.factories import OfficialFactory, enrol
+from tests.worker import TIMINGS
 
 from .conftest import fill
-from .worker import (
-    TIMINGS,
-    worker_starter,  # noqa: F401 (the start_worker fixture)
-)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -14,6 +14,7 @@ from cycles.services import cycle_criterion_update
 from reviews import services
 from reviews.errors import ReviewError, StaleFormError
 from reviews.models import EvaluationStatus, EventKind
+from reviews.selectors import level_for_points
 from reviews.services import Answer
 
 from ..factories import CycleFactory, OfficialFactory, UserFactory, enrol, open_self_assessment
@@ -64,7 +65,7 @@ def test_saving_a_draft_totals_the_points_and_bumps_the_version(person):
     assert saved.points_total == Decimal(80)
     assert saved.version == 2
     assert saved.answers["quantity"] == {"text": "Hoàn thành đúng hạn 12/12 sản phẩm.", "points": "20"}
-    assert services.level_for_points(saved).value == "httnv"
+    assert level_for_points(saved).value == "httnv"
 
 
 def test_a_second_tab_with_an_old_version_is_refused_and_the_newer_save_kept(person):
@@ -251,7 +252,7 @@ def test_a_decree_90_form_is_free_text_and_service_attitude_is_optional():
         version=evaluation.version,
         by=user,
     )
-    assert saved.points_total is None and services.level_for_points(saved) is None
+    assert saved.points_total is None and level_for_points(saved) is None
     submitted = services.self_assessment_submit(evaluation=saved, version=saved.version, by=user)
     assert submitted.status == EvaluationStatus.SUBMITTED
 

@@ -15,8 +15,7 @@ from reviews import services
 from reviews.models import Notice, NoticeEmailStatus
 from reviews.tasks import notice_email_send
 
-from .factories import submitted
-from .test_worker import worker  # noqa: F401  (the worker fixture)
+from ..factories import submitted
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +44,7 @@ def _queue_drained():
     return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
 
 
-def test_the_worker_sends_each_notice_once_even_when_it_is_enqueued_again(worker, cast, tmp_path):  # noqa: F811
+def test_the_worker_sends_each_notice_once_even_when_it_is_enqueued_again(mail_worker, cast, tmp_path):
     chair = cast.users["chair"]
     for official, level in ((cast.official_a, "httnv"), (cast.official_b, "htnv")):
         evaluation = submitted(official.enrolments.get().evaluation, points=D("80"))
@@ -70,7 +69,7 @@ def test_the_worker_sends_each_notice_once_even_when_it_is_enqueued_again(worker
     _wait(_queue_drained, "the duplicates were not consumed")
     time.sleep(1)  # the last task may have been acknowledged a moment before it returned
 
-    messages = _messages(worker)
+    messages = _messages(mail_worker)
     assert sorted(message["To"] for message in messages) == ["alice@example.invalid", "bob@example.invalid"]
     to_alice = next(message for message in messages if message["To"] == "alice@example.invalid")
     assert to_alice["Subject"].strip() == "Thông báo kết quả đánh giá, xếp loại chất lượng năm 2026"
@@ -80,6 +79,6 @@ def test_the_worker_sends_each_notice_once_even_when_it_is_enqueued_again(worker
     notice_a.refresh_from_db()
     assert notice_a.email_attempts == 1 and notice_a.emailed_at is not None
     # The worker did run the task four times: two sends, and two deliveries that found nothing to do.
-    log = (tmp_path / "worker.log").read_text()
+    log = (tmp_path / "worker-mail.log").read_text()
     assert len(re.findall(r"notice_email_send\[[\w-]+\] succeeded in [\d.]+s: True", log)) == 2
     assert len(re.findall(r"notice_email_send\[[\w-]+\] succeeded in [\d.]+s: False", log)) == 2

@@ -2,69 +2,18 @@
 
 import email
 import email.policy
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from officials.services import official_account_create
 
-from .factories import OfficialFactory
+from ..factories import OfficialFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(tmp_path):
-    """A Celery worker on the test database and a clean Redis database; its mail goes to files."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    db = connection.settings_dict
-    mail_dir = tmp_path / "mail"
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "evaluation_portal.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "DJANGO_EMAIL_FILE_PATH": str(mail_dir),
-        "PORTAL_BASE_URL": "https://danhgia.example.invalid",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "evaluation_portal",
-            "worker",
-            "-l",
-            "info",
-            "--concurrency",
-            "1",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=settings.BASE_DIR,
-    )
-    yield mail_dir
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
 
 
 def _wait_for_mail(mail_dir: Path, timeout: float = 60) -> str:
@@ -77,12 +26,12 @@ def _wait_for_mail(mail_dir: Path, timeout: float = 60) -> str:
     raise AssertionError(f"the worker sent no e-mail within {timeout} s")
 
 
-def test_an_invitation_is_sent_by_the_worker_and_its_link_sets_the_password(worker, client):
+def test_an_invitation_is_sent_by_the_worker_and_its_link_sets_the_password(mail_worker, client):
     official = OfficialFactory(full_name="Đỗ Thu Hằng")
     user = official_account_create(official=official, username="hang", email="hang@example.invalid")
     assert not user.has_usable_password()
 
-    raw = _wait_for_mail(worker).split("\n" + "-" * 79)[0]
+    raw = _wait_for_mail(mail_worker).split("\n" + "-" * 79)[0]
     message = email.message_from_bytes(raw.encode(), policy=email.policy.default)
     assert message["To"] == "hang@example.invalid"
     assert message["Subject"].strip() == "Mời đặt mật khẩu cho Cổng đánh giá, xếp loại chất lượng"

@@ -1,4 +1,5 @@
-"""A real Celery worker for document tests (tests/documents and tests/browser import the fixture)."""
+"""Real Celery workers for the tests that go through Redis (no eager mode): `start_worker` starts as many as a
+test needs, `mail_worker` one whose e-mails land in files. Both fixtures are registered in tests/conftest.py."""
 
 import os
 import signal
@@ -19,7 +20,7 @@ TIMINGS = {
 
 @pytest.fixture(name="start_worker")
 def worker_starter(tmp_path, settings):
-    """Start real Celery workers on the test database and a clean Redis database."""
+    """Start real Celery workers on the test database and a clean Redis database; `start(name, **env)`."""
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     for name, value in TIMINGS.items():
         setattr(settings, name, int(value))
@@ -36,7 +37,7 @@ def worker_starter(tmp_path, settings):
     )
     processes = []
 
-    def _start(name="a"):
+    def _start(name="a", **extra_env):
         log = (tmp_path / f"worker-{name}.log").open("w")
         process = subprocess.Popen(
             [
@@ -53,7 +54,7 @@ def worker_starter(tmp_path, settings):
                 "-n",
                 f"docs-{name}-{os.getpid()}@%h",
             ],
-            env=env,
+            env=env | extra_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR,
@@ -71,3 +72,16 @@ def worker_starter(tmp_path, settings):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+@pytest.fixture
+def mail_worker(start_worker, tmp_path):
+    """One worker whose e-mails are written as files into the returned folder (Django's file backend)."""
+    mail_dir = tmp_path / "mail"
+    start_worker(
+        "mail",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        DJANGO_EMAIL_FILE_PATH=str(mail_dir),
+        PORTAL_BASE_URL="https://danhgia.example.invalid",
+    )
+    return mail_dir
