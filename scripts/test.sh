@@ -34,6 +34,8 @@ manage compilemessages -v0 --ignore=.venv
 say "ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+say "Imports run one way (import-linter layers contract in pyproject.toml)"
+"$VENV/bin/lint-imports" --no-cache
 say "Migrations are up to date"
 manage makemigrations --check --dry-run
 say "Deployment checks on production settings"

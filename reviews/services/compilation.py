@@ -534,7 +534,7 @@ def cap_facts_import(*, cycle, data: bytes, by) -> ImportResult:
     so a re-import of the same file writes nothing twice."""
     from officials.permissions import roles_of
 
-    from ..spreadsheets import RowError, current_facts, facts_rows_parse
+    from ..spreadsheets.facts_import import RowError, current_facts, facts_rows_parse
 
     if not roles_of(by).is_home_affairs:
         raise PermissionDenied

@@ -20,7 +20,7 @@ def _xlsx_response(data: bytes, filename: str):
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header
 
-    from ..spreadsheets import XLSX_CONTENT_TYPE
+    from ..spreadsheets.workbook import XLSX_CONTENT_TYPE
 
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
@@ -35,7 +35,7 @@ def compilation_export(request, cycle_pk: int):
 
     from ..permissions import may_see_proposals
     from ..selectors import LevelSource, cohort_standing
-    from ..spreadsheets import compilation_workbook
+    from ..spreadsheets.export import compilation_workbook
 
     cycle = get_cycle_for_user(request.user, cycle_pk)
     if not may_see_proposals(request.user):
@@ -47,7 +47,7 @@ def compilation_export(request, cycle_pk: int):
 
 @require_GET
 def facts_template(request, cycle_pk: int):
-    from ..spreadsheets import facts_template_workbook
+    from ..spreadsheets.facts_import import facts_template_workbook
 
     cycle = get_cycle_for_home_affairs(request.user, cycle_pk)
     return _xlsx_response(facts_template_workbook(cycle=cycle), f"mau-can-cu-xep-loai-{cycle.year}.xlsx")
@@ -57,7 +57,7 @@ def facts_template(request, cycle_pk: int):
 def facts_import(request, cycle_pk: int):
     """Upload the filled template. Any error: nothing is imported and every error is listed by row."""
     from ..forms import FactsImportForm
-    from ..spreadsheets import MAX_IMPORT_BYTES
+    from ..spreadsheets.facts_import import MAX_IMPORT_BYTES
 
     cycle = get_cycle_for_home_affairs(request.user, cycle_pk)
     form = FactsImportForm(request.POST or None, request.FILES or None)

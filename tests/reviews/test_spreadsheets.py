@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cycles.models import Cycle, CycleStatus
-from reviews import services, spreadsheets
+from reviews import services
 from reviews.errors import ReviewError
 from reviews.models import CapFacts, EventKind
+from reviews.spreadsheets import facts_import
+from reviews.spreadsheets import workbook as workbook_module
 
 from ..factories import CycleFactory, OfficialFactory, PeerGroupFactory, enrol, submitted
 
@@ -76,7 +78,7 @@ def export(client, cycle):
 
 def test_export_has_the_summary_then_one_sheet_per_peer_group(compiled, login):
     response = export(login(compiled.users["home_affairs"]), compiled.cycle)
-    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == workbook_module.XLSX_CONTENT_TYPE
     assert 'attachment; filename="tong-hop-de-xuat-2026.xlsx"' in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     workbook = open_workbook(response.content)
@@ -157,7 +159,7 @@ def test_export_with_a_quota_exception_shows_its_reason_and_document(compiled, l
 def test_sheet_names_are_what_excel_accepts():
     taken = {"tổng hợp"}
     names = [
-        spreadsheets.unique_sheet_name(name, taken)
+        workbook_module.unique_sheet_name(name, taken)
         for name in [
             "Tổng hợp",
             "Nhóm [A]: Giám đốc/Phó giám đốc? *",
@@ -206,8 +208,8 @@ def test_only_home_affairs_and_the_chair_download_the_proposals(persona, status,
 
 
 def template(cycle):
-    workbook = open_workbook(spreadsheets.facts_template_workbook(cycle=cycle))
-    return workbook, workbook[spreadsheets.FACTS_SHEET]
+    workbook = open_workbook(facts_import.facts_template_workbook(cycle=cycle))
+    return workbook, workbook[facts_import.FACTS_SHEET]
 
 
 def to_bytes(workbook) -> bytes:
@@ -217,11 +219,11 @@ def to_bytes(workbook) -> bytes:
 
 
 def headers_of(ws) -> dict[str, int]:
-    return {cell.value: cell.column for cell in ws[spreadsheets.FACTS_HEADER_ROW] if cell.value}
+    return {cell.value: cell.column for cell in ws[facts_import.FACTS_HEADER_ROW] if cell.value}
 
 
 def row_of(ws, name) -> int:
-    for row in range(spreadsheets.FACTS_HEADER_ROW + 1, ws.max_row + 1):
+    for row in range(facts_import.FACTS_HEADER_ROW + 1, ws.max_row + 1):
         if ws.cell(row=row, column=headers_of(ws)["Họ và tên"]).value == name:
             return row
     raise AssertionError(name)
@@ -324,7 +326,7 @@ def test_the_import_reads_what_clerks_type(cast):
         },
     )
     ws.cell(row=row, column=headers_of(ws)["Tỷ lệ chỉ tiêu hoàn thành (%)"]).number_format = "0.0%"
-    rows, errors = spreadsheets.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
+    rows, errors = facts_import.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
     assert errors == []
     values = {row.evaluation.pk: row.values for row in rows}[evaluation_of(cast.official_a).pk]
     assert values["discipline_form"] == "canh_cao" and values["discipline_date"] == date(2026, 3, 9)
@@ -402,7 +404,7 @@ def test_rows_out_of_step_with_their_keys_are_refused(cast):
     name_column = headers_of(ws)["Họ và tên"]
     ws.cell(row=row_a, column=name_column, value="Trần Văn Bình")
     ws.cell(row=row_b, column=name_column, value="Nguyễn Thị An")
-    _rows, errors = spreadsheets.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
+    _rows, errors = facts_import.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
     assert {error.row_number for error in errors} == {row_a, row_b}
     assert "không khớp với mã hồ sơ" in errors[0].message
 
@@ -444,13 +446,13 @@ def test_a_workbook_that_is_not_the_template_is_refused(cast):
 
 
 def test_size_and_row_limits(cast, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_IMPORT_BYTES", 100)
-    _rows, errors = spreadsheets.facts_rows_parse(cycle=cast.cycle, data=b"PK\x03\x04" + b"0" * 200)
+    monkeypatch.setattr(facts_import, "MAX_IMPORT_BYTES", 100)
+    _rows, errors = facts_import.facts_rows_parse(cycle=cast.cycle, data=b"PK\x03\x04" + b"0" * 200)
     assert "lớn quá" in errors[0].message
     monkeypatch.undo()
-    monkeypatch.setattr(spreadsheets, "MAX_IMPORT_ROWS", 1)
+    monkeypatch.setattr(facts_import, "MAX_IMPORT_ROWS", 1)
     workbook, _ws = template(cast.cycle)
-    _rows, errors = spreadsheets.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
+    _rows, errors = facts_import.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
     assert "quá 1 dòng" in errors[0].message
 
 

@@ -1,14 +1,9 @@
-"""Excel workbooks for Home Affairs' clerks: the compilation table (one sheet per peer group plus a summary) and
-the cap-facts template with its import (issue #4). Pure functions: bytes in, bytes or parsed rows out; the
-views and the import service decide who may call them.
-
-Everything a clerk types is read tolerantly (dates typed as text or real Excel dates, decimal comma or dot,
-"có/không/x" booleans, discipline forms by their Vietnamese label) and then checked by the same
-`cap_facts_clean` the on-screen form uses, so a spreadsheet cannot record what the form would refuse.
-"""
+"""The cap-facts template and the reading of a filled one. Everything a clerk types is read tolerantly (dates
+typed as text or real Excel dates, decimal comma or dot, "có/không/x" booleans, discipline forms by their Vietnamese
+label) and then checked by the same `cap_facts_clean` the on-screen form uses, so a spreadsheet cannot record what
+the form would refuse."""
 
 import io
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,370 +15,30 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cycles.rulebooks import Level, Scoring
 from cycles.selectors import cohort_order
 
-from .errors import ReviewError
-from .models import CapFacts, DisciplineForm, Evaluation
-from .selectors import points_that_count
-from .services import CAP_FACT_FIELDS, cap_facts_clean
+from ..errors import ReviewError
+from ..models import CapFacts, DisciplineForm, Evaluation
+from ..services import CAP_FACT_FIELDS, cap_facts_clean
+from .workbook import (
+    BORDER,
+    LOCKED_FILL,
+    WRAP_TOP,
+    cell_put,
+    header_row_put,
+    print_setup_apply,
+    row_heights_fit,
+    title_put,
+    workbook_bytes,
+)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
-# Excel's own limit on sheet names, and the characters it refuses in them.
-SHEET_NAME_MAX = 31
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-WARN_FILL = PatternFill("solid", fgColor="F8CBAD")
-LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
-RED = "C00000"
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-NUMBER_TOP = Alignment(vertical="top", horizontal="center")
-TITLE_FONT = Font(bold=True, size=13)
-
-
-# --- Writing helpers ---
-
-
-def _clean(value):
-    """Text goes in as text: control characters pasted from Word are dropped (openpyxl refuses them)."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _put(ws, row: int, column: int, value, **style):
-    cell = ws.cell(row=row, column=column, value=_clean(value))
-    # A reason typed as "=HYPERLINK(...)" must stay text, never become a formula in the clerk's Excel.
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _title(ws, row: int, text: str, last_column: int, font=TITLE_FONT, alignment=None):
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
-    _put(ws, row, 1, text, font=font, alignment=alignment or Alignment(horizontal="center", wrap_text=True))
-
-
-def _header_row(ws, row: int, headers: list[str], widths: list[int]):
-    for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        _put(ws, row, column, header, font=Font(bold=True), alignment=CENTER, fill=HEADER_FILL, border=BORDER)
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def _print_setup(ws, header_row: int):
-    """A4 landscape, one page wide, the header repeated on every printed page, page numbers in the footer."""
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
-    ws.oddFooter.center.text = _("Trang &P/&N")
-
-
-LINE_POINTS = 15  # one line of 11 pt text
-
-
-def _fit_heights(ws, first_row: int, last_row: int):
-    """Row heights for wrapped text. Neither openpyxl nor LibreOffice sizes rows on opening, so each row gets
-    the height of its longest cell, estimated from the column widths (one width unit ≈ one character)."""
-    spans = {}
-    for merged in ws.merged_cells.ranges:
-        spans[(merged.min_row, merged.min_col)] = range(merged.min_col, merged.max_col + 1)
-    for row in range(first_row, last_row + 1):
-        lines = 1
-        for cell in ws[row]:
-            if cell.value is None or not isinstance(cell.value, str):
-                continue
-            columns = spans.get((row, cell.column), [cell.column])
-            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
-            per_line = max(int(width * (0.95 if cell.font and cell.font.bold else 1.1)) - 1, 1)
-            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
-            lines = max(lines, needed)
-        if lines > 1:
-            ws.row_dimensions[row].height = lines * LINE_POINTS
-
-
-def _level_abbr(value: str) -> str:
-    return Level(value).abbreviation if value else ""
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}%"
-
-
-def _legend() -> str:
-    return _("Ghi chú: ") + "; ".join(f"{level.abbreviation} – {level.label}" for level in Level) + "."
-
-
-def unique_sheet_name(name: str, taken: set[str]) -> str:
-    """A name Excel accepts: at most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe,
-    and unique ignoring case (Excel compares sheet names that way)."""
-    base = SHEET_NAME_FORBIDDEN.sub("-", " ".join((name or "").split())).strip("'").strip() or _("Nhóm")
-    candidate, counter = base[:SHEET_NAME_MAX].strip(), 1
-    while candidate.casefold() in taken:
-        counter += 1
-        suffix = f" ({counter})"
-        candidate = base[: SHEET_NAME_MAX - len(suffix)].strip() + suffix
-    taken.add(candidate.casefold())
-    return candidate
-
-
-def _to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-# --- The compilation table ---
-
-SUMMARY_SHEET = "Tổng hợp"
-
-
-def _summary_sheet(ws, *, cycle, standing):
-    headers = [
-        _("STT"),
-        _("Nhóm đối tượng"),
-        _("Số người"),
-        *[level.abbreviation for level in Level],
-        _("Không xếp loại"),
-        _("Chưa đề xuất"),
-        _("Tỷ lệ HTXSNV áp dụng"),
-        _("Số HTXSNV tối đa"),
-        _("Cách tính"),
-        _("Tỷ lệ HTXSNV"),
-        _("Ngoại lệ (lý do, văn bản)"),
-    ]
-    widths = [5, 30, 9, 8, 8, 8, 8, 10, 10, 10, 10, 36, 16, 36]
-    last = len(headers)
-    _title(
-        ws, 1, _("DANH SÁCH TỔNG HỢP ĐỀ XUẤT XẾP LOẠI CHẤT LƯỢNG NĂM %(year)d") % {"year": cycle.year}, last
-    )
-    _title(ws, 2, cycle.title, last, font=Font(bold=True))
-    _title(
-        ws,
-        3,
-        _("Mức xếp loại theo đề xuất của Sở Nội vụ. Số liệu lúc %(when)s.")
-        % {"when": date_format(timezone.localtime(), "H:i d/m/Y")},
-        last,
-        font=Font(italic=True),
-    )
-    header_row = 5
-    _header_row(ws, header_row, headers, widths)
-    row = header_row
-    totals = [0] * 7
-    rate_column = headers.index(_("Tỷ lệ HTXSNV áp dụng")) + 1
-    for number, group in enumerate(standing.groups, start=1):
-        row += 1
-        counts = [group.counts.get(level.value, 0) for level in Level]
-        figures = [group.total, *counts, group.not_rated, group.undecided]
-        totals = [a + b for a, b in zip(totals, figures, strict=True)]
-        exception = ""
-        if group.exception is not None:
-            exception = _("%(rate)s: %(reason)s (văn bản: %(document)s)") % {
-                "rate": _percent(group.exception.rate),
-                "reason": group.exception.reason,
-                "document": group.exception.document,
-            }
-        if group.within:
-            verdict = _("Trong tỷ lệ")
-        else:
-            verdict = _("VƯỢT TỶ LỆ: thừa %(n)d HTXSNV") % {"n": group.position.over_by}
-        values = [
-            number,
-            group.name,
-            *figures,
-            _percent(group.position.rate),
-            group.position.allowed,
-            group.position.arithmetic,
-            verdict,
-            exception,
-        ]
-        for column, value in enumerate(values, start=1):
-            alignment = NUMBER_TOP if isinstance(value, int) or column == rate_column else WRAP_TOP
-            _put(ws, row, column, value, alignment=alignment, border=BORDER)
-        if not group.within:
-            verdict_cell = ws.cell(row=row, column=headers.index(_("Tỷ lệ HTXSNV")) + 1)
-            verdict_cell.font = Font(bold=True, color=RED)
-            verdict_cell.fill = WARN_FILL
-    row += 1
-    _put(ws, row, 2, _("Tổng cộng"), font=Font(bold=True), border=BORDER)
-    for column, value in enumerate(totals, start=3):
-        _put(ws, row, column, value, font=Font(bold=True), border=BORDER, alignment=NUMBER_TOP)
-    _put(ws, row + 2, 1, _legend(), font=Font(italic=True))
-    ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=last)
-    _fit_heights(ws, 1, row + 2)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    _print_setup(ws, header_row)
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-
-
-def _uses_points(standing) -> bool:
-    return any(row.enrolment.rulebook.scoring is Scoring.POINTS for row in standing.rows)
-
-
-def _points_of(row, cycle):
-    """The score that counts (reviews.selectors.points_that_count), to the cycle's decimal places."""
-    points = points_that_count(row.evaluation)
-    if points is None:
-        return None
-    return points.quantize(Decimal(1).scaleb(-cycle.points_decimal_places))
-
-
-def _meeting_view(evaluation) -> str:
-    meeting = getattr(evaluation, "comment_meeting", None)
-    if meeting is None:
-        return _("Chưa có biên bản")
-    level = _level_abbr(meeting.meeting_level) or _("Không nêu mức")
-    adopted = _("biên bản đã thông qua") if meeting.minutes_adopted else _("biên bản chưa thông qua")
-    return f"{level}\n({adopted})"
-
-
-def _party_view(evaluation) -> str:
-    if getattr(evaluation, "party_opinion", None) is not None:
-        return _("Có")
-    return _("Chưa có") if evaluation.enrolment.is_party_member else _("Không áp dụng")
-
-
-def _proposal(evaluation) -> str:
-    if evaluation.proposed_not_rated:
-        return _("Không xếp loại")
-    return _level_abbr(evaluation.proposed_level) or _("Chưa đề xuất")
-
-
-def compilation_columns(with_points: bool) -> list[tuple[str, int]]:
-    columns = [
-        (_("STT"), 5),
-        (_("Họ và tên"), 20),
-        (_("Chức vụ"), 16),
-        (_("Cơ quan, đơn vị"), 22),
-        (_("Nhóm đối tượng"), 14),
-        (_("Tự xếp loại"), 9),
-        (_("Ý kiến cuộc họp nhận xét"), 15),
-        (_("Ý kiến cấp ủy"), 10),
-    ]
-    if with_points:
-        columns.append((_("Tổng điểm"), 8))
-    columns += [
-        (_("Mức tối đa được phép"), 11),
-        (_("Căn cứ giới hạn (điều, khoản)"), 34),
-        (_("Sở Nội vụ đề xuất"), 11),
-        (_("Lý do đề xuất"), 28),
-        (_("Lưu ý"), 28),
-    ]
-    return columns
-
-
-def _group_sheet(ws, *, cycle, group, rows, with_points: bool):
-    columns = compilation_columns(with_points)
-    headers, widths = [c[0] for c in columns], [c[1] for c in columns]
-    last = len(headers)
-    _title(
-        ws, 1, _("DANH SÁCH TỔNG HỢP ĐỀ XUẤT XẾP LOẠI CHẤT LƯỢNG NĂM %(year)d") % {"year": cycle.year}, last
-    )
-    _title(ws, 2, _("Nhóm: %(name)s") % {"name": group.name}, last, font=Font(bold=True))
-    quota = _("Tỷ lệ HTXSNV: %(arithmetic)s; đề xuất %(n)d HTXSNV.") % {
-        "arithmetic": group.position.arithmetic,
-        "n": group.position.htxsnv,
-    }
-    if group.exception is not None:
-        quota += " " + _("Ngoại lệ %(rate)s theo %(document)s.") % {
-            "rate": _percent(group.exception.rate),
-            "document": group.exception.document,
-        }
-    if not group.within:
-        quota += " " + _("VƯỢT TỶ LỆ: thừa %(n)d HTXSNV.") % {"n": group.position.over_by}
-    _title(
-        ws,
-        3,
-        quota,
-        last,
-        font=Font(bold=not group.within, color=None if group.within else RED),
-        alignment=Alignment(horizontal="left", wrap_text=True),
-    )
-    header_row = 4
-    _header_row(ws, header_row, headers, widths)
-    level_legend = Comment(_legend(), "Cổng đánh giá")
-    ws.cell(row=header_row, column=headers.index(_("Tự xếp loại")) + 1).comment = level_legend
-    proposal_column = headers.index(_("Sở Nội vụ đề xuất")) + 1
-    if with_points:
-        points_column = headers.index(_("Tổng điểm")) + 1
-        places = cycle.points_decimal_places
-        points_format = "0." + "0" * places if places else "0"
-    for number, row in enumerate(rows, start=1):
-        evaluation, enrolment, caps = row.evaluation, row.enrolment, row.caps
-        reasons = "\n".join(f"- {reason.text} ({reason.citation})" for reason in caps.binding())
-        values = [
-            number,
-            enrolment.full_name,
-            enrolment.title,
-            enrolment.organisation_name,
-            enrolment.peer_group_name,
-            _level_abbr(evaluation.self_proposed_level),
-            _meeting_view(evaluation),
-            _party_view(evaluation),
-        ]
-        if with_points:
-            values.append(_points_of(row, cycle))
-        values += [
-            caps.max_level.abbreviation if caps.max_level else _("Không xếp loại"),
-            reasons,
-            _proposal(evaluation),
-            evaluation.proposal_reason,
-            "\n".join(row.warnings),
-        ]
-        sheet_row = header_row + number
-        for column, value in enumerate(values, start=1):
-            alignment = NUMBER_TOP if isinstance(value, int | Decimal) else WRAP_TOP
-            _put(ws, sheet_row, column, value, alignment=alignment, border=BORDER)
-        if with_points:
-            ws.cell(row=sheet_row, column=points_column).number_format = points_format
-        if row.above_cap or (caps.not_rated and evaluation.proposed_level):
-            cell = ws.cell(row=sheet_row, column=proposal_column)
-            cell.fill, cell.font = WARN_FILL, Font(bold=True, color=RED)
-    legend_row = header_row + len(rows) + 2
-    _put(ws, legend_row, 1, _legend(), font=Font(italic=True))
-    ws.merge_cells(start_row=legend_row, start_column=1, end_row=legend_row, end_column=last)
-    _fit_heights(ws, 1, legend_row)
-    # Number and name stay in view when scrolling right through the wide table.
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
-    _print_setup(ws, header_row)
-
-
-def compilation_workbook(*, cycle, standing) -> bytes:
-    """The compilation as a clerk files it: the summary first, then one sheet per peer group.
-    Reads only what `cohort_standing` already loaded, so it costs no queries of its own."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = SUMMARY_SHEET
-    _summary_sheet(summary, cycle=cycle, standing=standing)
-    taken = {SUMMARY_SHEET.casefold()}
-    with_points = _uses_points(standing)
-    for group in standing.groups:
-        rows = [row for row in standing.rows if row.enrolment.peer_group_id == group.peer_group_id]
-        ws = workbook.create_sheet(unique_sheet_name(group.name, taken))
-        _group_sheet(ws, cycle=cycle, group=group, rows=rows, with_points=with_points)
-    workbook.properties.title = _("Tổng hợp đề xuất xếp loại năm %(year)d") % {"year": cycle.year}
-    workbook.properties.creator = "Cổng đánh giá"
-    return _to_bytes(workbook)
-
 
 # --- The cap-facts template and its import ---
 
@@ -526,7 +181,9 @@ def _instructions_sheet(ws, *, cycle, columns: list[FactColumn]):
     ]
     ws.column_dimensions["A"].width = 120
     for number, (text, bold) in enumerate(lines, start=1):
-        _put(ws, number, 1, text, font=Font(bold=bold), alignment=Alignment(wrap_text=True, vertical="top"))
+        cell_put(
+            ws, number, 1, text, font=Font(bold=bold), alignment=Alignment(wrap_text=True, vertical="top")
+        )
 
 
 def facts_template_workbook(*, cycle) -> bytes:
@@ -538,14 +195,14 @@ def facts_template_workbook(*, cycle) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = FACTS_SHEET
-    _title(
+    title_put(
         ws,
         1,
         _("CĂN CỨ GIỚI HẠN MỨC XẾP LOẠI CHẤT LƯỢNG NĂM %(year)d") % {"year": cycle.year},
         len(headers),
         alignment=Alignment(horizontal="left"),
     )
-    _title(
+    title_put(
         ws,
         2,
         _("%(title)s. Xem trang “%(sheet)s” trước khi nhập.")
@@ -554,7 +211,7 @@ def facts_template_workbook(*, cycle) -> bytes:
         font=Font(italic=True),
         alignment=Alignment(horizontal="left"),
     )
-    _header_row(ws, FACTS_HEADER_ROW, headers, widths)
+    header_row_put(ws, FACTS_HEADER_ROW, headers, widths)
     first_fact = len(keys) + 1
     evaluations = list(_cycle_evaluations(cycle))
     for offset, evaluation in enumerate(evaluations, start=1):
@@ -570,10 +227,10 @@ def facts_template_workbook(*, cycle) -> bytes:
             ],
             start=1,
         ):
-            _put(ws, row, column, value, alignment=WRAP_TOP, border=BORDER, fill=LOCKED_FILL)
+            cell_put(ws, row, column, value, alignment=WRAP_TOP, border=BORDER, fill=LOCKED_FILL)
         values = current_facts(evaluation)
         for column, spec in enumerate(columns, start=first_fact):
-            cell = _put(
+            cell = cell_put(
                 ws, row, column, _template_value(spec, values[spec.field]), alignment=WRAP_TOP, border=BORDER
             )
             cell.protection = Protection(locked=False)
@@ -606,7 +263,7 @@ def facts_template_workbook(*, cycle) -> bytes:
             forms.add(column_range(index))
     ws.add_data_validation(yes_no)
     ws.add_data_validation(forms)
-    _fit_heights(ws, 1, last_row)
+    row_heights_fit(ws, 1, last_row)
     for letter in ("A", "B"):
         ws.column_dimensions[letter].hidden = True
     # Locked against slips, not against intent (no password): the import checks every key anyway.
@@ -614,10 +271,10 @@ def facts_template_workbook(*, cycle) -> bytes:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.freeze_panes = ws.cell(row=FACTS_HEADER_ROW + 1, column=first_fact)
-    _print_setup(ws, FACTS_HEADER_ROW)
+    print_setup_apply(ws, FACTS_HEADER_ROW)
     _instructions_sheet(workbook.create_sheet(INSTRUCTIONS_SHEET), cycle=cycle, columns=columns)
     workbook.properties.creator = "Cổng đánh giá"
-    return _to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 # --- Reading a filled template ---
