@@ -688,3 +688,44 @@ class Notice(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    SKIPPED = "skipped", _("Không cần gửi")
+
+
+class Reminder(models.Model):
+    """A reminder e-mail Home Affairs asked for, to one person who has not submitted. The row is the outbox: written
+    in the request's transaction, claimed by the worker with a conditional UPDATE, so a duplicate delivery of the task
+    sends nothing twice, and one skipped when the person submitted in the meantime."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="reminders")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    email_to = models.EmailField(blank=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc")
+        verbose_name_plural = _("thư nhắc")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in ReminderStatus]),
+                name="reminder_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="sent") & Q(sent_at__isnull=False) & ~Q(email_to=""))
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="reminder_sent_iff_sent_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} – {self.requested_at:%d/%m/%Y %H:%M}"

@@ -1,47 +1,14 @@
 from celery import shared_task
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
-from cycles.models import PhaseKind
-from cycles.selectors import phase_of, self_assessment_deadline
-
-from .models import EDITABLE_BY_OFFICIAL, Evaluation, EvaluationEvent, EventKind
 from .services import notices
 from .services.notices import TransientMailError
+from .services.self_assessment import reminder_email_send
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def reminder_send(evaluation_id: int, by_id: int | None = None) -> bool:
-    evaluation = (
-        Evaluation.objects.select_related("enrolment__cycle", "enrolment__official__user")
-        .filter(pk=evaluation_id, status__in=EDITABLE_BY_OFFICIAL)
-        .first()
-    )
-    # Submitted in the meantime, or no address: nothing to remind.
-    if (
-        evaluation is None
-        or not evaluation.enrolment.official.user
-        or not evaluation.enrolment.official.user.email
-    ):
-        return False
-    phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
-    context = {
-        "enrolment": evaluation.enrolment,
-        "deadline": self_assessment_deadline(evaluation.enrolment, phase),
-        "link": settings.PORTAL_BASE_URL.rstrip("/")
-        + reverse("reviews:self_assessment_edit", args=[evaluation.pk]),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("reviews/email/reminder_subject.txt", context).strip()
-        body = render_to_string("reviews/email/reminder_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [evaluation.enrolment.official.user.email])
-    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
-    EvaluationEvent.objects.create(evaluation=evaluation, kind=EventKind.REMINDED, by=by)
-    return True
+def reminder_send(reminder_id: int) -> bool:
+    """One reminder e-mail (services.reminder_email_send): claimed first, so a duplicate delivery sends nothing."""
+    return reminder_email_send(reminder_id=reminder_id)
 
 
 @shared_task(

@@ -123,3 +123,13 @@ def open_phase(cycle, kind):
         deadline=timezone.now() + timedelta(days=7),
         is_open=True,
     )
+
+
+def home_affairs_user(username: str = "noivu_test"):
+    """A Home Affairs account, for services that re-check their caller's role."""
+    from officials.models import Role
+    from officials.services import role_grant
+
+    user = UserFactory(username=username)
+    role_grant(user=user, role=Role.HOME_AFFAIRS)
+    return user

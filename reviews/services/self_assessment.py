@@ -5,14 +5,18 @@ Home Affairs are settled by the database: the loser gets a clear message and kee
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.dates import local_text
@@ -20,6 +24,7 @@ from common.uploads import upload_checked
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of, self_assessment_deadline, self_assessment_form
+from officials.permissions import require_home_affairs
 
 from ..errors import ReviewError, StaleFormError
 from ..models import (
@@ -28,6 +33,8 @@ from ..models import (
     EvaluationStatus,
     EventKind,
     EvidenceAttachment,
+    Reminder,
+    ReminderStatus,
 )
 from .events import event_record
 
@@ -41,6 +48,7 @@ __all__ = [
     "evidence_attach",
     "evidence_remove",
     "missing_items",
+    "reminder_email_send",
     "reminders_send",
     "review_start",
     "self_assessment_return",
@@ -317,9 +325,11 @@ def evidence_remove(*, attachment: EvidenceAttachment, by) -> None:
 
 
 def reminders_send(*, cycle, by) -> int:
-    """Queue a reminder e-mail to everyone in the cycle who has not submitted and has an address."""
+    """Queue a reminder e-mail to everyone in the cycle who has not submitted and has an address: one outbox row each,
+    written here and sent by the worker after the commit."""
     from ..tasks import reminder_send
 
+    require_home_affairs(by)
     pending = list(
         Evaluation.objects.filter(
             enrolment__cycle=cycle,
@@ -329,7 +339,60 @@ def reminders_send(*, cycle, by) -> int:
         .exclude(enrolment__official__user__email="")
         .values_list("pk", flat=True)
     )
-    by_id = getattr(by, "pk", None)
-    for pk in pending:
-        transaction.on_commit(lambda pk=pk: reminder_send.delay(pk, by_id))
-    return len(pending)
+    with transaction.atomic():
+        reminders = Reminder.objects.bulk_create(
+            [Reminder(evaluation_id=pk, requested_by=by) for pk in pending]
+        )
+        for reminder in reminders:
+            # robust: a broker outage must not undo the request; the row stays pending.
+            transaction.on_commit(partial(reminder_send.delay, reminder.pk), robust=True)
+    return len(reminders)
+
+
+def _reminder_claimable(now: datetime) -> Q:
+    # A claim older than the hard time limit cannot belong to a running task: the worker was killed mid-send.
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.SENDING, claimed_at__lt=stale)
+
+
+def reminder_email_send(*, reminder_id: int) -> bool:
+    """Send one reminder once. False when there is nothing to send: already sent or being sent by another delivery,
+    or the person submitted meanwhile or has no address (the reminder is then skipped)."""
+    now = timezone.now()
+    won = Reminder.objects.filter(_reminder_claimable(now), pk=reminder_id).update(
+        status=ReminderStatus.SENDING, claimed_at=now
+    )
+    if not won:
+        return False
+    reminder = Reminder.objects.select_related(
+        "evaluation__enrolment__cycle", "evaluation__enrolment__official__user", "requested_by"
+    ).get(pk=reminder_id)
+    evaluation = reminder.evaluation
+    user = evaluation.enrolment.official.user
+    if evaluation.status not in EDITABLE_BY_OFFICIAL or user is None or not user.is_active or not user.email:
+        Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
+        return False
+    phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
+    context = {
+        "enrolment": evaluation.enrolment,
+        "deadline": self_assessment_deadline(evaluation.enrolment, phase),
+        "link": settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("reviews:self_assessment_edit", args=[evaluation.pk]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("reviews/email/reminder_subject.txt", context).strip()
+        body = render_to_string("reviews/email/reminder_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:
+        # Give the claim back so the task's retry (or a later request) can send it.
+        Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
+            status=ReminderStatus.PENDING
+        )
+        raise
+    with transaction.atomic():
+        Reminder.objects.filter(pk=reminder_id).update(
+            status=ReminderStatus.SENT, sent_at=timezone.now(), email_to=user.email
+        )
+        event_record(evaluation, EventKind.REMINDED, reminder.requested_by)
+    return True

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from reviews.models import EventKind
+from reviews.models import EventKind, Reminder, ReminderStatus
 from reviews.tasks import reminder_send
 
 from ..factories import OfficialFactory, OrganisationFactory, PeerGroupFactory, enrol
@@ -33,9 +33,13 @@ def test_the_board_refreshes_itself_as_a_partial(cast, login):
     assert 'data-testid="progress-table"' in text and "<html" not in text
 
 
+def _reminder(cast, evaluation):
+    return Reminder.objects.create(evaluation=evaluation, requested_by=cast.users["home_affairs"])
+
+
 def test_the_reminder_task_mails_the_person_a_link_to_their_form(cast):
     evaluation = cast.official_a.enrolments.get().evaluation
-    assert reminder_send(evaluation.pk) is True
+    assert reminder_send(_reminder(cast, evaluation).pk) is True
     message = mail.outbox[0]
     assert message.to == [cast.users["official_a"].email]
     assert message.subject == "Nhắc nộp phiếu tự đánh giá, xếp loại chất lượng"
@@ -48,8 +52,10 @@ def test_no_reminder_once_submitted(cast):
     evaluation.__class__.objects.filter(pk=evaluation.pk).update(
         status="submitted", submitted_at="2026-11-20T10:00Z"
     )
-    assert reminder_send(evaluation.pk) is False
+    reminder = _reminder(cast, evaluation)
+    assert reminder_send(reminder.pk) is False
     assert mail.outbox == []
+    assert Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.SKIPPED
 
 
 def test_the_reminder_button_queues_mail_for_those_not_submitted(
@@ -60,3 +66,39 @@ def test_the_reminder_button_queues_mail_for_those_not_submitted(
         response = client.post(reverse("reviews:reminders_send", kwargs={"pk": cast.cycle.pk}), follow=True)
     assert "Đã xếp 2 thư nhắc vào hàng gửi" in response.content.decode()
     assert len(callbacks) == 2
+
+
+def test_a_reminder_delivered_twice_is_mailed_once(cast):
+    """The outbox row is claimed before sending: a duplicate delivery of the task finds nothing to send."""
+    evaluation = cast.official_a.enrolments.get().evaluation
+    reminder = _reminder(cast, evaluation)
+    assert reminder_send(reminder.pk) is True
+    assert reminder_send(reminder.pk) is False
+    assert len(mail.outbox) == 1
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.SENT and reminder.email_to == cast.users["official_a"].email
+    assert evaluation.events.filter(kind=EventKind.REMINDED).count() == 1
+
+
+def test_a_failed_send_gives_the_claim_back(cast, monkeypatch):
+    evaluation = cast.official_a.enrolments.get().evaluation
+    reminder = _reminder(cast, evaluation)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr("reviews.services.self_assessment.send_mail", broken)
+    with pytest.raises(ConnectionError):
+        reminder_send.run(reminder.pk)
+    assert Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.PENDING
+    monkeypatch.undo()
+    assert reminder_send(reminder.pk) is True and len(mail.outbox) == 1
+
+
+def test_the_reminder_button_writes_one_outbox_row_per_person(
+    cast, login, django_capture_on_commit_callbacks
+):
+    client = login(cast.users["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("reviews:reminders_send", kwargs={"pk": cast.cycle.pk}))
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).count() == 2

@@ -17,7 +17,14 @@ from reviews.models import EvaluationStatus, EventKind
 from reviews.selectors import level_for_points
 from reviews.services import Answer
 
-from ..factories import CycleFactory, OfficialFactory, UserFactory, enrol, open_self_assessment
+from ..factories import (
+    CycleFactory,
+    OfficialFactory,
+    UserFactory,
+    enrol,
+    home_affairs_user,
+    open_self_assessment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -293,5 +300,5 @@ def test_reminders_go_only_to_those_who_have_not_submitted(person, django_captur
     done = save(done, other_user)
     services.self_assessment_submit(evaluation=done, version=done.version, by=other_user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        count = services.reminders_send(cycle=evaluation.enrolment.cycle, by=UserFactory())
+        count = services.reminders_send(cycle=evaluation.enrolment.cycle, by=home_affairs_user())
     assert count == 1 and len(callbacks) == 1
