@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import overload
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -69,6 +70,12 @@ def self_assessment_form(enrolment: Enrolment) -> list[FormPart]:
     return list(parts.values())
 
 
+@overload
+def self_assessment_deadline(enrolment: Enrolment, phase: Phase) -> datetime: ...
+@overload
+def self_assessment_deadline(enrolment: Enrolment, phase: None) -> None: ...
+@overload
+def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None) -> datetime | None: ...
 def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None) -> datetime | None:
     """The person's own deadline: the phase's, or a later one Home Affairs granted them."""
     if phase is None:
