@@ -139,7 +139,7 @@ def _prepare(
 def document_request(
     *,
     kind: str,
-    by: User,
+    by: User | None,
     evaluation: Evaluation | None = None,
     cycle: Cycle | None = None,
     show_decision: bool = True,
