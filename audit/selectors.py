@@ -1,9 +1,19 @@
 """Reads of the audit trail for the history pages: one query per page of events, whatever is on it."""
 
+from __future__ import annotations
+
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from cycles.models import Cycle
+    from reviews.models import Evaluation
 
 VALUE_MAX = 160
 
@@ -28,7 +38,7 @@ class HistoryRow:
         return self.event.actor_name or "—"
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value is None or value == "":
         return "∅"
     if isinstance(value, bool):
@@ -37,7 +47,7 @@ def _shown(value) -> str:
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
 
-def changes_of(before, after) -> list[Change]:
+def changes_of(before: object, after: object) -> list[Change]:
     """The keys whose value differs, in a stable order; a value that is not a JSON object is one change."""
     if before is None and after is None:
         return []
@@ -57,19 +67,19 @@ def changes_of(before, after) -> list[Change]:
     ]
 
 
-def _events():
+def _events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
 
 
-def evaluation_history(evaluation, action: str | None = None):
+def evaluation_history(evaluation: Evaluation, action: str | None = None) -> QuerySet[AuditEvent]:
     events = _events().filter(evaluation=evaluation)
     return events.filter(action=action) if action else events
 
 
-def cycle_history(cycle, action: str | None = None):
+def cycle_history(cycle: Cycle, action: str | None = None) -> QuerySet[AuditEvent]:
     events = _events().filter(cycle=cycle)
     return events.filter(action=action) if action else events
 
 
-def history_rows(events) -> list[HistoryRow]:
+def history_rows(events: Iterable[AuditEvent]) -> list[HistoryRow]:
     return [HistoryRow(event=event, changes=changes_of(event.before, event.after)) for event in events]

@@ -1,11 +1,20 @@
 """The one way to write the audit trail. Callers pass plain values; the row is never changed afterwards."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.utils import timezone
 
 from .models import ActingAs, Action, AuditEvent
 
+if TYPE_CHECKING:
+    from common.types import AnyUser
+    from cycles.models import Cycle
+    from reviews.models import Evaluation
 
-def acting_as_of(user) -> ActingAs:
+
+def acting_as_of(user: AnyUser | None) -> ActingAs:
     """The role a user most plausibly acts in when a service does not say (the highest-authority role held)."""
     from officials.permissions import roles_of
 
@@ -28,26 +37,27 @@ def acting_as_of(user) -> ActingAs:
 def audit_record(
     *,
     action: Action,
-    actor=None,
+    actor: AnyUser | None = None,
     acting_as: ActingAs | None = None,
-    cycle=None,
-    evaluation=None,
+    cycle: Cycle | None = None,
+    evaluation: Evaluation | None = None,
     target: str = "",
-    before=None,
-    after=None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
     note: str = "",
     ip: str | None = None,
     actor_name: str = "",
 ) -> AuditEvent:
+    cycle_id: int | None
     if evaluation is not None and cycle is None:
         cycle_id = evaluation.enrolment.cycle_id
     else:
-        cycle_id = getattr(cycle, "pk", None)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        cycle_id = cycle.pk if cycle is not None else None
+    user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         at=timezone.now(),
-        actor=actor if authenticated else None,
-        actor_name=(actor.get_username() if authenticated else actor_name)[:150],
+        actor=user,
+        actor_name=(user.get_username() if user is not None else actor_name)[:150],
         acting_as=acting_as or acting_as_of(actor),
         action=action,
         cycle_id=cycle_id,

@@ -26,6 +26,7 @@ def upload_checked(upload: UploadedFile, *, error: type[Exception], pdf_only: bo
     PORTAL_EVIDENCE_MAX_BYTES, and by its content a PDF, PNG or JPEG (only a PDF when `pdf_only`). Returns the
     content type; raises `error` with the message for the user."""
     limit = settings.PORTAL_EVIDENCE_MAX_BYTES
+    assert upload.size is not None  # a file that came with the request always knows its size
     if upload.size > limit:
         raise error(
             _("Tệp “%(name)s” lớn quá %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)}

@@ -34,7 +34,7 @@ class AgendaPosition:
 class ConferenceAgenda:
     items: list[AgendaItem]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.items)
 
     @property

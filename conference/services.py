@@ -1,7 +1,10 @@
 """Every write to the conference (domain.md §3.6): Home Affairs acts as its secretary."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,11 +22,15 @@ from reviews.models import Evaluation
 from .errors import ConferenceError, StaleNoteError
 from .models import Conference, ConferenceAttendance, ConferenceGuest, ConferenceNote
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
 CONFERENCE_TEXT_MAX = 20_000
 CONFERENCE_LINE_MAX = 255
 
 
-def _require_conference_secretary(by) -> None:
+def _require_conference_secretary(by: User) -> None:
     # Defence in depth: the views already let only Home Affairs reach these forms.
     if not roles_of(by).is_home_affairs:
         raise PermissionDenied
@@ -60,7 +67,7 @@ def conference_set(
     secretary_name: str,
     secretary_title: str = "",
     agenda: str = "",
-    by,
+    by: User,
 ) -> Conference:
     """Create or update the conference's details. Saving twice with the same values changes nothing else."""
     _require_conference_secretary(by)
@@ -100,7 +107,7 @@ class AttendanceEntry:
 
 
 @transaction.atomic
-def conference_attendance_set(*, conference: Conference, entries: list[AttendanceEntry], by) -> int:
+def conference_attendance_set(*, conference: Conference, entries: list[AttendanceEntry], by: User) -> int:
     """Record who of the cohort is present and why the others are absent, all or nothing."""
     _require_conference_secretary(by)
     _check_conference_editable(conference.cycle)
@@ -136,7 +143,9 @@ def conference_attendance_set(*, conference: Conference, entries: list[Attendanc
 
 
 @transaction.atomic
-def conference_guest_add(*, conference: Conference, name: str, position: str = "", by) -> ConferenceGuest:
+def conference_guest_add(
+    *, conference: Conference, name: str, position: str = "", by: User
+) -> ConferenceGuest:
     _require_conference_secretary(by)
     _check_conference_editable(conference.cycle)
     name = _clean_text(name, _("họ tên khách mời"), limit=150, required=True)
@@ -147,13 +156,13 @@ def conference_guest_add(*, conference: Conference, name: str, position: str = "
     )
 
 
-def conference_guest_remove(*, guest: ConferenceGuest, by) -> None:
+def conference_guest_remove(*, guest: ConferenceGuest, by: User) -> None:
     _require_conference_secretary(by)
     _check_conference_editable(guest.conference.cycle)
     guest.delete()
 
 
-def conference_report_attach(*, conference: Conference, upload, by) -> Conference:
+def conference_report_attach(*, conference: Conference, upload: UploadedFile, by: User) -> Conference:
     """The Home Affairs report to the chair, as the signed PDF. Checked by content, never by name."""
     _require_conference_secretary(by)
     _check_conference_editable(conference.cycle)
@@ -161,7 +170,7 @@ def conference_report_attach(*, conference: Conference, upload, by) -> Conferenc
     old = conference.report.name if conference.report else ""
     with transaction.atomic():
         conference.report.save("report", upload, save=False)
-        conference.report_name = upload.name[:255]
+        conference.report_name = (upload.name or "")[:255]
         conference.updated_by = by
         conference.save(update_fields=["report", "report_name", "updated_by", "updated_at"])
         if old:
@@ -177,7 +186,7 @@ def _evaluation_in_conference(conference: Conference, evaluation: Evaluation) ->
 
 
 def conference_note_save(
-    *, conference: Conference, evaluation: Evaluation, text: str, version: int, by
+    *, conference: Conference, evaluation: Evaluation, text: str, version: int, by: User
 ) -> ConferenceNote | None:
     """Save the discussion notes about one person. `version` is the copy the secretary started from (0 for
     none yet): a conditional update, so a save from a stale copy is refused and the other text returned."""
@@ -196,7 +205,7 @@ def conference_note_save(
             note, created = ConferenceNote.objects.get_or_create(
                 conference=conference, evaluation=evaluation, defaults={"text": text, "updated_by": by}
             )
-            saved = created
+            saved: int = created  # rows written: get_or_create's flag here, update()'s count below
         else:
             saved = ConferenceNote.objects.filter(
                 conference=conference, evaluation=evaluation, version=version
@@ -221,7 +230,7 @@ def conference_note_save(
     return note
 
 
-def conference_focus(*, conference: Conference, evaluation: Evaluation, by) -> Conference:
+def conference_focus(*, conference: Conference, evaluation: Evaluation, by: User) -> Conference:
     """Put a person on screen: the chair's screen follows `current_evaluation`."""
     _require_conference_secretary(by)
     _evaluation_in_conference(conference, evaluation)
@@ -233,7 +242,7 @@ def conference_focus(*, conference: Conference, evaluation: Evaluation, by) -> C
 
 @transaction.atomic
 def conference_close(
-    *, conference: Conference, concluding_remarks: str, closed_at: datetime, by
+    *, conference: Conference, concluding_remarks: str, closed_at: datetime, by: User
 ) -> Conference:
     """The chair's concluding remarks and the closing time; may be corrected until the results are signed off."""
     _require_conference_secretary(by)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
 
 from .rulebooks import RULEBOOKS, Framework, Level, get_rulebook
+from .rulebooks.base import Rulebook
 from .rulebooks.quota import DEFAULT_RATE, OUTSTANDING_RATE_MAX, Rounding
 
 
@@ -209,7 +210,7 @@ class Enrolment(models.Model):
         return f"{self.full_name} ({self.cycle.year})"
 
     @property
-    def rulebook(self):
+    def rulebook(self) -> Rulebook:
         return get_rulebook(self.rulebook_code)
 
 

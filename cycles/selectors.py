@@ -1,14 +1,18 @@
 """Reads about cycles that encode rules; each is a fixed number of queries whatever the cohort size."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import overload
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
 
 
-def cycles_in_progress():
+def cycles_in_progress() -> QuerySet[Cycle]:
     return Cycle.objects.filter(status=CycleStatus.IN_PROGRESS).select_related("authority")
 
 
@@ -16,7 +20,7 @@ def phase_of(cycle: Cycle, kind: PhaseKind) -> Phase | None:
     return Phase.objects.filter(cycle=cycle, kind=kind).first()
 
 
-def time_left(deadline, now=None) -> str:
+def time_left(deadline: datetime, now: datetime | None = None) -> str:
     """ "còn 8 ngày 3 giờ": Django's timeuntil falls back to English for Vietnamese in 5.2, so we say it ourselves."""
     remaining = deadline - (now or timezone.now())
     if remaining.total_seconds() <= 0:
@@ -40,7 +44,7 @@ def cohort_order(via: str = "") -> list[str]:
     ]
 
 
-def cohort(cycle: Cycle):
+def cohort(cycle: Cycle) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(cycle=cycle)
         .select_related("peer_group", "evaluation")
@@ -52,12 +56,12 @@ def cohort(cycle: Cycle):
 class FormPart:
     code: str
     title: str
-    criteria: list = field(default_factory=list)
+    criteria: list[CycleCriterion] = field(default_factory=list)
 
     @property
-    def max_points(self):
+    def max_points(self) -> Decimal | None:
         points = [c.max_points for c in self.criteria if c.max_points is not None]
-        return sum(points) if points else None
+        return sum(points, Decimal(0)) if points else None
 
 
 def self_assessment_form(enrolment: Enrolment) -> list[FormPart]:
@@ -75,7 +79,13 @@ def self_assessment_form(enrolment: Enrolment) -> list[FormPart]:
     return list(parts.values())
 
 
-def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None):
+@overload
+def self_assessment_deadline(enrolment: Enrolment, phase: Phase) -> datetime: ...
+@overload
+def self_assessment_deadline(enrolment: Enrolment, phase: None) -> None: ...
+@overload
+def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None) -> datetime | None: ...
+def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None) -> datetime | None:
     """The person's own deadline: the phase's, or a later one Home Affairs granted them."""
     if phase is None:
         return None
@@ -85,7 +95,7 @@ def self_assessment_deadline(enrolment: Enrolment, phase: Phase | None):
 
 def criteria_by_form(cycle: Cycle) -> list[tuple[str, list[CycleCriterion]]]:
     """Every form of the cycle with its lines, labelled "Nghị định 335 – Công chức – lãnh đạo" (one query)."""
-    forms: dict[tuple, list] = {}
+    forms: dict[tuple[str, str, bool], list[CycleCriterion]] = {}
     for row in CycleCriterion.objects.filter(cycle=cycle).order_by(
         "rulebook_code", "personnel_type", "-is_leader", "sort_order"
     ):

@@ -1,7 +1,10 @@
 """Every write to cycles, phases and cohorts."""
 
-from datetime import datetime
+from __future__ import annotations
+
+from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -22,6 +25,11 @@ from .models import (
 )
 from .rulebooks import rulebook_for
 from .selectors import form_label
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .models import AgencyRating, QuotaException
 
 
 @transaction.atomic
@@ -138,7 +146,7 @@ def phase_close(*, phase: Phase) -> Phase:
 
 
 def phase_set(
-    *, cycle: Cycle, kind: PhaseKind, starts_on, deadline: datetime, is_open: bool = False
+    *, cycle: Cycle, kind: PhaseKind, starts_on: date, deadline: datetime, is_open: bool = False
 ) -> Phase:
     if cycle.status == CycleStatus.CLOSED:
         raise CycleError(_("Kỳ đánh giá đã kết thúc, không thể thay đổi."))
@@ -154,7 +162,12 @@ def phase_set(
 
 @transaction.atomic
 def enrolment_snapshot_create(
-    *, cycle: Cycle, official: Official, peer_group: PeerGroup | None = None, agenda_order: int = 0, by=None
+    *,
+    cycle: Cycle,
+    official: Official,
+    peer_group: PeerGroup | None = None,
+    agenda_order: int = 0,
+    by: User | None = None,
 ) -> Enrolment:
     """Put a person in the cohort with a snapshot of their title, agency, group and type as of now.
     The portal enrols through `reviews.services.enrolment_create`, which also opens their evaluation."""
@@ -208,7 +221,7 @@ def _check_before_sign_off(cycle: Cycle) -> None:
         raise CycleError(_("Kết quả của kỳ đánh giá đã được phê duyệt; không thay đổi được nữa."))
 
 
-def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by=None) -> Cycle:
+def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by: User | None = None) -> Cycle:
     """The base rate is 20% in every text (quota.py); a province may be stricter, never looser than 25%."""
     from .rulebooks.quota import OUTSTANDING_RATE_MAX, Rounding
 
@@ -223,8 +236,8 @@ def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by=None
 
 
 def quota_exception_set(
-    *, cycle: Cycle, peer_group: PeerGroup, rate: Decimal, reason: str, document: str, by=None
-):
+    *, cycle: Cycle, peer_group: PeerGroup, rate: Decimal, reason: str, document: str, by: User | None = None
+) -> QuotaException:
     """QĐ 366-QĐ/TW Art. 11(1.4): with outstanding results the competent level may allow up to 25% of those at
     HTTNV. Recorded with the reason and the deciding document, per peer group."""
     from .models import QuotaException
@@ -249,12 +262,14 @@ def quota_exception_set(
     return exception
 
 
-def quota_exception_remove(*, exception, by=None) -> None:
+def quota_exception_remove(*, exception: QuotaException, by: User | None = None) -> None:
     _check_before_sign_off(exception.cycle)
     exception.delete()
 
 
-def agency_rating_set(*, cycle: Cycle, organisation: Organisation, level: str, source: str = "", by=None):
+def agency_rating_set(
+    *, cycle: Cycle, organisation: Organisation, level: str, source: str = "", by: User | None = None
+) -> AgencyRating | None:
     """An agency's own level for the year (input to Decree 233/2026 Art. 12(7)); an empty level removes it."""
     from .models import AgencyRating
     from .rulebooks import Level

@@ -8,6 +8,8 @@ nothing to claim and renders nothing; a killed worker's claim is taken over once
 once when its process is gone from this machine), up to an attempts cap.
 """
 
+from __future__ import annotations
+
 import hashlib
 import logging
 import os
@@ -15,7 +17,8 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -51,6 +54,9 @@ from .selectors import (
     summary_table_data,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +72,7 @@ class _Prepared:
     kind: str
     cycle: Cycle
     evaluation: Evaluation | None
-    data: dict
+    data: dict[str, Any]
     shows_decision: bool
 
     @property
@@ -80,29 +86,34 @@ def _prepare(
     evaluation: Evaluation | None,
     cycle: Cycle | None,
     show_decision: bool,
-    options: dict | None = None,
+    options: dict[str, Any] | None = None,
 ) -> _Prepared:
     options = options or {}
     if kind == DocumentKind.RATING_FORM:
+        assert evaluation is not None, kind  # a document about one person
         shows = show_decision and rating_form_shows_decision(evaluation)
         data = rating_form_data(evaluation=evaluation, show_decision=shows)
         return _Prepared(kind, evaluation.enrolment.cycle, evaluation, data, shows)
     if kind == DocumentKind.NOTICE:
+        assert evaluation is not None, kind  # a document about one person
         if not (evaluation.final_level or evaluation.final_not_rated):
             raise DocumentError(_("Chưa có quyết định xếp loại nên chưa thể ra thông báo kết quả."))
         return _Prepared(
             kind, evaluation.enrolment.cycle, evaluation, notice_data(evaluation=evaluation), True
         )
     if kind == DocumentKind.RATING_FORMS:
+        assert cycle is not None, kind  # a document about the whole cycle
         data = rating_forms_data(cycle=cycle)
         if not data["forms"]:
             raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))
         return _Prepared(kind, cycle, None, data, True)
     if kind == DocumentKind.MEETING_MINUTES:
+        assert evaluation is not None, kind  # a document about one person
         return _Prepared(
             kind, evaluation.enrolment.cycle, evaluation, meeting_minutes_data(evaluation=evaluation), False
         )
     if kind == DocumentKind.REPORT:
+        assert cycle is not None, kind  # a document about the whole cycle
         signing = options.get("signing") or ReportSigning.DIRECTOR
         data = report_data(
             cycle=cycle,
@@ -112,11 +123,14 @@ def _prepare(
         )
         return _Prepared(kind, cycle, None, data, False)
     if kind == DocumentKind.SUMMARY_TABLE:
+        assert cycle is not None, kind  # a document about the whole cycle
         data = summary_table_data(cycle=cycle)
         return _Prepared(kind, cycle, None, data, data["signed_off"])
     if kind == DocumentKind.CONFERENCE_MINUTES:
+        assert cycle is not None, kind  # a document about the whole cycle
         return _Prepared(kind, cycle, None, conference_minutes_data(cycle=cycle), False)
     if kind == DocumentKind.CONFERENCE_PACK:
+        assert cycle is not None, kind  # a document about the whole cycle
         data = conference_pack_data(cycle=cycle)
         return _Prepared(kind, cycle, None, data, data["summary"]["signed_off"])
     raise DocumentError(_("Loại văn bản này chưa được hỗ trợ."))
@@ -125,11 +139,11 @@ def _prepare(
 def document_request(
     *,
     kind: str,
-    by,
+    by: User | None,
     evaluation: Evaluation | None = None,
     cycle: Cycle | None = None,
     show_decision: bool = True,
-    options: dict | None = None,
+    options: dict[str, Any] | None = None,
 ) -> DocumentJob:
     """Record that a document is wanted and return its job at once; the worker renders it.
 
@@ -191,7 +205,7 @@ def job_enqueue(*, job_id: int) -> bool:
     return True
 
 
-def document_job_retry(*, job: DocumentJob, by) -> DocumentJob:
+def document_job_retry(*, job: DocumentJob, by: User) -> DocumentJob:
     """Ask again for a job that failed: same data, attempts counted afresh."""
     if job.status != JobStatus.FAILED:
         return job
@@ -216,7 +230,7 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _claim_is_dead(job: DocumentJob, now) -> bool:
+def _claim_is_dead(job: DocumentJob, now: datetime) -> bool:
     """A running job whose worker is gone: no heartbeat for a while, or its process no longer exists on
     this machine (a killed pool child; the redelivered message then needs no waiting)."""
     if job.heartbeat_at and job.heartbeat_at < now - timedelta(
@@ -275,17 +289,17 @@ class _Heartbeat(threading.Thread):
     """Tells the database the claim is alive and how far the render is, from its own connection (the
     render runs inside a transaction whose writes nobody sees until it commits)."""
 
-    def __init__(self, job_id: int, token):
+    def __init__(self, job_id: int, token: uuid.UUID | None) -> None:
         super().__init__(daemon=True, name=f"document-heartbeat-{job_id}")
         self.job_id, self.token = job_id, token
         self.progress: int | None = None
         self._stop_event = threading.Event()
 
-    def run(self):
+    def run(self) -> None:
         every = _setting("DOCUMENTS_HEARTBEAT_SECONDS", 5)
         try:
             while not self._stop_event.wait(every):
-                fields = {"heartbeat_at": timezone.now()}
+                fields: dict[str, datetime | int] = {"heartbeat_at": timezone.now()}
                 if self.progress is not None:
                     fields["progress"] = self.progress
                 DocumentJob.objects.filter(
@@ -296,7 +310,7 @@ class _Heartbeat(threading.Thread):
         finally:
             connection.close()
 
-    def stop(self):
+    def stop(self) -> None:
         self._stop_event.set()
         self.join(timeout=10)
 
@@ -316,7 +330,7 @@ TEMPLATES = {
 }
 
 
-def _parts(kind: str, data: dict) -> list[tuple[str, dict]]:
+def _parts(kind: str, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The separately laid-out parts of a document (each with its own page 1 and page numbers), in order."""
     if kind == DocumentKind.RATING_FORMS:
         return [(TEMPLATES[DocumentKind.RATING_FORM], form) for form in data["forms"]]
@@ -373,7 +387,7 @@ def document_job_run(*, job_id: int) -> str:
     return "done"
 
 
-def register_number_take(*, issuer, year: int, type_code: str) -> int:
+def register_number_take(*, issuer: Organisation, year: int, type_code: str) -> int:
     """The next number of a register, under a row lock held until the caller's transaction ends.
 
     Call inside the transaction that stores the issued document: if anything fails the number goes back, so
@@ -434,7 +448,7 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
 
         parts = _parts(job.kind, data)
 
-        def on_part(done: int):
+        def on_part(done: int) -> None:
             heartbeat.progress = 10 + int(85 * done / len(parts))
 
         # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.

@@ -1,10 +1,16 @@
 """Who holds which role. Every other app's access helpers start from `roles_of(user)`."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
 from .models import Official, Role, RoleAssignment
+
+if TYPE_CHECKING:
+    from common.types import AnyUser
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,11 @@ class PortalRoles:
 NO_ROLES = PortalRoles()
 
 
-def roles_of(user) -> PortalRoles:
+def roles_of(user: AnyUser | None) -> PortalRoles:
     """The user's roles, read once per request and kept on the user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
-    cached = getattr(user, "_portal_roles", None)
+    cached: PortalRoles | None = getattr(user, "_portal_roles", None)
     if cached is not None:
         return cached
     official = Official.objects.filter(user=user).select_related("organisation").first()
@@ -66,18 +72,18 @@ def roles_of(user) -> PortalRoles:
             org for role, org in assignments if role == Role.UNIT_SECRETARY and org is not None
         ),
     )
-    user._portal_roles = roles
+    user._portal_roles = roles  # type: ignore[attr-defined]  # a per-request cache on the user object
     return roles
 
 
-def require_home_affairs(user) -> PortalRoles:
+def require_home_affairs(user: AnyUser) -> PortalRoles:
     roles = roles_of(user)
     if not roles.is_home_affairs:
         raise PermissionDenied
     return roles
 
 
-def require_chair(user) -> PortalRoles:
+def require_chair(user: AnyUser) -> PortalRoles:
     """The chair (or a vice-chair signing for the chair) decides; everyone else is refused."""
     roles = roles_of(user)
     if not roles.is_chair:

@@ -1,17 +1,24 @@
 """Every write to people and roles."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Official, Organisation, Role, RoleAssignment
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class OfficialsError(Exception):
     """A rule refused the change; the message is for the user."""
 
 
-def role_grant(*, user, role: Role, organisation: Organisation | None = None) -> RoleAssignment:
+def role_grant(*, user: User, role: Role, organisation: Organisation | None = None) -> RoleAssignment:
     if role == Role.UNIT_SECRETARY and organisation is None:
         raise OfficialsError(_("Thư ký đơn vị phải gắn với một cơ quan."))
     if role != Role.UNIT_SECRETARY:
@@ -26,7 +33,7 @@ def role_grant(*, user, role: Role, organisation: Organisation | None = None) ->
     return assignment
 
 
-def account_invite(*, user) -> None:
+def account_invite(*, user: User) -> None:
     """E-mail a single-use link to choose a password (ASVS 5.0 6.4.1: no initial passwords by mail).
 
     Sent by the worker after the surrounding transaction commits.
@@ -41,7 +48,7 @@ def account_invite(*, user) -> None:
 
 
 @transaction.atomic
-def official_account_create(*, official: Official, username: str, email: str):
+def official_account_create(*, official: Official, username: str, email: str) -> User:
     """Give an official a login with no usable password, then invite them to choose one."""
     if official.user_id:
         raise OfficialsError(_("%(name)s đã có tài khoản.") % {"name": official.full_name})

@@ -1,5 +1,9 @@
 """The evaluation of one enrolled person in one cycle, from self-assessment to published result."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cycles.models import Enrolment
 from cycles.rulebooks import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LEVEL_VALUES = [choice.value for choice in Level]
 
@@ -119,7 +126,7 @@ class Evaluation(models.Model):
         return self.status == EvaluationStatus.PUBLISHED
 
     @property
-    def status_for_person(self) -> str:
+    def status_for_person(self) -> StrOrPromise:
         """What the person rated is told of their file's state: before publication a proposal or a decision is
         not theirs to know of (domain.md §2), so both read as "under review"."""
         if self.status in (EvaluationStatus.PROPOSED, EvaluationStatus.DECIDED):
@@ -133,7 +140,7 @@ class Evaluation(models.Model):
         return self.status
 
     @property
-    def final_label(self) -> str:
+    def final_label(self) -> StrOrPromise:
         """The decided result as words: a level, or "not rated"."""
         if self.final_not_rated:
             return str(_("Không xếp loại chất lượng"))
@@ -451,7 +458,7 @@ class SigningAs(models.TextChoices):
 
 
 class DecisionQuerySet(models.QuerySet):
-    def in_force(self) -> "DecisionQuerySet":
+    def in_force(self) -> DecisionQuerySet:
         """The decisions people are bound by: signed (at sign-off, or replacing an earlier one). A replaced one is
         history and a draft is not yet a decision (domain.md §3.7, §3.9)."""
         return self.filter(state=DecisionState.SIGNED)
@@ -519,7 +526,7 @@ class Decision(models.Model):
         return f"{self.evaluation} – {self.level or 'not rated'} ({self.state})"
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return str(_("Không xếp loại chất lượng")) if self.not_rated else Level(self.level).label
 
 

@@ -4,8 +4,12 @@ An official reaches only their own file; a unit secretary the files of their own
 the chair the whole cohort (domain.md §2). Anyone else gets 404, which does not reveal that the file exists.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cycles.models import Cycle
@@ -14,8 +18,13 @@ from officials.permissions import roles_of
 
 from .models import Evaluation
 
+if TYPE_CHECKING:
+    from common.types import AnyUser
 
-def evaluations_visible_to(user):
+    from .models import Notice
+
+
+def evaluations_visible_to(user: AnyUser) -> QuerySet[Evaluation]:
     roles = roles_of(user)
     if roles.sees_whole_cohort:
         return Evaluation.objects.all()
@@ -27,7 +36,7 @@ def evaluations_visible_to(user):
     return Evaluation.objects.filter(condition)
 
 
-def get_evaluation_for_user(user, pk: int) -> Evaluation:
+def get_evaluation_for_user(user: AnyUser, pk: int) -> Evaluation:
     queryset = evaluations_visible_to(user).select_related(
         "enrolment__cycle__authority",
         "enrolment__organisation",
@@ -47,12 +56,12 @@ def get_evaluation_for_user(user, pk: int) -> Evaluation:
         raise Http404 from None
 
 
-def is_own_evaluation(user, evaluation: Evaluation) -> bool:
+def is_own_evaluation(user: AnyUser, evaluation: Evaluation) -> bool:
     roles = roles_of(user)
     return roles.official is not None and evaluation.enrolment.official_id == roles.official.pk
 
 
-def get_own_evaluation_for_user(user, pk: int) -> Evaluation:
+def get_own_evaluation_for_user(user: AnyUser, pk: int) -> Evaluation:
     """Only the person rated fills their form. Others who may see it get 403, the rest 404."""
     evaluation = get_evaluation_for_user(user, pk)
     if not is_own_evaluation(user, evaluation):
@@ -60,14 +69,14 @@ def get_own_evaluation_for_user(user, pk: int) -> Evaluation:
     return evaluation
 
 
-def get_evaluation_for_home_affairs(user, pk: int) -> Evaluation:
+def get_evaluation_for_home_affairs(user: AnyUser, pk: int) -> Evaluation:
     evaluation = get_evaluation_for_user(user, pk)
     if not roles_of(user).is_home_affairs:
         raise PermissionDenied
     return evaluation
 
 
-def may_record_meeting(user, evaluation: Evaluation) -> bool:
+def may_record_meeting(user: AnyUser, evaluation: Evaluation) -> bool:
     """Home Affairs for everyone; a unit secretary for the people of their own agency only, never for their
     own file (a director may also be their agency's secretary in the portal)."""
     roles = roles_of(user)
@@ -76,13 +85,13 @@ def may_record_meeting(user, evaluation: Evaluation) -> bool:
     return roles.is_home_affairs or evaluation.enrolment.organisation_id in roles.secretary_organisation_ids
 
 
-def may_read_party_opinion(user, evaluation: Evaluation) -> bool:
+def may_read_party_opinion(user: AnyUser, evaluation: Evaluation) -> bool:
     """The party committee's opinion goes to the rating authority, not back to the person: those who record it
     and the chair read it; the official does not (their own meeting minutes they may read)."""
     return may_record_meeting(user, evaluation) or roles_of(user).is_chair
 
 
-def get_evaluation_for_meeting(user, pk: int) -> Evaluation:
+def get_evaluation_for_meeting(user: AnyUser, pk: int) -> Evaluation:
     """The meeting minutes and party opinion of a person: 404 for no business, 403 for readers who may not
     write them (the person themself, the chair)."""
     evaluation = get_evaluation_for_user(user, pk)
@@ -91,12 +100,12 @@ def get_evaluation_for_meeting(user, pk: int) -> Evaluation:
     return evaluation
 
 
-def may_see_proposals(user) -> bool:
+def may_see_proposals(user: AnyUser) -> bool:
     """Nobody outside Home Affairs and the chair sees proposals before publication (domain.md §2)."""
     return roles_of(user).sees_whole_cohort
 
 
-def get_own_notice_for_user(user, pk: int):
+def get_own_notice_for_user(user: AnyUser, pk: int) -> Notice:
     """A notice of a result is the person's own: others who may see the evaluation get 403, the rest 404."""
     from .models import Notice
 
@@ -112,7 +121,7 @@ def get_own_notice_for_user(user, pk: int):
     return notice
 
 
-def may_see_published_list(user, cycle) -> bool:
+def may_see_published_list(user: AnyUser, cycle: Cycle) -> bool:
     """Who sees a cycle's list of results once it is signed off (domain.md §3.8, the cycle's publication setting):
     Home Affairs, the chair and office staff always; the cohort when the setting says "cohort"; every user of the
     portal when it says "all". With "person" each official sees only their own result, on their own page."""
@@ -128,7 +137,7 @@ def may_see_published_list(user, cycle) -> bool:
     return False
 
 
-def get_cycle_for_published_list(user, cycle_pk: int):
+def get_cycle_for_published_list(user: AnyUser, cycle_pk: int) -> Cycle:
     """Home Affairs and the chair reach the list's page at any time (before the sign-off it says the results are
     not published yet and points to the compilation); everyone else gets 404 until they may see it."""
     from cycles.models import Cycle
@@ -141,7 +150,7 @@ def get_cycle_for_published_list(user, cycle_pk: int):
     raise Http404
 
 
-def get_cycle_for_proposals(user, cycle_pk: int) -> Cycle:
+def get_cycle_for_proposals(user: AnyUser, cycle_pk: int) -> Cycle:
     """Home Affairs and the chair; office staff see the cycle but never a proposal before publication."""
     cycle = get_cycle_for_user(user, cycle_pk)
     if not may_see_proposals(user):
@@ -149,7 +158,7 @@ def get_cycle_for_proposals(user, cycle_pk: int) -> Cycle:
     return cycle
 
 
-def get_cycle_for_home_affairs(user, cycle_pk: int) -> Cycle:
+def get_cycle_for_home_affairs(user: AnyUser, cycle_pk: int) -> Cycle:
     """Pages only Home Affairs works on (the progress board, spreadsheets, closing); others who see the cycle get 403."""
     cycle = get_cycle_for_user(user, cycle_pk)
     if not roles_of(user).is_home_affairs:

@@ -43,5 +43,7 @@ DJANGO_SETTINGS_MODULE=evaluation_portal.settings.production \
   DJANGO_SECRET_KEY="ci-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
   DJANGO_ALLOWED_HOSTS=danhgia.example.invalid \
   "$VENV/bin/python" manage.py check --deploy --fail-level WARNING
+say "mypy"
+"$VENV/bin/mypy"
 say "pytest"
 "$VENV/bin/pytest" "$@"

@@ -5,13 +5,19 @@ Caps for a person come from `caps()` (each rulebook lists its rules); the quota 
 regimes, is in `quota.py`.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .caps import CapReason, Caps, PersonFacts
 from .levels import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Scoring(StrEnum):
@@ -24,9 +30,9 @@ class Criterion:
     """One item of a form: a free-text block (qualitative) or a line scored out of max_points."""
 
     code: str
-    title: str
+    title: StrOrPromise
     max_points: Decimal | None = None
-    guidance: str = ""
+    guidance: StrOrPromise = ""
     # An item that does not apply to every position may be left empty.
     optional: bool = False
 
@@ -34,11 +40,11 @@ class Criterion:
 @dataclass(frozen=True)
 class FormSection:
     code: str
-    title: str
+    title: StrOrPromise
     criteria: tuple[Criterion, ...] = ()
     # Who fills it: the person, their direct manager, or the competent authority.
     filled_by: str = "self"
-    note: str = ""
+    note: StrOrPromise = ""
 
     @property
     def max_points(self) -> Decimal | None:
@@ -54,7 +60,7 @@ class Band:
 
 class Rulebook:
     code: str = ""
-    name: str = ""
+    name: StrOrPromise = ""
     citation: str = ""
     scoring: Scoring = Scoring.QUALITATIVE
     # Bands from best to worst; only points rulebooks have them.
@@ -64,7 +70,7 @@ class Rulebook:
     def levels(self) -> tuple[Level, ...]:
         return tuple(Level)
 
-    def form_title(self, personnel_type: str) -> str:
+    def form_title(self, personnel_type: str) -> StrOrPromise:
         raise NotImplementedError
 
     def form_sections(self, *, personnel_type: str, is_leader: bool) -> tuple[FormSection, ...]:
@@ -86,5 +92,5 @@ class Rulebook:
     def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
         return ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Rulebook {self.code}>"

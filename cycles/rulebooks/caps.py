@@ -1,10 +1,16 @@
 """What the rules engine takes and gives: a person's facts in, the highest level the law allows out, with
 every reason and the article it comes from. Each rulebook module supplies its own rules."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .levels import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class CapReason:
     """`level` is the highest level this fact allows; None means the person is not rated at all."""
 
     level: Level | None
-    text: str
+    text: StrOrPromise
     citation: str
 
 

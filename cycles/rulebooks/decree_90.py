@@ -5,7 +5,10 @@ has not yet issued its own rules (Decree 233/2026 Art. 20(1)). Forms: Mẫu số
 03 (viên chức), reconstructed in legal-research.md §5.1–5.3.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +17,11 @@ from officials.models import PersonnelType
 from .base import Criterion, FormSection, Rulebook, Scoring
 from .caps import CapReason, PersonFacts
 from .levels import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .base import Band
 
 # Decree 90 Art. 3(1)–(4): the general criteria, the same for everyone.
 GENERAL_CRITERIA = (
@@ -59,7 +67,7 @@ SELF_REVIEW = FormSection(
 
 
 class Decree90(Rulebook):
-    def cap_rules(self, facts, bands):
+    def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
         return _decree_90_cap_rules(facts, bands)
 
     code = "decree_90"
@@ -73,7 +81,7 @@ class Decree90(Rulebook):
         PersonnelType.VIEN_CHUC: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC (Mẫu số 03)"),
     }
 
-    def form_title(self, personnel_type: str) -> str:
+    def form_title(self, personnel_type: str) -> StrOrPromise:
         return self.FORM_TITLES[PersonnelType(personnel_type)]
 
     def form_sections(self, *, personnel_type: str, is_leader: bool) -> tuple[FormSection, ...]:
@@ -149,7 +157,7 @@ ART_2_5_A = "Nghị định 90/2020/NĐ-CP, Điều 2 khoản 5 điểm a (sửa
 LEVEL_ARTICLES = "Nghị định 90/2020/NĐ-CP, Điều 4–7, 8–11, 12–15"
 
 
-def _decree_90_cap_rules(facts: PersonFacts, bands) -> Iterable[CapReason]:
+def _decree_90_cap_rules(facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
     if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
         yield CapReason(None, _("Công tác dưới 6 tháng trong năm: không xếp loại chất lượng."), ART_2)
     if facts.months_absent is not None and 3 <= facts.months_absent < 6:

@@ -6,8 +6,11 @@ and Phụ lục I). The split inside each part is not fixed nationally (Decree 2
 unit's rules), so the maxima below are defaults a cycle copies and Home Affairs may adjust.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from .base import Band, Criterion, FormSection, Rulebook, Scoring
 from .caps import CapReason, PersonFacts
 from .levels import Level
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 D = Decimal
 
@@ -97,14 +103,14 @@ AUTHORITY = FormSection(
 class PointsRulebook(Rulebook):
     scoring = Scoring.POINTS
     default_bands = NATIONAL_BANDS
-    form_name = ""
+    form_name: StrOrPromise = ""
     # The article on levels, and whether the "head not above the agency" rule is in the text or presumed.
     levels_article = ""
     head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7"
     # Under 6 months' work in the year: not rated, sick or maternity leave apart.
     months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2"
 
-    def cap_rules(self, facts: PersonFacts, bands) -> Iterable[CapReason]:
+    def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
         if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
             yield CapReason(
                 None,
@@ -151,7 +157,7 @@ class PointsRulebook(Rulebook):
                 self.head_cap_article,
             )
 
-    def form_title(self, personnel_type: str) -> str:
+    def form_title(self, personnel_type: str) -> StrOrPromise:
         return self.form_name
 
     def form_sections(self, *, personnel_type: str, is_leader: bool) -> tuple[FormSection, ...]:

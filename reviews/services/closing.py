@@ -1,5 +1,9 @@
 """Closing the cycle (domain.md §3.10): Home Affairs archives it once nothing is unfinished."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +16,9 @@ from officials.permissions import roles_of
 from ..errors import ReviewError
 from ..selectors import cycle_close_blockers
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 __all__ = [
     "CycleCloseRefused",
     "cycle_close",
@@ -19,12 +26,12 @@ __all__ = [
 
 
 class CycleCloseRefused(ReviewError):
-    def __init__(self, blockers: list[str]):
+    def __init__(self, blockers: list[str]) -> None:
         super().__init__(_("Chưa thể kết thúc kỳ đánh giá: ") + " ".join(blockers))
         self.blockers = blockers
 
 
-def cycle_close(*, cycle: Cycle, by) -> Cycle:
+def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
     """Home Affairs closes and archives the cycle once nothing is unfinished; everything is read-only afterwards.
     Home Affairs, not the chair: it runs the cycle from set-up to archive (domain.md §2), the chair decided and
     signed. The cycle row is locked, so no objection or new decision slips in between the check and the close."""

@@ -1,8 +1,11 @@
 """Every write Home Affairs and unit secretaries make between the self-assessment and the conference: comment
 meetings, party opinions, the facts that cap a rating (also imported from a spreadsheet) and the proposal."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +27,17 @@ from ..errors import ReviewError, StaleFormError
 from ..models import Evaluation, EvaluationStatus, EventKind
 from .events import event_record
 from .self_assessment import MAX_REASON_LENGTH
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+    from django_stubs_ext import StrOrPromise
+
+    from cycles.models import Cycle
+
+    from ..models import CapFacts, CommentMeeting, PartyOpinion
 
 # --- Comment meetings, party opinions, cap facts and Home Affairs' proposal (issue #4) ---
 
@@ -55,7 +69,7 @@ BEFORE_DECISION = (
 )
 
 
-def phase_refusal(evaluation: Evaluation, kind: PhaseKind, by) -> str | None:
+def phase_refusal(evaluation: Evaluation, kind: PhaseKind, by: User) -> str | None:
     """Why `by` may not record this stage now. Home Affairs catches up on paper until the decision; a unit
     secretary only while the phase is open."""
     from officials.permissions import roles_of
@@ -77,7 +91,7 @@ def phase_refusal(evaluation: Evaluation, kind: PhaseKind, by) -> str | None:
     return None
 
 
-def _check_may_record(evaluation: Evaluation, kind: PhaseKind, by) -> None:
+def _check_may_record(evaluation: Evaluation, kind: PhaseKind, by: User) -> None:
     from ..permissions import may_record_meeting
 
     if not may_record_meeting(by, evaluation):
@@ -87,19 +101,19 @@ def _check_may_record(evaluation: Evaluation, kind: PhaseKind, by) -> None:
         raise ReviewError(refusal)
 
 
-def _check_text(value: str, label, limit: int = MAX_NOTE_LENGTH) -> str:
+def _check_text(value: str, label: StrOrPromise, limit: int = MAX_NOTE_LENGTH) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise ReviewError(_("“%(field)s” dài quá %(max)d ký tự.") % {"field": label, "max": limit})
     return value
 
 
-def _check_scan(upload) -> str:
+def _check_scan(upload: UploadedFile) -> str:
     upload_checked(upload, error=ReviewError)
     return upload.name[:255]
 
 
-def _stale(model_label, current) -> StaleFormError:
+def _stale(model_label: str, current: CommentMeeting | PartyOpinion | CapFacts) -> StaleFormError:
     return StaleFormError(
         _(
             "%(what)s vừa được người khác lưu lúc %(when)s. Nội dung bạn nhập vẫn còn bên dưới: hãy đối chiếu "
@@ -140,10 +154,10 @@ def comment_meeting_record(
     evaluation: Evaluation,
     minutes: MeetingMinutes,
     opinions: list[Opinion],
-    scan=None,
+    scan: UploadedFile | None = None,
     version: int | None,
-    by,
-):
+    by: User,
+) -> CommentMeeting:
     """Record (or correct) the minutes of the person's comment meeting. `version` is the one the form was
     loaded with (None for a first record), so the secretary and Home Affairs cannot overwrite each other."""
     from ..models import CommentMeeting, MeetingOpinion
@@ -251,8 +265,15 @@ def comment_meeting_record(
 
 
 def party_opinion_record(
-    *, evaluation: Evaluation, body: str, given_on, text: str, scan=None, version: int | None, by
-):
+    *,
+    evaluation: Evaluation,
+    body: str,
+    given_on: date,
+    text: str,
+    scan: UploadedFile | None = None,
+    version: int | None,
+    by: User,
+) -> PartyOpinion:
     from ..models import PartyOpinion
 
     _check_may_record(evaluation, PhaseKind.PARTY_OPINION, by)
@@ -307,7 +328,7 @@ CAP_FACT_FIELDS = (
 )
 
 
-def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
+def cap_facts_clean(*, evaluation: Evaluation, values: dict[str, Any]) -> dict[str, Any]:
     """Check one person's facts against each other and the cycle; shared by the form and the spreadsheet import."""
     from ..models import CapFacts, DisciplineForm
 
@@ -367,7 +388,9 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
     return cleaned
 
 
-def cap_facts_record(*, evaluation: Evaluation, values: dict, version: int | None, by):
+def cap_facts_record(
+    *, evaluation: Evaluation, values: dict[str, Any], version: int | None, by: User
+) -> CapFacts:
     """Home Affairs records the facts that cap a person's rating. A proposal the new facts no longer allow
     stays, flagged, for Home Affairs to revisit (it is never silently changed)."""
     from officials.permissions import roles_of
@@ -410,7 +433,7 @@ def cap_facts_record(*, evaluation: Evaluation, values: dict, version: int | Non
     return facts
 
 
-def _facts_summary(facts) -> str:
+def _facts_summary(facts: CapFacts) -> str:
     parts = []
     for name in CAP_FACT_FIELDS:
         value = getattr(facts, name)
@@ -419,7 +442,7 @@ def _facts_summary(facts) -> str:
     return ", ".join(parts)
 
 
-def _facts_values(facts) -> dict:
+def _facts_values(facts: CapFacts) -> dict[str, Any]:
     """The facts as JSON for the audit trail (decimals and dates as text)."""
     return {
         name: (None if getattr(facts, name) is None else str(getattr(facts, name)))
@@ -432,7 +455,7 @@ def _change_note(before: str, after: str) -> str:
 
 
 def proposal_set(
-    *, evaluation: Evaluation, level: str = "", not_rated: bool = False, reason: str = "", by
+    *, evaluation: Evaluation, level: str = "", not_rated: bool = False, reason: str = "", by: User
 ) -> Evaluation:
     """Home Affairs proposes a level (or "not rated"). A level above what the law allows this person is refused
     with the reasons and articles; the quota is shown on the whole group, never checked person by person."""
@@ -527,7 +550,7 @@ class ImportResult:
         return not self.errors
 
 
-def cap_facts_import(*, cycle, data: bytes, by) -> ImportResult:
+def cap_facts_import(*, cycle: Cycle, data: bytes, by: User) -> ImportResult:
     """Home Affairs records many people's cap facts from the portal's template. All or nothing: if any row has
     an error nothing is written and every error comes back with its row; otherwise each changed person is
     recorded through `cap_facts_record` (one event each) inside one transaction. Unchanged rows are skipped,

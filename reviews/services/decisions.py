@@ -6,7 +6,10 @@ lock the cycle row, so a decision cannot slip in after the sign-off checked the 
 same person are settled by the evaluation's version (the second is refused, never silently lost).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -32,6 +35,15 @@ from ..models import (
 )
 from .self_assessment import MAX_REASON_LENGTH
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+
+    from cycles.rulebooks.caps import Caps
+
+    from ..selectors import CohortStanding
+
 MAX_COMMENTS_LENGTH = 10000
 DECIDABLE = (
     EvaluationStatus.SUBMITTED,
@@ -41,7 +53,7 @@ DECIDABLE = (
 )
 
 
-def cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps=None) -> str | None:
+def cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps: Caps | None = None) -> str | None:
     """Why this level (or "not rated") is not allowed for the person; `caps` when the caller already has them."""
     from ..selectors import agency_level_of, caps_for
 
@@ -83,7 +95,7 @@ def decision_content_check(
     return comments, outlook
 
 
-def _decision_values(evaluation: Evaluation) -> dict:
+def _decision_values(evaluation: Evaluation) -> dict[str, Any]:
     return {"level": evaluation.final_level, "not_rated": evaluation.final_not_rated}
 
 
@@ -95,7 +107,7 @@ def decision_record(
     comments: str,
     outlook: str = "",
     version: int,
-    by,
+    by: User,
 ) -> Decision:
     """Record (or change, before sign-off) the chair's decision on one person."""
     require_chair(by)
@@ -170,7 +182,7 @@ class SignOffCheck:
         return lines
 
 
-def sign_off_check(cycle: Cycle, standing=None) -> SignOffCheck:
+def sign_off_check(cycle: Cycle, standing: CohortStanding | None = None) -> SignOffCheck:
     """The same check the sign-off makes, for the page to show before the chair presses the button. Pass the
     decisions' `standing` when the caller has it; the caps come from it, so the check is a fixed number of queries."""
     from ..selectors import LevelSource, cohort_standing
@@ -201,7 +213,7 @@ def sign_off_check(cycle: Cycle, standing=None) -> SignOffCheck:
 
 
 class SignOffRefused(ReviewError):
-    def __init__(self, check: SignOffCheck):
+    def __init__(self, check: SignOffCheck) -> None:
         super().__init__(_("Chưa thể phê duyệt: ") + " ".join(check.messages()))
         self.check = check
 
@@ -217,7 +229,7 @@ def signature_check(signing_as: str, signer_name: str) -> str:
     return signer_name
 
 
-def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by) -> Cycle:
+def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by: User) -> Cycle:
     """Lock every rating of the cycle at once: all decided, none above its cap, every group within its quota."""
     require_chair(by)
     signer_name = signature_check(signing_as, signer_name)

@@ -7,10 +7,13 @@ A claim older than the task's hard time limit can only belong to a worker that w
 again (`notice_emails_requeue`).
 """
 
+from __future__ import annotations
+
 import smtplib
 import socket
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -26,6 +29,13 @@ from audit.services import audit_record
 from cycles.models import Cycle
 
 from ..models import Decision, DecisionState, Notice, NoticeEmailStatus, NoticeKind
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+
+    from officials.models import Official
 
 # Only these are worth another try: the server or the network failed, not the message. SMTP replies 4yz are
 # "transient negative completion" (RFC 5321 §4.2.1); 5yz replies (a refused address, bad credentials) are not.
@@ -55,7 +65,7 @@ def _is_transient(exc: Exception) -> bool:
     return False
 
 
-def _address_of(official) -> str:
+def _address_of(official: Official) -> str:
     user = official.user
     return user.email if user is not None and user.is_active and user.email else ""
 
@@ -119,7 +129,7 @@ def notices_issue_for_cycle(*, cycle_pk: int) -> int:
         return sum(1 for decision in decisions if _issue(decision)[1])
 
 
-def notice_mark_read(*, notice: Notice, by) -> Notice:
+def notice_mark_read(*, notice: Notice, by: User) -> Notice:
     """The person marks their own notice read; nobody else may (the view shows others a 404 or 403 first)."""
     official = notice.evaluation.enrolment.official
     if by is None or not by.is_authenticated or official.user_id != by.pk:
@@ -130,7 +140,7 @@ def notice_mark_read(*, notice: Notice, by) -> Notice:
     return notice
 
 
-def _claimable(now) -> Q:
+def _claimable(now: datetime) -> Q:
     # A claim older than the hard time limit cannot belong to a running task: the worker was killed mid-send.
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     return Q(email_status__in=[NoticeEmailStatus.PENDING, NoticeEmailStatus.FAILED]) | Q(
@@ -229,7 +239,7 @@ def notice_email_send(*, notice_id: int) -> bool:
     return True
 
 
-def notices_due_for_email(now=None) -> list[int]:
+def notices_due_for_email(now: datetime | None = None) -> list[int]:
     """Notices whose e-mail should be (re)enqueued: pending for a while (lost at enqueue time), or claimed by a
     worker that was killed. Failed ones are Celery's to retry, and stay failed once its retries are spent."""
     now = now or timezone.now()

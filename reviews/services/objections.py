@@ -7,6 +7,10 @@ were found. Like the decisions, every write here locks the cycle row first, so a
 closing of the cycle or another replacement in the same peer group (the quota is a property of the whole set).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -34,12 +38,19 @@ from ..models import (
 )
 from .decisions import cap_refusal, decision_content_check, signature_check
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+
+    from ..selectors import GroupQuota
+
 OBJECTION_MIN_LENGTH = 20
 OBJECTION_MAX_LENGTH = 10_000
 ANSWER_MAX_LENGTH = 10_000
 
 
-def _require_person(evaluation: Evaluation, by) -> None:
+def _require_person(evaluation: Evaluation, by: User) -> None:
     # Only the person rated objects to their own rating (domain.md §2); the views already gave others a 404.
     if evaluation.enrolment.official.user_id != getattr(by, "pk", None):
         raise PermissionDenied
@@ -49,7 +60,7 @@ def _lock_cycle(evaluation: Evaluation) -> Cycle:
     return Cycle.objects.select_for_update().get(pk=evaluation.enrolment.cycle_id)
 
 
-def objection_window_refusal(evaluation: Evaluation, now=None) -> str | None:
+def objection_window_refusal(evaluation: Evaluation, now: datetime | None = None) -> str | None:
     """Why this person may not file an objection now, or None. The one rule the service and the page share."""
     cycle = evaluation.enrolment.cycle
     if cycle.status == CycleStatus.CLOSED:
@@ -80,7 +91,7 @@ def _clean_objection_text(text: str) -> str:
     return text
 
 
-def objection_file(*, evaluation: Evaluation, text: str, by) -> Objection:
+def objection_file(*, evaluation: Evaluation, text: str, by: User) -> Objection:
     """The person objects to the decision in force on them, inside the cycle's objection window."""
     _require_person(evaluation, by)
     text = _clean_objection_text(text)
@@ -123,7 +134,7 @@ def objection_file(*, evaluation: Evaluation, text: str, by) -> Objection:
     return objection
 
 
-def objection_withdraw(*, objection: Objection, by) -> Objection:
+def objection_withdraw(*, objection: Objection, by: User) -> Objection:
     """The person takes back an objection the chair has not answered yet."""
     evaluation = objection.evaluation
     _require_person(evaluation, by)
@@ -150,7 +161,7 @@ def objection_withdraw(*, objection: Objection, by) -> Objection:
     return objection
 
 
-def _decision_values(decision: Decision) -> dict:
+def _decision_values(decision: Decision) -> dict[str, Any]:
     return {
         "decision": decision.pk,
         "level": decision.level,
@@ -170,7 +181,7 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def _quota_excess(cycle: Cycle, peer_group_id: int) -> tuple[int, object]:
+def _quota_excess(cycle: Cycle, peer_group_id: int) -> tuple[int, GroupQuota]:
     from ..selectors import LevelSource, cohort_standing
 
     # The whole set, counted as decided: the same reading as the sign-off check.
@@ -190,7 +201,7 @@ def _replace(
     reason: str,
     signing_as: str,
     signer_name: str,
-    by,
+    by: User,
 ) -> Decision:
     """The one code path of a changed rating. Runs inside the caller's transaction with the cycle row locked;
     a refusal raised here rolls the whole change back."""
@@ -294,7 +305,7 @@ def decision_replace(
     reason: str,
     signing_as: str,
     signer_name: str,
-    by,
+    by: User,
 ) -> Decision:
     """A new decision replacing the one in force, for errors or dishonesty found after the sign-off
     (domain.md §3.9). An open objection is answered instead, so the answer and the new decision stay linked."""
@@ -333,7 +344,7 @@ def objection_answer(
     reason: str = "",
     signing_as: str = "",
     signer_name: str = "",
-    by,
+    by: User,
 ) -> Objection:
     """The chair answers: the rating is kept, or changed by a new decision that replaces the one objected to."""
     require_chair(by)

@@ -4,10 +4,13 @@ Transitions are conditional UPDATEs on (status, version), so two tabs, two devic
 Home Affairs are settled by the database: the loser gets a clear message and keeps what they typed.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -38,6 +41,12 @@ from ..models import (
 )
 from .events import event_record
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from cycles.models import Cycle
+
 __all__ = [
     "MAX_REASON_LENGTH",
     "MAX_TEXT_LENGTH",
@@ -67,7 +76,7 @@ class Answer:
     points: Decimal | None = None
 
 
-def _require_own(evaluation: Evaluation, by) -> None:
+def _require_own(evaluation: Evaluation, by: User) -> None:
     # Defence in depth: the views already fetched the evaluation through the access helpers.
     if evaluation.enrolment.official.user_id != getattr(by, "pk", None):
         raise PermissionDenied
@@ -94,10 +103,12 @@ def _check_phase_allows_editing(evaluation: Evaluation, now: datetime) -> None:
         raise ReviewError(refusal)
 
 
-def clean_answers(*, evaluation: Evaluation, answers: dict[str, Answer]) -> tuple[dict, Decimal | None]:
+def clean_answers(
+    *, evaluation: Evaluation, answers: dict[str, Answer]
+) -> tuple[dict[str, dict[str, Any]], Decimal | None]:
     """Keep only the form's own criteria, check every bound, and total the points (Decimal, never float)."""
     places = evaluation.enrolment.cycle.points_decimal_places
-    cleaned: dict[str, dict] = {}
+    cleaned: dict[str, dict[str, Any]] = {}
     total = None
     for part in self_assessment_form(evaluation.enrolment):
         for criterion in part.criteria:
@@ -150,7 +161,7 @@ def self_assessment_save(
     answers: dict[str, Answer],
     self_level: str,
     version: int,
-    by,
+    by: User,
     autosave: bool = False,
 ) -> Evaluation:
     _require_own(evaluation, by)
@@ -195,12 +206,12 @@ def self_assessment_save(
     return evaluation
 
 
-def self_assessment_submit(*, evaluation: Evaluation, version: int, by) -> Evaluation:
+def self_assessment_submit(*, evaluation: Evaluation, version: int, by: User) -> Evaluation:
     _require_own(evaluation, by)
     if evaluation.status == EvaluationStatus.SUBMITTED:
         raise ReviewError(
             _("Phiếu đã được nộp lúc %(when)s; không cần nộp lại.")
-            % {"when": local_text(evaluation.submitted_at)}
+            % {"when": local_text(evaluation.submitted_at)}  # type: ignore[arg-type]  # set when submitted
         )
     now = timezone.now()
     _check_phase_allows_editing(evaluation, now)
@@ -225,7 +236,7 @@ def self_assessment_submit(*, evaluation: Evaluation, version: int, by) -> Evalu
     return evaluation
 
 
-def self_assessment_withdraw(*, evaluation: Evaluation, by) -> Evaluation:
+def self_assessment_withdraw(*, evaluation: Evaluation, by: User) -> Evaluation:
     """Take a submitted form back to edit it: allowed before the deadline while Home Affairs has not started."""
     _require_own(evaluation, by)
     _check_phase_allows_editing(evaluation, timezone.now())
@@ -240,7 +251,7 @@ def self_assessment_withdraw(*, evaluation: Evaluation, by) -> Evaluation:
     return evaluation
 
 
-def review_start(*, evaluation: Evaluation, by) -> Evaluation:
+def review_start(*, evaluation: Evaluation, by: User) -> Evaluation:
     """Home Affairs opens a submitted form; from then on the official can no longer withdraw it."""
     with transaction.atomic():
         updated = Evaluation.objects.filter(pk=evaluation.pk, status=EvaluationStatus.SUBMITTED).update(
@@ -254,7 +265,7 @@ def review_start(*, evaluation: Evaluation, by) -> Evaluation:
     return evaluation
 
 
-def self_assessment_return(*, evaluation: Evaluation, reason: str, by) -> Evaluation:
+def self_assessment_return(*, evaluation: Evaluation, reason: str, by: User) -> Evaluation:
     reason = reason.strip()
     if not reason:
         raise ReviewError(_("Hãy ghi lý do trả lại để người được đánh giá biết cần sửa gì."))
@@ -271,7 +282,7 @@ def self_assessment_return(*, evaluation: Evaluation, reason: str, by) -> Evalua
     return evaluation
 
 
-def deadline_extend(*, evaluation: Evaluation, until: datetime, by) -> Evaluation:
+def deadline_extend(*, evaluation: Evaluation, until: datetime, by: User) -> Evaluation:
     if evaluation.enrolment.cycle.status == CycleStatus.CLOSED:  # archived: read-only (domain.md §3.10)
         raise ReviewError(_("Kỳ đánh giá đã kết thúc; hồ sơ chỉ xem được."))
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
@@ -287,7 +298,7 @@ def deadline_extend(*, evaluation: Evaluation, until: datetime, by) -> Evaluatio
     return evaluation
 
 
-def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment:
+def evidence_attach(*, evaluation: Evaluation, upload: UploadedFile, by: User) -> EvidenceAttachment:
     _require_own(evaluation, by)
     _check_phase_allows_editing(evaluation, timezone.now())
     if evaluation.status not in EDITABLE_BY_OFFICIAL:
@@ -300,9 +311,9 @@ def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment
     with transaction.atomic():
         attachment = EvidenceAttachment(
             evaluation=evaluation,
-            original_name=upload.name[:255],
+            original_name=(upload.name or "")[:255],
             content_type=content_type,
-            size=upload.size,
+            size=upload.size,  # type: ignore[misc]  # upload_checked() has read it
             uploaded_by=by,
         )
         attachment.file.save("evidence", upload, save=False)
@@ -311,7 +322,7 @@ def evidence_attach(*, evaluation: Evaluation, upload, by) -> EvidenceAttachment
     return attachment
 
 
-def evidence_remove(*, attachment: EvidenceAttachment, by) -> None:
+def evidence_remove(*, attachment: EvidenceAttachment, by: User) -> None:
     evaluation = attachment.evaluation
     _require_own(evaluation, by)
     _check_phase_allows_editing(evaluation, timezone.now())
@@ -324,7 +335,7 @@ def evidence_remove(*, attachment: EvidenceAttachment, by) -> None:
         event_record(evaluation, EventKind.DETACHED, by, note=name)
 
 
-def reminders_send(*, cycle, by) -> int:
+def reminders_send(*, cycle: Cycle, by: User) -> int:
     """Queue a reminder e-mail to everyone in the cycle who has not submitted and has an address: one outbox row each,
     written here and sent by the worker after the commit."""
     from ..tasks import reminder_send
