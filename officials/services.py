@@ -44,7 +44,8 @@ def account_invite(*, user: User) -> None:
         raise OfficialsError(
             _("Tài khoản %(username)s chưa có địa chỉ thư điện tử.") % {"username": user.username}
         )
-    transaction.on_commit(lambda: account_invitation_send.delay(user.pk))
+    # celery-types 0.26 does not know DjangoTask.delay_on_commit (Celery 5.4+).
+    account_invitation_send.delay_on_commit(user.pk)  # type: ignore[attr-defined]
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Count
+from django.db.models import Case, Count, QuerySet, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
@@ -477,3 +477,12 @@ def cycle_close_blockers(cycle: Cycle, now=None) -> list[str]:
             % {"count": len(names), "names": ", ".join(names)}
         )
     return blockers
+
+
+def objections_of_cycle(cycle: Cycle) -> QuerySet[Objection]:
+    """Every objection of the cycle, open ones first (the chair answers those), then the newest."""
+    return (
+        Objection.objects.filter(evaluation__enrolment__cycle=cycle)
+        .select_related("evaluation__enrolment", "decision", "new_decision")
+        .order_by(Case(When(status=ObjectionStatus.OPEN, then=0), default=1), "-filed_at", "-pk")
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cycles.models import Cycle, CycleCriterion, Enrolment, FilledBy
 from cycles.rulebooks import Level, Scoring
 from cycles.selectors import cohort_order
+from officials.models import PersonnelType
 from reviews.models import DECIDED_STATES, Decision, Evaluation, SigningAs
 from reviews.selectors import decision_in_force, decisions_in_force, level_for_points
 
@@ -154,7 +155,11 @@ def rating_form_data(
             item["text"] = authority["texts"].get(item["code"], "") or item["text"]
         outlook = authority["texts"]["development_outlook"]
         codes = {item["code"] for item in authority_section["items"]}
-        if outlook and enrolment.personnel_type == "can_bo" and "development_outlook" not in codes:
+        if (
+            outlook
+            and enrolment.personnel_type == PersonnelType.CAN_BO
+            and "development_outlook" not in codes
+        ):
             # The points forms carry no outlook line; the decision on a cán bộ has one (domain.md §5): print it.
             authority_section["items"].append(
                 {

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from ..forms import (
     ObjectionAnswerForm,
     ObjectionForm,
 )
+from ..models import ObjectionStatus
 from ..permissions import (
     get_cycle_for_proposals,
     get_evaluation_for_user,
@@ -28,6 +28,7 @@ from ..selectors import (
     LevelSource,
     cohort_standing,
     decision_in_force,
+    objections_of_cycle,
 )
 
 # --- Objections (issue #5, domain.md §3.9): the person files, the chair answers ---
@@ -44,7 +45,7 @@ def objection_context(user, evaluation, roles, is_own, form=None) -> dict:
         Objection.objects.filter(evaluation=evaluation).select_related("decision", "new_decision")
     )
     refusal = services.objection_window_refusal(evaluation)
-    has_open = any(objection.status == "open" for objection in objections)
+    has_open = any(objection.status == ObjectionStatus.OPEN for objection in objections)
     return {
         "objections": objections,
         "objection_window_refusal": refusal,
@@ -98,21 +99,10 @@ def objection_withdraw(request, pk: int, objection_pk: int):
 @require_GET
 def objection_list(request, cycle_pk: int):
     """Every objection of the cycle, open ones first: the chair answers, Home Affairs follows."""
-    from ..models import Objection
-
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
-    objections = (
-        Objection.objects.filter(evaluation__enrolment__cycle=cycle)
-        .select_related("evaluation__enrolment", "decision", "new_decision")
-        .order_by(
-            Case(When(status="open", then=0), default=1),
-            "-filed_at",
-            "-pk",
-        )
-    )
     context = {
         "cycle": cycle,
-        "objections": objections,
+        "objections": objections_of_cycle(cycle),
         "may_answer": roles_of(request.user).is_chair,
         "window": phase_of(cycle, PhaseKind.OBJECTIONS),
     }
@@ -189,6 +179,6 @@ def objection_answer(request, pk: int):
         "group": group,
         "form": form,
         "error": error,
-        "answerable": objection.status == "open" and cycle.status == CycleStatus.SIGNED_OFF,
+        "answerable": objection.status == ObjectionStatus.OPEN and cycle.status == CycleStatus.SIGNED_OFF,
     }
     return render(request, "reviews/objection_answer.html", context)
