@@ -173,8 +173,13 @@ class Enrolment(models.Model):
     peer_group_name = models.CharField(_("tên nhóm đối tượng"), max_length=255)
     personnel_type = models.CharField(_("loại cán bộ"), max_length=16, choices=PersonnelType.choices)
     is_leader = models.BooleanField(_("giữ chức vụ lãnh đạo, quản lý"), default=True)
+    # người đứng đầu: capped by the agency's own level (Decree 233 Art. 12(7)). Taken from the title when the
+    # person is enrolled (a deputy's title starts "Phó"); Home Affairs corrects it, never a default of the facts.
+    is_head = models.BooleanField(_("là người đứng đầu cơ quan, đơn vị"), default=False)
     is_party_member = models.BooleanField(_("đảng viên"), default=True)
     rulebook_code = models.CharField(_("quy định áp dụng"), max_length=32)
+    # Why the enrolment takes another rulebook than its framework's default (Decree 233/2026 Art. 20(1)).
+    rulebook_reason = models.TextField(_("lý do áp dụng quy định khác"), blank=True)
     agenda_order = models.PositiveIntegerField(_("thứ tự"), default=0)
     enrolled_at = models.DateTimeField(auto_now_add=True)
     enrolled_by = models.ForeignKey(

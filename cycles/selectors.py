@@ -265,3 +265,41 @@ def cycle_close_blockers(cycle: Cycle, now=None) -> list[str]:
             % {"count": len(names), "names": ", ".join(names)}
         )
     return blockers
+
+
+# --- Rules about the cohort's snapshot and the quota's citations (the rules engine's corrections) ---
+
+
+def title_is_head(title: str, is_leader: bool = True) -> bool:
+    """Whether a leader's title makes them the head (người đứng đầu) of their agency: a deputy's title starts
+    with "Phó" ("Phó Giám đốc", "Phó Chủ tịch", "Phó Giám đốc phụ trách"). The enrolment snapshots it; Home
+    Affairs corrects it where a title misleads."""
+    return is_leader and not title.strip().lower().startswith("phó")
+
+
+def quota_citation(cycle: Cycle, enrolments) -> str:
+    """The articles that limit HTXSNV for a group of people, from their rulebooks (Decree 90 Art. 2(6) with the
+    Party's rate of the year; Decree 335 Art. 20(5); Decree 233 Art. 12(6); QĐ 366-QĐ/TW Art. 11)."""
+    citations = []
+    for enrolment in enrolments:
+        citation = enrolment.rulebook.quota_citation(cycle.year)
+        if citation not in citations:
+            citations.append(citation)
+    return "; ".join(citations)
+
+
+def quota_exception_refusal(cycle: Cycle, enrolments, agency_levels: dict) -> str | None:
+    """Why the outstanding-results exception may not raise the rate of a group: under Decree 233/2026 Art. 12(6)(b)
+    the unit itself must be recognised HTXSNV. `agency_levels` maps organisation id to its level this year."""
+    from .rulebooks import Level
+
+    needing = [e for e in enrolments if e.rulebook.quota_exception_needs_unit_htxsnv]
+    short = sorted(
+        {e.organisation_name for e in needing if agency_levels.get(e.organisation_id) != Level.HTXSNV}
+    )
+    if not short:
+        return None
+    return gettext(
+        "Ngoại lệ tỷ lệ HTXSNV (tối đa 25%%) đối với viên chức chỉ áp dụng khi chính đơn vị được công nhận Hoàn "
+        "thành xuất sắc nhiệm vụ; chưa đạt: %(units)s (%(article)s)."
+    ) % {"units": ", ".join(short), "article": needing[0].rulebook.quota_exception_needs_unit_htxsnv}

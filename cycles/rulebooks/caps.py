@@ -42,8 +42,9 @@ class PersonFacts:
     # Decree 90 cites a different article per type (cán bộ 4–7, công chức 8–11, viên chức 12–15).
     personnel_type: str | None = None
     disciplined_in_year: bool = False
-    # Decree 233 Art. 12(4)(c): only a violation connected with the performance of duties caps at KHTNV.
-    discipline_related_to_duties: bool = True
+    # Decree 233 Art. 12(4)(c): only a violation connected with the performance of duties caps at KHTNV. The cap
+    # is the default: the violation counts as connected unless recorded otherwise.
+    discipline_unrelated_to_duties: bool = False
     discipline_counting: str = DisciplineCounting.IN_YEAR
     months_worked: Decimal | None = None
     on_maternity_leave: bool = False

@@ -167,7 +167,7 @@ class PointsRulebook(Rulebook):
         # A discipline caps unless the regime counts it in another year (Decree 233 Art. 14(3)) or, where the
         # regime needs it, the violation is not connected with the performance of duties (233 Art. 12(4)(c)).
         counts_here = facts.discipline_counting not in self.discipline_counting_articles
-        duty_link_holds = facts.discipline_related_to_duties or not self.discipline_needs_duty_link
+        duty_link_holds = not facts.discipline_unrelated_to_duties or not self.discipline_needs_duty_link
         if facts.disciplined_in_year and counts_here and duty_link_holds:
             yield CapReason(
                 Level.KHTNV,

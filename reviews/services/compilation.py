@@ -3,12 +3,13 @@ meetings, party opinions, the facts that cap a rating (also imported from a spre
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,6 +17,7 @@ from audit.models import ActingAs, Action
 from audit.services import audit_record
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
+from cycles.rulebooks.caps import DisciplineCounting
 from cycles.selectors import phase_of
 
 from ..errors import ReviewError, StaleFormError
@@ -269,21 +271,25 @@ def party_opinion_record(
 
 
 CAP_FACT_FIELDS = (
-    "is_head",
     "discipline_form",
     "discipline_date",
     "discipline_source",
+    "discipline_unrelated_to_duties",
+    "discipline_counting",
     "months_worked",
     "months_absent",
     "on_maternity_leave",
+    "on_sick_leave",
     "degradation_concluded",
     "degradation_source",
     "corruption_in_unit",
     "corruption_source",
+    "corruption_self_remedied",
     "targets_met_pct",
     "targets_exceeded_pct",
     "subordinates_htnv_or_above_pct",
     "subordinates_httnv_or_above_pct",
+    "confidence_vote_low_pct",
     "points_total",
     "source",
 )
@@ -324,6 +330,7 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
         "targets_exceeded_pct",
         "subordinates_htnv_or_above_pct",
         "subordinates_httnv_or_above_pct",
+        "confidence_vote_low_pct",
     ):
         value = cleaned.get(name)
         if value is not None and not (0 <= value <= 100):
@@ -339,6 +346,25 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
     points = cleaned.get("points_total")
     if points is not None and not (0 <= points <= 100):
         raise ReviewError(_("Tổng điểm phải từ 0 đến 100."))
+    places = cycle.points_decimal_places
+    if points is not None and points != points.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        # The cycle keeps `places` decimals; 89.995 must not become 90.00 (HTXSNV) behind the user's back, as the
+        # database column would round it. Refused, as the form and the import refuse it.
+        raise ReviewError(
+            _(
+                "Tổng điểm %(score)s có nhiều hơn %(places)d chữ số thập phân mà kỳ đánh giá cho phép; hãy nhập "
+                "đúng điểm đã xác nhận, hệ thống không tự làm tròn."
+            )
+            % {"score": number_format(points), "places": places}
+        )
+    if cleaned.get("discipline_counting") and cleaned["discipline_counting"] not in DisciplineCounting.values:
+        raise ReviewError(_("Trường hợp tính năm kỷ luật không hợp lệ."))
+    if (cleaned.get("discipline_counting") or cleaned.get("discipline_unrelated_to_duties")) and not form:
+        raise ReviewError(_("Chỉ ghi năm tính kỷ luật, tính chất vi phạm khi có hình thức kỷ luật."))
+    if cleaned.get("corruption_self_remedied") and not cleaned.get("corruption_in_unit"):
+        raise ReviewError(
+            _("Chỉ ghi việc chủ động phát hiện, khắc phục khi có vụ việc tham nhũng, lãng phí được xử lý.")
+        )
     if cleaned.get("degradation_concluded") and not (cleaned.get("degradation_source") or "").strip():
         raise ReviewError(_("Hãy ghi văn bản kết luận suy thoái (căn cứ)."))
     if cleaned.get("corruption_in_unit") and not (cleaned.get("corruption_source") or "").strip():
@@ -438,20 +464,26 @@ def proposal_set(
     reason = _check_text(reason, _("Lý do đề xuất"), MAX_REASON_LENGTH)
     caps = caps_for(evaluation, agency_level_of(evaluation))
     if level:
+        why = " ".join(f"{r.text} ({r.citation})" for r in caps.binding())
         if caps.not_rated:
-            raise ReviewError(
-                _("Không đề xuất mức được: %(why)s")
-                % {"why": " ".join(f"{r.text} ({r.citation})" for r in caps.binding())}
-            )
+            raise ReviewError(_("Không đề xuất mức được: %(why)s") % {"why": why})
+        if caps.missing:
+            # No score in a points regime; a head whose agency has no rating yet (Decree 233 Art. 15(1)(a)).
+            raise ReviewError(_("Chưa thể đề xuất mức xếp loại: còn thiếu căn cứ. %(why)s") % {"why": why})
         if not caps.allows(Level(level)):
-            raise ReviewError(
-                _("Không thể đề xuất %(level)s: mức cao nhất được phép là %(cap)s. %(why)s")
-                % {
-                    "level": Level(level).label,
-                    "cap": caps.max_level.label,
-                    "why": " ".join(f"{r.text} ({r.citation})" for r in caps.binding()),
-                }
-            )
+            if not caps.allows_departing(Level(level)):
+                raise ReviewError(
+                    _("Không thể đề xuất %(level)s: mức cao nhất được phép là %(cap)s. %(why)s")
+                    % {"level": Level(level).label, "cap": caps.max_level.label, "why": why}
+                )
+            if not reason:
+                # Decree 233 Art. 12(4)(d): the authority may weigh it, but the departure needs its reason.
+                raise ReviewError(
+                    _(
+                        "Đề xuất %(level)s là khác mức giới hạn mặc định %(cap)s: hãy ghi lý do cân nhắc. %(why)s"
+                    )
+                    % {"level": Level(level).label, "cap": caps.max_level.label, "why": why}
+                )
         if level != evaluation.self_proposed_level and not reason:
             raise ReviewError(_("Mức đề xuất khác mức tự xếp loại: hãy ghi lý do."))
     if not_rated and not reason and not caps.not_rated:

@@ -36,7 +36,7 @@ def cap(code, **facts):
         ({"months_absent": D(7), "on_sick_leave": True}, NOT_RATED, "Điều 2 khoản 3"),
         ({"disciplined_in_year": True}, K, "Điều 2 khoản 5 điểm a (bổ sung bởi Nghị định 48/2023"),
         # Decree 90 caps any discipline in the year, connected with duties or not.
-        ({"disciplined_in_year": True, "discipline_related_to_duties": False}, K, "Điều 2 khoản 5 điểm a"),
+        ({"disciplined_in_year": True, "discipline_unrelated_to_duties": True}, K, "Điều 2 khoản 5 điểm a"),
         # Which year it counts in: Art. 2(5)(b) and (c); 233's former-organisation rule is not in Decree 90.
         ({"disciplined_in_year": True, "discipline_counting": "already_rated_khtnv"}, X, None),
         ({"disciplined_in_year": True, "discipline_counting": "counted_other_year"}, X, None),
@@ -151,10 +151,10 @@ def test_no_score_no_level_in_a_points_regime(code):
     [
         # Decree 233 Art. 12(4)(c): only a violation connected with the performance of duties caps at KHTNV.
         ("decree_233", {"disciplined_in_year": True}, K, "Điều 12 khoản 4 điểm c"),
-        ("decree_233", {"disciplined_in_year": True, "discipline_related_to_duties": False}, X, None),
-        ("decree_335", {"disciplined_in_year": True, "discipline_related_to_duties": False}, X, None),
+        ("decree_233", {"disciplined_in_year": True, "discipline_unrelated_to_duties": True}, X, None),
+        ("decree_335", {"disciplined_in_year": True, "discipline_unrelated_to_duties": True}, X, None),
         # QĐ 366 Art. 11: any discipline from a reprimand up.
-        ("regulation_366", {"disciplined_in_year": True, "discipline_related_to_duties": False}, K, "366"),
+        ("regulation_366", {"disciplined_in_year": True, "discipline_unrelated_to_duties": True}, K, "366"),
         # Which year it counts in: Decree 233 Art. 14(3)(a)–(c).
         ("decree_233", {"disciplined_in_year": True, "discipline_counting": "counted_other_year"}, X, None),
         ("decree_233", {"disciplined_in_year": True, "discipline_counting": "already_rated_khtnv"}, X, None),

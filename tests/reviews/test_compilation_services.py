@@ -201,7 +201,9 @@ def test_a_proposal_above_the_cap_is_refused_with_the_article(cast):
 
 def test_a_head_is_not_proposed_above_their_agency(cast):
     evaluation = submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=D("95"))
-    AgencyRating.objects.create(cycle=cast.cycle, organisation=cast.official_a.organisation, level="httnv")
+    AgencyRating.objects.filter(cycle=cast.cycle, organisation=cast.official_a.organisation).update(
+        level="httnv"
+    )
     with pytest.raises(ReviewError, match="Điều 12 khoản 7"):
         services.proposal_set(evaluation=evaluation, level="htxsnv", by=cast.users["home_affairs"])
 

@@ -124,7 +124,10 @@ def test_an_over_quota_set_is_refused_and_the_exception_with_its_reason_lets_it_
     people = [submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=D("95"))]
     people.append(submitted(evaluation_of(cast.official_b), points=D("85")))
     for _ in range(3):
-        people.append(submitted(enrol(cast.cycle, OfficialFactory()).evaluation, points=D("82")))
+        # Deputies: no agency level needed before they are rated (Decree 233 Art. 15(1)(a) is for heads).
+        people.append(
+            submitted(enrol(cast.cycle, OfficialFactory(title="Phó Giám đốc")).evaluation, points=D("82"))
+        )
     decide(people[0], chair, level="htxsnv")
     for evaluation in people[1:]:
         decide(evaluation, chair)
