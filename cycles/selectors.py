@@ -288,6 +288,27 @@ def quota_citation(cycle: Cycle, enrolments) -> str:
     return "; ".join(citations)
 
 
+def cycle_quota_citations(cycle: Cycle) -> list[str]:
+    """Every article that sets the HTXSNV quota in this cycle: one per rulebook its enrolments (or, before anyone
+    is enrolled, its framework) use, with the Party's rate of the year for Decree 90."""
+    from officials.models import PersonnelType
+
+    from .rulebooks import get_rulebook, rulebook_for
+
+    codes = list(
+        Enrolment.objects.filter(cycle=cycle).values_list("rulebook_code", flat=True).distinct().order_by()
+    )
+    rulebooks = [get_rulebook(code) for code in codes] or [
+        rulebook_for(cycle.framework, personnel_type) for personnel_type in PersonnelType
+    ]
+    citations = []
+    for rulebook in rulebooks:
+        citation = rulebook.quota_citation(cycle.year)
+        if citation not in citations:
+            citations.append(citation)
+    return citations
+
+
 def quota_exception_refusal(cycle: Cycle, enrolments, agency_levels: dict) -> str | None:
     """Why the outstanding-results exception may not raise the rate of a group: under Decree 233/2026 Art. 12(6)(b)
     the unit itself must be recognised HTXSNV. `agency_levels` maps organisation id to its level this year."""

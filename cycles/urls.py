@@ -19,6 +19,7 @@ urlpatterns = [
         name="quota_exception_delete",
     ),
     path("<int:pk>/agency-ratings/", views.agency_ratings, name="agency_ratings"),
+    path("<int:pk>/enrolments/<int:enrolment_pk>/", views.enrolment_edit, name="enrolment_edit"),
 ]
 # The conference (issue #5): set-up, the secretary's screen, the chair's screen.
 urlpatterns += [

@@ -25,6 +25,8 @@ from .forms import (
     ConferenceNoteForm,
     ConferenceReportForm,
     CriterionForm,
+    EnrolmentHeadForm,
+    EnrolmentRulebookForm,
     ProgressFilterForm,
     QuotaExceptionForm,
     QuotaSettingsForm,
@@ -32,8 +34,8 @@ from .forms import (
 )
 from .models import AgencyRating, Conference, ConferenceAttendance, ConferenceGuest, ConferenceNote
 from .permissions import can_see_cycles, cycles_visible_to, get_cycle_for_conference, get_cycle_for_user
-from .rulebooks import Level
-from .selectors import cohort, conference_agenda, criteria_by_form, cycle_progress
+from .rulebooks import Level, small_unit_group_rule
+from .selectors import cohort, conference_agenda, criteria_by_form, cycle_progress, cycle_quota_citations
 
 
 @require_GET
@@ -55,11 +57,67 @@ def cycle_detail(request, pk: int):
         "cycle": cycle,
         "cohort": cohort(cycle),
         "show_status": roles.sees_whole_cohort,
+        "can_edit_enrolments": roles.is_home_affairs,
         "phases": cycle.phases.order_by("deadline"),
     }
     if roles.sees_whole_cohort:
         context["totals"], context["groups"] = cycle_progress(cycle)
     return render(request, "cycles/cycle_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_edit(request, pk: int, enrolment_pk: int):
+    """Home Affairs corrects one enrolment's snapshot: whether the person heads their agency, and which rulebook
+    rates them when the law allows another (Decree 233/2026 Art. 20(1))."""
+    from .models import Enrolment
+    from .rulebooks import alternative_rulebooks, get_rulebook, rulebook_for
+
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_pk, cycle=cycle)
+    default = rulebook_for(cycle.framework, enrolment.personnel_type)
+    alternatives = alternative_rulebooks(cycle.framework, enrolment.personnel_type)
+    choices = [(default.code, default.name)] + [
+        (code, f"{get_rulebook(code).name} ({article})") for code, article in alternatives.items()
+    ]
+    head_form = EnrolmentHeadForm(
+        request.POST if "save_head" in request.POST else None, initial={"is_head": enrolment.is_head}
+    )
+    rulebook_form = EnrolmentRulebookForm(
+        request.POST if "save_rulebook" in request.POST else None,
+        choices=choices,
+        initial={"rulebook_code": enrolment.rulebook_code, "reason": enrolment.rulebook_reason},
+    )
+    if request.method == "POST":
+        form = head_form if "save_head" in request.POST else rulebook_form
+        if form.is_valid():
+            try:
+                if form is head_form:
+                    services.enrolment_head_set(
+                        enrolment=enrolment,
+                        is_head=form.cleaned_data["is_head"],
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                else:
+                    services.enrolment_rulebook_set(
+                        enrolment=enrolment,
+                        rulebook_code=form.cleaned_data["rulebook_code"],
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+            except CycleError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": enrolment.full_name})
+                return redirect("cycles:cycle_detail", pk=cycle.pk)
+    context = {
+        "cycle": cycle,
+        "enrolment": enrolment,
+        "head_form": head_form,
+        "rulebook_form": rulebook_form if alternatives else None,
+    }
+    return render(request, "cycles/enrolment_edit.html", context)
 
 
 @require_GET
@@ -210,6 +268,8 @@ def quota_settings(request, pk: int):
         "settings_form": settings_form,
         "exception_form": exception_form,
         "exceptions": cycle.quota_exceptions.select_related("peer_group").order_by("peer_group__sort_order"),
+        "quota_articles": cycle_quota_citations(cycle),
+        "units_rule": small_unit_group_rule(cycle.framework),
     }
     return render(request, "cycles/quota_settings.html", context)
 

@@ -60,7 +60,7 @@ class Regulation366(PointsRulebook):
         if htnv_share is not None and htnv_share < 50:
             yield CapReason(
                 Level.KHTNV,
-                _("Trên 50% cơ quan, đơn vị thuộc phạm vi phụ trách không hoàn thành nhiệm vụ."),
+                _("Trên một nửa số cơ quan, đơn vị thuộc phạm vi phụ trách không hoàn thành nhiệm vụ."),
                 ART_11,
             )
         low = facts.confidence_vote_low_pct

@@ -91,3 +91,31 @@ def test_each_regime_cites_its_quota_article(code, year, article):
 
 def test_people_not_rated_do_not_count():
     assert quota_position(["htxsnv", None, "", "httnv"] + ["httnv"] * 4).htxsnv == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("framework", "year", "expected", "units_rule"),
+    [
+        ("decree_90_48", 2024, "Quy định 124-QĐ/TW", False),
+        ("decree_90_48", 2025, "Quy định 366-QĐ/TW, Điều 11", False),
+        ("decrees_2026", 2026, "Nghị định 335/2025/NĐ-CP, Điều 20 khoản 5", True),
+    ],
+)
+def test_the_quota_settings_page_cites_the_cycles_articles(
+    cast, login, framework, year, expected, units_rule
+):
+    from django.urls import reverse
+
+    from cycles.models import Cycle, Enrolment
+
+    Cycle.objects.filter(pk=cast.cycle.pk).update(framework=framework, year=year)
+    if framework == "decree_90_48":
+        Enrolment.objects.filter(cycle=cast.cycle).update(rulebook_code="decree_90")
+    page = (
+        login(cast.users["home_affairs"])
+        .get(reverse("cycles:quota_settings", kwargs={"pk": cast.cycle.pk}))
+        .content.decode()
+    )
+    assert expected in page
+    assert ("Điều 7 khoản 7 điểm c" in page) is units_rule

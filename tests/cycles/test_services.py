@@ -152,3 +152,28 @@ def test_the_rulebook_is_fixed_once_the_self_assessment_has_opened(cast):
             reason="Chưa có Quy chế",
             by=cast.users["home_affairs"],
         )
+
+
+def test_home_affairs_sets_the_rulebook_on_the_cohort_page_and_it_is_shown(cast, login):
+    from django.urls import reverse
+
+    from officials.models import PersonnelType
+
+    from ..factories import CycleFactory, OfficialFactory, enrol
+
+    cycle = CycleFactory(year=2027, status="setup", authority=cast.cycle.authority)
+    employee = enrol(cycle, OfficialFactory(personnel_type=PersonnelType.VIEN_CHUC, title="Phó Giám đốc"))
+    client = login(cast.users["home_affairs"])
+    url = reverse("cycles:enrolment_edit", kwargs={"pk": cycle.pk, "enrolment_pk": employee.pk})
+    page = client.get(url).content.decode()
+    assert "Điều 20 khoản 1" in page
+    response = client.post(
+        url,
+        {"save_rulebook": "1", "rulebook_code": "decree_90", "reason": "Đơn vị chưa có Quy chế đánh giá."},
+    )
+    assert response.status_code == 302
+    cohort_page = client.get(reverse("cycles:cycle_detail", kwargs={"pk": cycle.pk})).content.decode()
+    assert "Nghị định 90/2020/NĐ-CP" in cohort_page and "Đơn vị chưa có Quy chế đánh giá." in cohort_page
+    response = client.post(url, {"save_head": "1", "is_head": "on", "reason": "QĐ giao phụ trách đơn vị"})
+    employee.refresh_from_db()
+    assert employee.is_head
