@@ -255,8 +255,9 @@ class CycleCriterion(models.Model):
 
 class QuotaException(models.Model):
     """The outstanding-results exception: the competent authority allows one peer group up to 25% of those at
-    HTTNV (QĐ 366-QĐ/TW Art. 11(1.4), applied through Decree 90 Art. 2(6) as amended by 48/2023 and Decree
-    233/2026 Art. 12(6)). Never without the reason and the deciding document."""
+    HTTNV (Decree 90 Art. 2(6), added by 48/2023, with the Party's rule of the year: QĐ 124-QĐ/TW for the 2023–2024
+    ratings, QĐ 366-QĐ/TW Art. 11 from 2025; Decree 335/2025 Art. 20(5); Decree 233/2026 Art. 12(6)(b), only for
+    a unit itself recognised HTXSNV). Never without the reason and the deciding document."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="quota_exceptions")
     peer_group = models.ForeignKey(

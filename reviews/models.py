@@ -324,8 +324,8 @@ class PartyOpinion(models.Model):
 
 
 class DisciplineForm(models.TextChoices):
-    """Every form counts: the decrees cap at KHTNV from a reprimand up (Decree 90 Art. 2(5)(a) as amended by
-    48/2023; Decree 233/2026 Art. 14(3))."""
+    """Every form counts: the decrees cap at KHTNV from a reprimand up (Decree 90 Art. 2(5)(a), added by
+    48/2023; Decree 233/2026 Art. 12(4)(c), 14(3))."""
 
     KHIEN_TRACH = "khien_trach", _("Khiển trách")
     CANH_CAO = "canh_cao", _("Cảnh cáo")

@@ -2,8 +2,9 @@
 presumed, Party regulation 366-QĐ/TW for elected cán bộ.
 
 30 points of general criteria + 70 points of task results (Decree 233/2026 Arts 10–11 and Phụ lục I; Law 80/2025
-Art. 25(4) names the criteria but gives no points). The split inside each part is not fixed nationally (Decree 233 Art. 12(5) leaves it to the
-unit's rules), so the maxima below are defaults a cycle copies and Home Affairs may adjust.
+Art. 25(4) names the criteria but gives no points). The split inside each part is not fixed nationally (Decree 233
+Art. 12(5) leaves it to the unit's rules), so the maxima below are defaults a cycle copies and Home Affairs may
+adjust.
 """
 
 from collections.abc import Iterable

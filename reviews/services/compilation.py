@@ -310,8 +310,9 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict) -> dict:
     if form and not cleaned.get("discipline_date"):
         raise ReviewError(_("Hãy ghi ngày quyết định kỷ luật."))
     if form and cleaned["discipline_date"].year != cycle.year:
-        # Decree 90 Art. 2(5)(a) as amended by 48/2023 and Decree 233 Art. 14(3): the discipline counts in the
-        # year it takes effect; a decision from another year belongs to that year's rating.
+        # Decree 90 Art. 2(5)(a) (added by 48/2023) and Decree 233 Art. 14(3)(a): the discipline counts in the
+        # year it takes effect; a decision from another year belongs to that year's rating (the exceptions of
+        # 90 Art. 2(5)(b)–(c) and 233 Art. 14(3)(a)–(c) are recorded as discipline_counting).
         raise ReviewError(
             _("Quyết định kỷ luật ngày %(date)s không thuộc năm đánh giá %(year)d.")
             % {"date": date_format(cleaned["discipline_date"], "d/m/Y"), "year": cycle.year}
