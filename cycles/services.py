@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
 from officials.permissions import roles_of
-from reviews.models import Evaluation, EvaluationStatus
+from reviews.models import Evaluation
 
 from .errors import CycleError, StaleNoteError
 from .models import (
@@ -221,15 +221,10 @@ def enrolment_create(
 
 
 def _self_assessment_opened(cycle: Cycle) -> bool:
-    """Whether the self-assessment phase has opened (now or before): an enrolment's rulebook is fixed from then."""
+    """Whether the self-assessment phase has opened (open now, or its deadline gone): an enrolment's rulebook is
+    fixed from then, as the form follows it. Reads the cycle's own phases only (cycles sits below reviews)."""
     phases = Phase.objects.filter(cycle=cycle, kind=PhaseKind.SELF_ASSESSMENT)
-    return (
-        phases.filter(is_open=True).exists()
-        or phases.filter(deadline__lt=timezone.now()).exists()
-        or Evaluation.objects.filter(enrolment__cycle=cycle)
-        .exclude(status=EvaluationStatus.NOT_STARTED, saved_at__isnull=True)
-        .exists()
-    )
+    return phases.filter(is_open=True).exists() or phases.filter(deadline__lt=timezone.now()).exists()
 
 
 @transaction.atomic
@@ -293,7 +288,8 @@ def enrolment_rulebook_set(*, enrolment: Enrolment, rulebook_code: str, reason: 
 @transaction.atomic
 def enrolment_head_set(*, enrolment: Enrolment, is_head: bool, reason: str, by) -> Enrolment:
     """Home Affairs corrects whether the person heads their agency, where the title misleads. It decides whether
-    the agency's level caps them (Decree 233/2026 Art. 12(7)), so only until the decision, and with a reason."""
+    the agency's level caps them (Decree 233/2026 Art. 12(7)), so only until the sign-off (which checks every
+    decision against the caps again), and with a reason."""
     from audit.models import ActingAs, Action
     from audit.services import audit_record
 
@@ -308,9 +304,6 @@ def enrolment_head_set(*, enrolment: Enrolment, is_head: bool, reason: str, by) 
         raise CycleError(
             _("Hãy ghi căn cứ sửa vị trí người đứng đầu (quyết định bổ nhiệm, giao phụ trách...).")
         )
-    evaluation = Evaluation.objects.filter(enrolment=enrolment).first()
-    if evaluation and evaluation.status in (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED):
-        raise CycleError(_("Đã có quyết định xếp loại; không sửa được vị trí người đứng đầu nữa."))
     enrolment.is_head = is_head
     enrolment.save(update_fields=["is_head"])
     audit_record(
