@@ -43,6 +43,14 @@ class Action(models.TextChoices):
     OBJECTION_WITHDRAWN = "objection.withdrawn", pgettext_lazy("audit action", "Rút kiến nghị")
     NOTICE_SENT = "notice.sent", pgettext_lazy("audit action", "Gửi thông báo kết quả")
     DOCUMENT_ISSUED = "document.issued", pgettext_lazy("audit action", "Ban hành văn bản")
+    ENROLMENT_RULEBOOK_SET = (
+        "enrolment.rulebook_set",
+        pgettext_lazy("audit action", "Đổi quy định áp dụng cho người được đánh giá"),
+    )
+    ENROLMENT_HEAD_SET = (
+        "enrolment.head_set",
+        pgettext_lazy("audit action", "Sửa vị trí người đứng đầu của người được đánh giá"),
+    )
     CYCLE_CLOSED = "cycle.closed", pgettext_lazy("audit action", "Kết thúc kỳ đánh giá")
     LOGIN_FAILED = "login.failed", pgettext_lazy("audit action", "Đăng nhập không thành công")
     ACCESS_REFUSED = "access.refused", pgettext_lazy("audit action", "Bị từ chối truy cập")

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,41 @@ class QuotaExceptionForm(forms.Form):
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["peer_group"].queryset = PeerGroup.objects.filter(enrolments__cycle=cycle).distinct()
+
+
+class EnrolmentHeadForm(forms.Form):
+    """Whether the person heads their agency (Decree 233/2026 Art. 12(7)), where the title misleads."""
+
+    is_head = forms.BooleanField(label=_("Là người đứng đầu cơ quan, đơn vị"), required=False)
+    reason = forms.CharField(
+        label=_("Căn cứ (quyết định bổ nhiệm, giao phụ trách...)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("is_head", "reason", Submit("save_head", _("Lưu vị trí người đứng đầu")))
+
+
+class EnrolmentRulebookForm(forms.Form):
+    """Another rulebook than the framework's default (Decree 233/2026 Art. 20(1)), before the self-assessment."""
+
+    rulebook_code = forms.ChoiceField(label=_("Quy định áp dụng"))
+    reason = forms.CharField(
+        label=_("Lý do áp dụng quy định khác"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rulebook_code"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "rulebook_code", "reason", Submit("save_rulebook", _("Lưu quy định áp dụng"))
+        )

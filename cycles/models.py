@@ -182,8 +182,13 @@ class Enrolment(models.Model):
     peer_group_name = models.CharField(_("tên nhóm đối tượng"), max_length=255)
     personnel_type = models.CharField(_("loại cán bộ"), max_length=16, choices=PersonnelType.choices)
     is_leader = models.BooleanField(_("giữ chức vụ lãnh đạo, quản lý"), default=True)
+    # người đứng đầu: capped by the agency's own level (Decree 233 Art. 12(7)). Taken from the title when the
+    # person is enrolled (a deputy's title starts "Phó"); Home Affairs corrects it, never a default of the facts.
+    is_head = models.BooleanField(_("là người đứng đầu cơ quan, đơn vị"), default=False)
     is_party_member = models.BooleanField(_("đảng viên"), default=True)
     rulebook_code = models.CharField(_("quy định áp dụng"), max_length=32)
+    # Why the enrolment takes another rulebook than its framework's default (Decree 233/2026 Art. 20(1)).
+    rulebook_reason = models.TextField(_("lý do áp dụng quy định khác"), blank=True)
     agenda_order = models.PositiveIntegerField(_("thứ tự"), default=0)
     enrolled_at = models.DateTimeField(auto_now_add=True)
     enrolled_by = models.ForeignKey(
@@ -259,8 +264,9 @@ class CycleCriterion(models.Model):
 
 class QuotaException(models.Model):
     """The outstanding-results exception: the competent authority allows one peer group up to 25% of those at
-    HTTNV (QĐ 366-QĐ/TW Art. 11(1.4), applied through Decree 90 Art. 2(6) as amended by 48/2023 and Decree
-    233/2026 Art. 12(6)). Never without the reason and the deciding document."""
+    HTTNV (Decree 90 Art. 2(6), added by 48/2023, with the Party's rule of the year: QĐ 124-QĐ/TW for the 2023–2024
+    ratings, QĐ 366-QĐ/TW Art. 11 from 2025; Decree 335/2025 Art. 20(5); Decree 233/2026 Art. 12(6)(b), only for
+    a unit itself recognised HTXSNV). Never without the reason and the deciding document."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="quota_exceptions")
     peer_group = models.ForeignKey(

@@ -1,5 +1,6 @@
 """Reads about cycles that encode rules; each is a fixed number of queries whatever the cohort size."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -111,3 +112,64 @@ def form_label(rulebook_code: str, personnel_type: str, is_leader: bool) -> str:
 
     who = gettext("lãnh đạo, quản lý") if is_leader else gettext("không giữ chức vụ")
     return f"{get_rulebook(rulebook_code).name} – {PersonnelType(personnel_type).label} – {who}"
+
+
+# --- Rules about the cohort's snapshot and the quota's citations (the rules engine's corrections) ---
+
+
+def title_is_head(title: str, is_leader: bool = True) -> bool:
+    """Whether a leader's title makes them the head (người đứng đầu) of their agency: a deputy's title starts
+    with "Phó" ("Phó Giám đốc", "Phó Chủ tịch", "Phó Giám đốc phụ trách"). The enrolment snapshots it; Home
+    Affairs corrects it where a title misleads."""
+    return is_leader and not title.strip().lower().startswith("phó")
+
+
+def quota_citation(cycle: Cycle, enrolments: Iterable[Enrolment]) -> str:
+    """The articles that limit HTXSNV for a group of people, from their rulebooks (Decree 90 Art. 2(6) with the
+    Party's rate of the year; Decree 335 Art. 20(5); Decree 233 Art. 12(6); QĐ 366-QĐ/TW Art. 11)."""
+    citations = []
+    for enrolment in enrolments:
+        citation = enrolment.rulebook.quota_citation(cycle.year)
+        if citation not in citations:
+            citations.append(citation)
+    return "; ".join(citations)
+
+
+def cycle_quota_citations(cycle: Cycle) -> list[str]:
+    """Every article that sets the HTXSNV quota in this cycle: one per rulebook its enrolments (or, before anyone
+    is enrolled, its framework) use, with the Party's rate of the year for Decree 90."""
+    from officials.models import PersonnelType
+
+    from .rulebooks import get_rulebook, rulebook_for
+
+    codes = list(
+        Enrolment.objects.filter(cycle=cycle).values_list("rulebook_code", flat=True).distinct().order_by()
+    )
+    rulebooks = [get_rulebook(code) for code in codes] or [
+        rulebook_for(cycle.framework, personnel_type) for personnel_type in PersonnelType
+    ]
+    citations = []
+    for rulebook in rulebooks:
+        citation = rulebook.quota_citation(cycle.year)
+        if citation not in citations:
+            citations.append(citation)
+    return citations
+
+
+def quota_exception_refusal(
+    cycle: Cycle, enrolments: Iterable[Enrolment], agency_levels: dict[int, str]
+) -> str | None:
+    """Why the outstanding-results exception may not raise the rate of a group: under Decree 233/2026 Art. 12(6)(b)
+    the unit itself must be recognised HTXSNV. `agency_levels` maps organisation id to its level this year."""
+    from .rulebooks import Level
+
+    needing = [e for e in enrolments if e.rulebook.quota_exception_needs_unit_htxsnv]
+    short = sorted(
+        {e.organisation_name for e in needing if agency_levels.get(e.organisation_id) != Level.HTXSNV}
+    )
+    if not short:
+        return None
+    return gettext(
+        "Ngoại lệ tỷ lệ HTXSNV (tối đa 25%%) đối với viên chức chỉ áp dụng khi chính đơn vị được công nhận Hoàn "
+        "thành xuất sắc nhiệm vụ; chưa đạt: %(units)s (%(article)s)."
+    ) % {"units": ", ".join(short), "article": needing[0].rulebook.quota_exception_needs_unit_htxsnv}

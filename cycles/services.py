@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
+from officials.permissions import require_home_affairs
 
 from .errors import CycleError
 from .models import (
@@ -23,8 +24,8 @@ from .models import (
     Phase,
     PhaseKind,
 )
-from .rulebooks import rulebook_for
-from .selectors import form_label
+from .rulebooks import Rulebook, rulebook_for
+from .selectors import form_label, quota_exception_refusal, title_is_head
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -47,8 +48,7 @@ def cycle_criteria_seed(*, cycle: Cycle) -> int:
     """Copy every form of the cycle's framework (per personnel type and leadership) into the cycle, so the
     province can adapt criteria and maxima without touching the national defaults. Idempotent."""
     rows = []
-    for personnel_type in PersonnelType:
-        rulebook = rulebook_for(cycle.framework, personnel_type)
+    for personnel_type, rulebook in _rulebooks_of(cycle):
         for is_leader in (True, False):
             order = 0
             for section in rulebook.form_sections(personnel_type=personnel_type, is_leader=is_leader):
@@ -74,6 +74,27 @@ def cycle_criteria_seed(*, cycle: Cycle) -> int:
     with translation.override("vi"):
         created = CycleCriterion.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
+
+
+def _rulebooks_of(cycle: Cycle) -> list[tuple[PersonnelType, Rulebook]]:
+    """(personnel type, rulebook) for every form the cycle may use: its framework's defaults and the rulebooks its
+    enrolments took instead (Decree 233/2026 Art. 20(1))."""
+    from .rulebooks import get_rulebook
+
+    pairs = [
+        (personnel_type, rulebook_for(cycle.framework, personnel_type)) for personnel_type in PersonnelType
+    ]
+    if cycle.pk:
+        overrides = (
+            Enrolment.objects.filter(cycle=cycle)
+            .values_list("personnel_type", "rulebook_code")
+            .distinct()
+            .order_by()
+        )
+        for personnel_type, code in overrides:
+            if (personnel_type, get_rulebook(code)) not in pairs:
+                pairs.append((PersonnelType(personnel_type), get_rulebook(code)))
+    return pairs
 
 
 def _self_assessment_started(cycle: Cycle) -> bool:
@@ -114,7 +135,8 @@ def cycle_scoring_update(
 
 
 def _check_points_forms_total_100(cycle: Cycle) -> None:
-    # Law 80/2025 Art. 25(4), Decree 233/2026 Art. 10–11: the scale is 100 points in all.
+    # Decree 233/2026 Arts 10–11 (30 + 70 points; Decree 335 presumed alike): the scale is 100 points in all.
+    # Law 80/2025 Art. 25(4) names the criteria but gives no points.
     totals = (
         CycleCriterion.objects.filter(cycle=cycle, filled_by=FilledBy.SELF, max_points__isnull=False)
         .values("rulebook_code", "personnel_type", "is_leader")
@@ -192,10 +214,109 @@ def enrolment_snapshot_create(
         peer_group_name=peer_group.name,
         personnel_type=official.personnel_type,
         is_leader=official.is_leader,
+        # Whether they head the agency is a fact of the enrolment, from the title (Decree 233 Art. 12(7)).
+        is_head=title_is_head(official.title, official.is_leader),
         is_party_member=official.is_party_member,
         rulebook_code=rulebook_for(cycle.framework, official.personnel_type).code,
         agenda_order=agenda_order,
         enrolled_by=by,
+    )
+    return enrolment
+
+
+def _self_assessment_opened(cycle: Cycle) -> bool:
+    """Whether the self-assessment phase has opened (open now, or its deadline gone): an enrolment's rulebook is
+    fixed from then, as the form follows it. Reads the cycle's own phases only (cycles sits below reviews)."""
+    phases = Phase.objects.filter(cycle=cycle, kind=PhaseKind.SELF_ASSESSMENT)
+    return phases.filter(is_open=True).exists() or phases.filter(deadline__lt=timezone.now()).exists()
+
+
+@transaction.atomic
+def enrolment_rulebook_set(*, enrolment: Enrolment, rulebook_code: str, reason: str, by: User) -> Enrolment:
+    """Home Affairs lets one enrolment take another rulebook than its framework's default, with the reason: a
+    public service unit without its own regulation rates its public employees under Decree 90 for the 2026 rating
+    (Decree 233/2026 Art. 20(1)). Only before the self-assessment opens: the form follows the rulebook."""
+    from audit.models import ActingAs, Action
+    from audit.services import audit_record
+
+    from .rulebooks import alternative_rulebooks
+
+    require_home_affairs(by)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    cycle = enrolment.cycle
+    _check_before_sign_off(cycle)
+    default = rulebook_for(cycle.framework, enrolment.personnel_type).code
+    allowed = alternative_rulebooks(cycle.framework, enrolment.personnel_type)
+    if rulebook_code != default and rulebook_code not in allowed:
+        raise CycleError(_("Quy định này không áp dụng được cho người được đánh giá trong kỳ này."))
+    reason = (reason or "").strip()
+    if rulebook_code != default and not reason:
+        raise CycleError(
+            _(
+                "Hãy ghi lý do áp dụng quy định khác (ví dụ: đơn vị chưa ban hành Quy chế đánh giá – %(article)s)."
+            )
+            % {"article": allowed[rulebook_code]}
+        )
+    if len(reason) > 2000:
+        raise CycleError(_("Lý do dài quá %(max)d ký tự.") % {"max": 2000})
+    if rulebook_code == enrolment.rulebook_code and reason == enrolment.rulebook_reason:
+        return enrolment
+    if _self_assessment_opened(cycle):
+        raise CycleError(
+            _("Giai đoạn tự đánh giá đã mở; không thể đổi quy định áp dụng cho %(name)s nữa.")
+            % {"name": enrolment.full_name}
+        )
+    before = {"rulebook": enrolment.rulebook_code, "reason": enrolment.rulebook_reason}
+    enrolment.rulebook_code = rulebook_code
+    enrolment.rulebook_reason = reason if rulebook_code != default else ""
+    enrolment.save(update_fields=["rulebook_code", "rulebook_reason"])
+    # The cycle carries its own copy of every form it uses, the override's included.
+    cycle_criteria_seed(cycle=cycle)
+    audit_record(
+        action=Action.ENROLMENT_RULEBOOK_SET,
+        actor=by,
+        acting_as=ActingAs.HOME_AFFAIRS,
+        cycle=cycle,
+        target=str(enrolment),
+        before=before,
+        after={
+            "rulebook": enrolment.rulebook_code,
+            "reason": enrolment.rulebook_reason,
+            "article": allowed.get(rulebook_code, ""),
+        },
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_head_set(*, enrolment: Enrolment, is_head: bool, reason: str, by: User) -> Enrolment:
+    """Home Affairs corrects whether the person heads their agency, where the title misleads. It decides whether
+    the agency's level caps them (Decree 233/2026 Art. 12(7)), so only until the sign-off (which checks every
+    decision against the caps again), and with a reason."""
+    from audit.models import ActingAs, Action
+    from audit.services import audit_record
+
+    require_home_affairs(by)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    _check_before_sign_off(enrolment.cycle)
+    if enrolment.is_head == is_head:
+        return enrolment
+    reason = (reason or "").strip()
+    if not reason:
+        raise CycleError(
+            _("Hãy ghi căn cứ sửa vị trí người đứng đầu (quyết định bổ nhiệm, giao phụ trách...).")
+        )
+    enrolment.is_head = is_head
+    enrolment.save(update_fields=["is_head"])
+    audit_record(
+        action=Action.ENROLMENT_HEAD_SET,
+        actor=by,
+        acting_as=ActingAs.HOME_AFFAIRS,
+        cycle=enrolment.cycle,
+        target=str(enrolment),
+        before={"is_head": not is_head},
+        after={"is_head": is_head},
+        note=reason[:2000],
     )
     return enrolment
 
@@ -222,7 +343,8 @@ def _check_before_sign_off(cycle: Cycle) -> None:
 
 
 def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by: User | None = None) -> Cycle:
-    """The base rate is 20% in every text (quota.py); a province may be stricter, never looser than 25%."""
+    """The base rate is 20% in every text (quota.py cites them); a province may be stricter, never looser than 25%
+    (the outstanding-results ceiling, Decree 233/2026 Art. 12(6)(b), Decree 335/2025 Art. 20(5))."""
     from .rulebooks.quota import OUTSTANDING_RATE_MAX, Rounding
 
     _check_before_sign_off(cycle)
@@ -238,9 +360,10 @@ def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by: Use
 def quota_exception_set(
     *, cycle: Cycle, peer_group: PeerGroup, rate: Decimal, reason: str, document: str, by: User | None = None
 ) -> QuotaException:
-    """QĐ 366-QĐ/TW Art. 11(1.4): with outstanding results the competent level may allow up to 25% of those at
-    HTTNV. Recorded with the reason and the deciding document, per peer group."""
-    from .models import QuotaException
+    """With outstanding results the competent level may allow up to 25% of those at HTTNV (Decree 90 Art. 2(6)
+    with the Party's rule; Decree 335/2025 Art. 20(5); Decree 233/2026 Art. 12(6)(b), which needs the unit itself
+    recognised HTXSNV). Recorded with the reason and the deciding document, per peer group."""
+    from .models import AgencyRating, QuotaException
     from .rulebooks.quota import OUTSTANDING_RATE_MAX
 
     _check_before_sign_off(cycle)
@@ -252,8 +375,13 @@ def quota_exception_set(
             _("Tỷ lệ ngoại lệ phải cao hơn tỷ lệ chung (%(base)s%%) và không quá 25%%.")
             % {"base": f"{(cycle.quota_rate * 100).normalize():f}"}
         )
-    if not cycle.enrolments.filter(peer_group=peer_group).exists():
+    members = list(cycle.enrolments.filter(peer_group=peer_group))
+    if not members:
         raise CycleError(_("Nhóm đối tượng này không có ai trong kỳ đánh giá."))
+    agency_levels = dict(AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level"))
+    refusal = quota_exception_refusal(cycle, members, agency_levels)
+    if refusal:
+        raise CycleError(refusal)
     exception, _created = QuotaException.objects.update_or_create(
         cycle=cycle,
         peer_group=peer_group,

@@ -16,4 +16,5 @@ urlpatterns = [
         name="quota_exception_delete",
     ),
     path("<int:pk>/agency-ratings/", views.agency_ratings, name="agency_ratings"),
+    path("<int:pk>/enrolments/<int:enrolment_pk>/", views.enrolment_edit, name="enrolment_edit"),
 ]

@@ -13,14 +13,16 @@ from . import services
 from .errors import CycleError
 from .forms import (
     CriterionForm,
+    EnrolmentHeadForm,
+    EnrolmentRulebookForm,
     QuotaExceptionForm,
     QuotaSettingsForm,
     ScoringForm,
 )
 from .models import AgencyRating
 from .permissions import can_see_cycles, cycles_visible_to, get_cycle_for_user
-from .rulebooks import Level
-from .selectors import criteria_by_form
+from .rulebooks import Level, small_unit_group_rule
+from .selectors import criteria_by_form, cycle_quota_citations
 
 
 @require_GET
@@ -32,6 +34,61 @@ def cycle_list(request):
         "cycles/cycle_list.html",
         {"cycles": cycles_visible_to(request.user).select_related("authority")},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_edit(request, pk: int, enrolment_pk: int):
+    """Home Affairs corrects one enrolment's snapshot: whether the person heads their agency, and which rulebook
+    rates them when the law allows another (Decree 233/2026 Art. 20(1))."""
+    from .models import Enrolment
+    from .rulebooks import alternative_rulebooks, get_rulebook, rulebook_for
+
+    require_home_affairs(request.user)
+    cycle = get_cycle_for_user(request.user, pk)
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_pk, cycle=cycle)
+    default = rulebook_for(cycle.framework, enrolment.personnel_type)
+    alternatives = alternative_rulebooks(cycle.framework, enrolment.personnel_type)
+    choices = [(default.code, default.name)] + [
+        (code, f"{get_rulebook(code).name} ({article})") for code, article in alternatives.items()
+    ]
+    head_form = EnrolmentHeadForm(
+        request.POST if "save_head" in request.POST else None, initial={"is_head": enrolment.is_head}
+    )
+    rulebook_form = EnrolmentRulebookForm(
+        request.POST if "save_rulebook" in request.POST else None,
+        choices=choices,
+        initial={"rulebook_code": enrolment.rulebook_code, "reason": enrolment.rulebook_reason},
+    )
+    if request.method == "POST":
+        form = head_form if "save_head" in request.POST else rulebook_form
+        if form.is_valid():
+            try:
+                if form is head_form:
+                    services.enrolment_head_set(
+                        enrolment=enrolment,
+                        is_head=form.cleaned_data["is_head"],
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                else:
+                    services.enrolment_rulebook_set(
+                        enrolment=enrolment,
+                        rulebook_code=form.cleaned_data["rulebook_code"],
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+            except CycleError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": enrolment.full_name})
+                return redirect("portal:cycle_detail", pk=cycle.pk)
+    context = {
+        "cycle": cycle,
+        "enrolment": enrolment,
+        "head_form": head_form,
+        "rulebook_form": rulebook_form if alternatives else None,
+    }
+    return render(request, "cycles/enrolment_edit.html", context)
 
 
 def _criteria_context(cycle, **extra):
@@ -158,6 +215,8 @@ def quota_settings(request, pk: int):
         "settings_form": settings_form,
         "exception_form": exception_form,
         "exceptions": cycle.quota_exceptions.select_related("peer_group").order_by("peer_group__sort_order"),
+        "quota_articles": cycle_quota_citations(cycle),
+        "units_rule": small_unit_group_rule(cycle.framework),
     }
     return render(request, "cycles/quota_settings.html", context)
 

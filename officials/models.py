@@ -51,13 +51,14 @@ class Organisation(models.Model):
 class PeerGroup(models.Model):
     """A group of people with similar duties (nhóm đối tượng có nhiệm vụ tương đồng).
 
-    The HTXSNV quota is counted within each group (Decree 90 Art. 2(6) as amended by 48/2023).
+    The HTXSNV quota is counted within each group (Decree 90 Art. 2(6), added by 48/2023).
     """
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
     name = models.CharField(_("tên nhóm"), max_length=255)
     sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    # "Among fewer than 5 units, at most one may be HTXSNV" applies to groups of units, not of people.
+    # "Among fewer than 5 units, at most one may be HTXSNV" (Decree 233/2026 Art. 7(7)(c), 7(8)) applies to groups
+    # of units, never to people: the cohort's quota ignores this flag (reviews.selectors.group_quota).
     counts_units = models.BooleanField(_("nhóm các đơn vị"), default=False)
 
     class Meta:

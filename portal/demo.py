@@ -494,7 +494,8 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
             source="Quyết định bổ nhiệm ngày 01/8/2026",
             recorded_by=home_affairs,
         )
-    for evaluation in evaluations[:6]:
+    # Heads are rated after their agencies (Decree 233/2026 Art. 15(1)(a)): every head proposed below has one.
+    for evaluation in evaluations[:12]:
         AgencyRating.objects.get_or_create(
             cycle=cycle,
             organisation=evaluation.enrolment.organisation,

@@ -61,6 +61,7 @@ def cycle_detail(request, pk: int):
         "cycle": cycle,
         "cohort": cohort(cycle),
         "show_status": roles.sees_whole_cohort,
+        "can_edit_enrolments": roles.is_home_affairs,
         "phases": cycle.phases.order_by("deadline"),
     }
     if roles.sees_whole_cohort:

@@ -257,9 +257,30 @@ class CapFactsForm(forms.ModelForm):
         widgets = {"discipline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "months_absent": _("Nghỉ từ 3 đến dưới 6 tháng: không xếp loại từ HTTNV trở lên (Nghị định 90)."),
-            "months_worked": _("Dưới 6 tháng: không xếp loại chất lượng, trừ nghỉ thai sản, nghỉ ốm."),
-            "points_total": _("Điểm trung bình cả năm đã được xác nhận; để trống thì dùng điểm tự chấm."),
-            "targets_met_pct": _("Chỉ dùng với người lãnh đạo theo Nghị định 90."),
+            "months_worked": _(
+                "Dưới 6 tháng: không xếp loại chất lượng, trừ nghỉ thai sản (Nghị định 90 Điều 2 khoản 3); từ năm "
+                "2026 trừ cả nghỉ ốm (Nghị định 233 Điều 14 khoản 2)."
+            ),
+            "on_sick_leave": _("Chỉ được tính từ kỳ đánh giá năm 2026 (Nghị định 233 Điều 14 khoản 2)."),
+            "points_total": _(
+                "Điểm trung bình cả năm đã được xác nhận, đúng số chữ số thập phân của kỳ; để trống thì dùng điểm "
+                "tự chấm."
+            ),
+            "targets_met_pct": _("Người lãnh đạo theo Nghị định 90 và Quy định 366-QĐ/TW."),
+            "discipline_unrelated_to_duties": _(
+                "Nghị định 233 Điều 12 khoản 4 điểm c: chỉ vi phạm liên quan đến thực hiện nhiệm vụ mới xếp "
+                "Không hoàn thành nhiệm vụ; không đánh dấu thì giới hạn vẫn áp dụng."
+            ),
+            "discipline_counting": _(
+                "Nghị định 90 Điều 2 khoản 5 điểm b, c; Nghị định 233 Điều 14 khoản 3 điểm a–c."
+            ),
+            "corruption_self_remedied": _(
+                "Nghị định 233 Điều 12 khoản 4 điểm d: mức Không hoàn thành nhiệm vụ vẫn là mặc định; cấp có thẩm "
+                "quyền xếp khác phải ghi lý do."
+            ),
+            "confidence_vote_low_pct": _(
+                "Quy định 366-QĐ/TW Điều 11: trên 50% là Không hoàn thành nhiệm vụ."
+            ),
         }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cycles.models import Enrolment
 from cycles.rulebooks import Level
+from cycles.rulebooks.caps import DisciplineCounting
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -49,6 +50,8 @@ class Evaluation(models.Model):
     final_level = models.CharField(_("mức xếp loại"), max_length=8, choices=Level.choices, blank=True)
     # The chair's decision "not rated" (under 6 months' work): decided, but with no level.
     final_not_rated = models.BooleanField(_("quyết định không xếp loại"), default=False)
+    # The decision's reason for departing from a departable cap (copied from the decision for the sign-off check).
+    final_cap_departure_reason = models.TextField(_("lý do xếp loại khác mức giới hạn"), blank=True)
     # Home Affairs' proposal (domain.md §3.5): a level, or "not rated" for under 6 months' work.
     proposed_not_rated = models.BooleanField(_("đề xuất không xếp loại"), default=False)
     proposal_reason = models.TextField(_("lý do đề xuất"), blank=True)
@@ -333,8 +336,8 @@ class PartyOpinion(models.Model):
 
 
 class DisciplineForm(models.TextChoices):
-    """Every form counts: the decrees cap at KHTNV from a reprimand up (Decree 90 Art. 2(5)(a) as amended by
-    48/2023; Decree 233/2026 Art. 14(3))."""
+    """Every form counts: the decrees cap at KHTNV from a reprimand up (Decree 90 Art. 2(5)(a), added by
+    48/2023; Decree 233/2026 Art. 12(4)(c), 14(3))."""
 
     KHIEN_TRACH = "khien_trach", _("Khiển trách")
     CANH_CAO = "canh_cao", _("Cảnh cáo")
@@ -351,27 +354,40 @@ class CapFacts(models.Model):
     The rulebook turns them into the highest level allowed; nothing here decides a level by itself."""
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="cap_facts")
-    is_head = models.BooleanField(_("là người đứng đầu cơ quan, đơn vị"), default=True)
     discipline_form = models.CharField(
         _("hình thức kỷ luật trong năm"), max_length=16, choices=DisciplineForm.choices, blank=True
     )
     discipline_date = models.DateField(_("ngày quyết định kỷ luật"), null=True, blank=True)
     discipline_source = models.CharField(_("quyết định kỷ luật (số, cơ quan)"), max_length=255, blank=True)
+    # Decree 233/2026 Art. 12(4)(c): the cap is for a violation connected with the performance of duties. The cap
+    # stays the default: Home Affairs ticks this, with the decision as its source, only when it is not connected.
+    discipline_unrelated_to_duties = models.BooleanField(
+        _("vi phạm không liên quan đến thực hiện nhiệm vụ"), default=False
+    )
+    # Which year the discipline counts in (Decree 90 Art. 2(5)(b)–(c); Decree 233/2026 Art. 14(3)(a)–(c)).
+    discipline_counting = models.CharField(
+        _("năm tính kỷ luật"), max_length=24, choices=DisciplineCounting.choices, blank=True
+    )
     months_worked = models.DecimalField(
         _("số tháng công tác trong năm"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     months_absent = models.DecimalField(
         _("số tháng nghỉ (không kể thai sản)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    on_maternity_leave = models.BooleanField(
-        _("nghỉ thai sản, nghỉ ốm theo chế độ bảo hiểm xã hội"), default=False
-    )
+    # Recorded apart: Decree 90 Art. 2(3) excuses only maternity leave; Decree 233/2026 Art. 14(2) sick leave too.
+    on_maternity_leave = models.BooleanField(_("nghỉ thai sản theo chế độ bảo hiểm xã hội"), default=False)
+    on_sick_leave = models.BooleanField(_("nghỉ ốm theo chế độ bảo hiểm xã hội"), default=False)
     degradation_concluded = models.BooleanField(_("có kết luận suy thoái"), default=False)
     degradation_source = models.CharField(_("văn bản kết luận suy thoái"), max_length=255, blank=True)
     corruption_in_unit = models.BooleanField(
         _("đơn vị trực tiếp phụ trách để xảy ra tham nhũng, lãng phí"), default=False
     )
     corruption_source = models.CharField(_("văn bản xử lý tham nhũng, lãng phí"), max_length=255, blank=True)
+    # Decree 233/2026 Art. 12(4)(d), second paragraph: the authority may weigh a manager who did all of this.
+    corruption_self_remedied = models.BooleanField(
+        _("người quản lý đã chủ động phát hiện, báo cáo, chỉ đạo xử lý và khắc phục xong hậu quả"),
+        default=False,
+    )
     targets_met_pct = models.DecimalField(
         _("tỷ lệ chỉ tiêu hoàn thành (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -387,6 +403,14 @@ class CapFacts(models.Model):
     )
     subordinates_httnv_or_above_pct = models.DecimalField(
         _("tỷ lệ đơn vị trực thuộc từ HTTNV trở lên (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    # QĐ 366-QĐ/TW Art. 11: more than half low-confidence votes at a confidence vote held in the year.
+    confidence_vote_low_pct = models.DecimalField(
+        _("tỷ lệ phiếu tín nhiệm thấp khi lấy phiếu tín nhiệm (%)"),
         max_digits=5,
         decimal_places=1,
         null=True,
@@ -436,6 +460,7 @@ class CapFacts(models.Model):
                     "targets_exceeded_pct",
                     "subordinates_htnv_or_above_pct",
                     "subordinates_httnv_or_above_pct",
+                    "confidence_vote_low_pct",
                 )
             ],
         ]
@@ -487,6 +512,9 @@ class Decision(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
     replacement_reason = models.TextField(_("lý do thay thế"), blank=True)
+    # Where the authority departs from a cap the law lets it weigh (Decree 233/2026 Art. 12(4)(d)): why. Printed
+    # on the rating form.
+    cap_departure_reason = models.TextField(_("lý do xếp loại khác mức giới hạn"), blank=True)
 
     objects = DecisionQuerySet.as_manager()
 

@@ -10,10 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from cycles.models import AgencyRating, Cycle, CycleStatus, Enrolment, PhaseKind, QuotaException
-from cycles.rulebooks import Level, Scoring
+from cycles.rulebooks import Level, Scoring, small_unit_group_rule
 from cycles.rulebooks.caps import Caps, PersonFacts
 from cycles.rulebooks.quota import QuotaPosition, quota_position
-from cycles.selectors import cohort_order, phase_of
+from cycles.selectors import cohort_order, phase_of, quota_citation, quota_exception_refusal
 
 from .models import (
     Decision,
@@ -75,32 +75,39 @@ def level_for_points(evaluation: Evaluation) -> Level | None:
 
 
 def person_facts(evaluation: Evaluation, agency_level: str | None = None) -> PersonFacts:
-    """The rulebook's input for one person: the recorded cap facts, the agency's own level, and the points
-    total (the confirmed score where Home Affairs entered one, else the person's own)."""
+    """The rulebook's input for one person: the enrolment's snapshot (leader, head, type), the recorded cap facts,
+    the agency's own level, and the points total (the confirmed score where Home Affairs entered one, else the
+    person's own)."""
     enrolment = evaluation.enrolment
     facts = getattr(evaluation, "cap_facts", None)
     points = points_that_count(evaluation)
+    snapshot = {
+        "is_leader": enrolment.is_leader,
+        # Whether the person heads their agency is a fact of the enrolment, never a default (issue: item 5).
+        "is_head": enrolment.is_head,
+        "personnel_type": enrolment.personnel_type,
+        "points_total": points,
+        "agency_level": Level(agency_level) if agency_level else None,
+    }
     if facts is None:
-        return PersonFacts(
-            is_leader=enrolment.is_leader,
-            points_total=points,
-            agency_level=Level(agency_level) if agency_level else None,
-        )
+        return PersonFacts(**snapshot)
     return PersonFacts(
-        is_leader=enrolment.is_leader,
-        is_head=facts.is_head,
+        **snapshot,
         disciplined_in_year=bool(facts.discipline_form),
+        discipline_unrelated_to_duties=facts.discipline_unrelated_to_duties,
+        discipline_counting=facts.discipline_counting,
         months_worked=facts.months_worked,
         on_maternity_leave=facts.on_maternity_leave,
+        on_sick_leave=facts.on_sick_leave,
         months_absent=facts.months_absent,
         degradation_concluded=facts.degradation_concluded,
         corruption_in_unit=facts.corruption_in_unit,
+        corruption_self_remedied=facts.corruption_self_remedied,
         targets_met_pct=facts.targets_met_pct,
         targets_exceeded_pct=facts.targets_exceeded_pct,
         subordinates_htnv_or_above_pct=facts.subordinates_htnv_or_above_pct,
         subordinates_httnv_or_above_pct=facts.subordinates_httnv_or_above_pct,
-        points_total=points,
-        agency_level=Level(agency_level) if agency_level else None,
+        confidence_vote_low_pct=facts.confidence_vote_low_pct,
     )
 
 
@@ -132,6 +139,9 @@ class GroupQuota:
     counts_units: bool
     position: QuotaPosition
     exception: QuotaException | None = None
+    # The articles that set this group's quota, and why its exception may not apply (Decree 233 Art. 12(6)(b)).
+    citation: str = ""
+    exception_refusal: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
     not_rated: int = 0
@@ -153,6 +163,8 @@ class StandingRow:
     caps: Caps
     level: str
     not_rated: bool = False
+    # The written reason for going above a cap the authority may depart from (Decree 233 Art. 12(4)(d)).
+    departure_reason: str = ""
     warnings: list[str] = field(default_factory=list)
     # Earlier years rated KHTNV (published), for the "repeated KHTNV" flag (domain.md §4).
     khtnv_years: list[int] = field(default_factory=list)
@@ -172,7 +184,10 @@ class StandingRow:
     def above_cap(self) -> bool:
         if not self.level:
             return False
-        return not self.caps.allows(Level(self.level))
+        level = Level(self.level)
+        if self.caps.allows(level):
+            return False
+        return not (self.departure_reason and self.caps.allows_departing(level))
 
 
 @dataclass
@@ -206,9 +221,9 @@ def standing_queryset(cycle):
 
 def group_quota(cycle, peer_group, levels: list[str], exception: QuotaException | None = None) -> GroupQuota:
     rate = exception.rate if exception else cycle.quota_rate
-    position = quota_position(
-        levels, rate=rate, rounding=cycle.quota_rounding, counts_units=peer_group.counts_units
-    )
+    # The cohort is people: "fewer than 5 units → at most one" (Decree 233/2026 Art. 7(7)(c), 7(8)) is a rule for
+    # groups of units and never applies here, whatever the group's flag (see units_quota for units).
+    position = quota_position(levels, rate=rate, rounding=cycle.quota_rounding)
     return GroupQuota(
         peer_group_id=peer_group.pk,
         name=peer_group.name,
@@ -217,6 +232,18 @@ def group_quota(cycle, peer_group, levels: list[str], exception: QuotaException 
         exception=exception,
         counts={level.value: sum(1 for value in levels if value == level.value) for level in Level},
         total=len(levels),
+    )
+
+
+def units_quota(cycle, levels: list[str], rate=None) -> QuotaPosition:
+    """The HTXSNV quota of a group of units rated under the cycle's authority (agencies' own levels): with the
+    "fewer than 5 units → at most one" rule only where the cycle's regime has it (Decree 233/2026 Art. 7(7)(c);
+    Decree 90/2020 has none)."""
+    return quota_position(
+        levels,
+        rate=rate or cycle.quota_rate,
+        rounding=cycle.quota_rounding,
+        small_unit_rule=small_unit_group_rule(cycle.framework),
     )
 
 
@@ -238,16 +265,31 @@ def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluatio
         caps = enrolment.rulebook.caps(
             person_facts(evaluation, agency_levels.get(enrolment.organisation_id)), cycle.bands
         )
+        departure = (
+            evaluation.proposal_reason
+            if source is LevelSource.PROPOSED
+            else evaluation.final_cap_departure_reason
+        )
         rows.append(
             StandingRow(
-                evaluation=evaluation, caps=caps, level=level, not_rated=getattr(evaluation, not_rated_field)
+                evaluation=evaluation,
+                caps=caps,
+                level=level,
+                not_rated=getattr(evaluation, not_rated_field),
+                departure_reason=departure,
             )
         )
         groups_by_id[enrolment.peer_group_id] = enrolment.peer_group
         levels_by_group.setdefault(enrolment.peer_group_id, []).append(level)
     groups = []
     for group_id, levels in levels_by_group.items():
-        quota = group_quota(cycle, groups_by_id[group_id], levels, exceptions.get(group_id))
+        members = [row.enrolment for row in rows if row.enrolment.peer_group_id == group_id]
+        exception = exceptions.get(group_id)
+        refusal = quota_exception_refusal(cycle, members, agency_levels) if exception else None
+        # An exception the law does not allow (the unit is not HTXSNV) does not raise the rate; it is reported.
+        quota = group_quota(cycle, groups_by_id[group_id], levels, None if refusal else exception)
+        quota.exception, quota.exception_refusal = exception, refusal
+        quota.citation = quota_citation(cycle, members)
         quota.undecided = sum(1 for level in levels if not level)
         quota.not_rated = sum(1 for row in rows if row.enrolment.peer_group_id == group_id and row.not_rated)
         quota.undecided -= quota.not_rated
@@ -288,6 +330,14 @@ def standing_warnings(row: StandingRow) -> list[str]:
         )
     if row.caps.not_rated and not row.not_rated and row.level:
         warnings.append(gettext("Thuộc trường hợp không xếp loại nhưng đã đề xuất mức."))
+    elif row.above_cap and row.caps.missing:
+        warnings.append(
+            gettext("Đã có mức %(level)s nhưng còn thiếu căn cứ: %(why)s")
+            % {
+                "level": Level(row.level).abbreviation,
+                "why": " ".join(f"{r.text} ({r.citation})" for r in row.caps.missing),
+            }
+        )
     elif row.above_cap:
         warnings.append(
             gettext("Mức %(level)s cao hơn mức tối đa cho phép (%(cap)s).")

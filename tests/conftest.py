@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from cycles.models import AgencyRating
 from officials.models import Role
 from officials.services import role_grant
 
@@ -33,6 +34,10 @@ def cast(db):
     official_b = OfficialFactory(full_name="Trần Văn Bình", user=bob)
     enrol(cycle, official_a)
     enrol(cycle, official_b)
+    # Both are directors ("Giám đốc"), so heads: under Decree 233 Art. 15(1)(a) they are rated after their
+    # agencies, whose levels are recorded here (HTXSNV: no cap). Tests of the head rule change or remove them.
+    for official in (official_a, official_b):
+        AgencyRating.objects.create(cycle=cycle, organisation=official.organisation, level="htxsnv")
     users = {"official_a": alice, "official_b": bob}
     for key, role in [
         ("home_affairs", Role.HOME_AFFAIRS),

@@ -152,6 +152,10 @@ def _cycle(c):
     return {"pk": c.cycle.pk}
 
 
+def _enrolment_a(c):
+    return {"pk": c.cycle.pk, "enrolment_pk": c.official_a.enrolments.get().pk}
+
+
 # Documents print what the data shows: an official only their own form, Home Affairs, the chair and office
 # staff everything of the cycle; anyone else 404.
 PRINTERS = {"home_affairs": 302, "chair": 302, "office_staff": 302}
@@ -259,6 +263,7 @@ MATRIX.update(
         "cycles:quota_settings": ("get", _cycle, logged_in(403, home_affairs=200)),
         "cycles:quota_exception_delete": ("post", _quota_exception, logged_in(403, home_affairs=302)),
         "cycles:agency_ratings": ("get", _cycle, logged_in(403, home_affairs=200)),
+        "cycles:enrolment_edit": ("get", _enrolment_a, logged_in(403, home_affairs=200)),
     }
 )
 

@@ -66,6 +66,10 @@ class Rulebook:
     # Bands from best to worst; only points rulebooks have them.
     default_bands: tuple[Band, ...] = ()
     certain: bool = True
+    # Whether the year's score comes from tracked periods (the 100-point regimes, tracking.py).
+    tracks_periods: bool = False
+    # Decree 233 Art. 12(6)(b): the 25% exception only for a unit itself recognised HTXSNV (the citation), or "".
+    quota_exception_needs_unit_htxsnv: str = ""
 
     def levels(self) -> tuple[Level, ...]:
         return tuple(Level)
@@ -91,6 +95,10 @@ class Rulebook:
 
     def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
         return ()
+
+    def quota_citation(self, year: int) -> str:
+        """The article that limits HTXSNV to a share of those at HTTNV, for a cycle of `year`."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"<Rulebook {self.code}>"

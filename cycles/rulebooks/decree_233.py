@@ -3,7 +3,10 @@ Form: Phụ lục II "Phiếu xếp loại chất lượng viên chức"."""
 
 from django.utils.translation import gettext_lazy as _
 
+from .caps import DisciplineCounting
 from .points import PointsRulebook
+
+D233 = "Nghị định 233/2026/NĐ-CP"
 
 
 class Decree233(PointsRulebook):
@@ -11,4 +14,17 @@ class Decree233(PointsRulebook):
     name = _("Nghị định 233/2026/NĐ-CP")
     citation = "Nghị định 233/2026/NĐ-CP, Điều 10–12, Phụ lục I, II"
     form_name = _("PHIẾU XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC")
-    levels_article = "Nghị định 233/2026/NĐ-CP, Điều 12"
+    levels_article = f"{D233}, Điều 12"
+    score_article = f"{D233}, Điều 12 khoản 1–4 điểm a, khoản 5"
+    degradation_article = f"{D233}, Điều 12 khoản 4 điểm b"
+    discipline_article = f"{D233}, Điều 12 khoản 4 điểm c; Điều 14 khoản 3 điểm a"
+    corruption_article = f"{D233}, Điều 12 khoản 4 điểm d"
+    corruption_mitigation_article = f"{D233}, Điều 12 khoản 4 điểm d (đoạn hai)"
+    discipline_counting_articles = {
+        DisciplineCounting.COUNTED_IN_OTHER_YEAR: f"{D233}, Điều 14 khoản 3 điểm a (đoạn hai)",
+        DisciplineCounting.ALREADY_RATED_KHTNV: f"{D233}, Điều 14 khoản 3 điểm b",
+        DisciplineCounting.FORMER_ORGANISATION: f"{D233}, Điều 14 khoản 3 điểm c",
+    }
+    quota_article = f"{D233}, Điều 12 khoản 6"
+    # Art. 12(6)(b): the 25% exception only where the unit itself is recognised HTXSNV.
+    quota_exception_needs_unit_htxsnv = f"{D233}, Điều 12 khoản 6 điểm b"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from officials.models import PersonnelType
 
 from .base import Criterion, FormSection, Rulebook, Scoring
-from .caps import CapReason, PersonFacts
+from .caps import CapReason, DisciplineCounting, PersonFacts
 from .levels import Level
 
 if TYPE_CHECKING:
@@ -69,6 +69,9 @@ SELF_REVIEW = FormSection(
 class Decree90(Rulebook):
     def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
         return _decree_90_cap_rules(facts, bands)
+
+    def quota_citation(self, year: int) -> str:
+        return quota_citation(year)
 
     code = "decree_90"
     name = _("Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP")
@@ -151,30 +154,69 @@ class Decree90(Rulebook):
         return tuple(sections)
 
 
-ART_2 = "Nghị định 90/2020/NĐ-CP, Điều 2 (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
-ART_2_5_A = "Nghị định 90/2020/NĐ-CP, Điều 2 khoản 5 điểm a (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
-# The level articles differ by type (cán bộ 4–7, công chức 8–11, viên chức 12–15) but read the same.
-LEVEL_ARTICLES = "Nghị định 90/2020/NĐ-CP, Điều 4–7, 8–11, 12–15"
+D90 = "Nghị định 90/2020/NĐ-CP"
+# Decree 90 Art. 2(3), original text: under 6 months → not rated (maternity leave excepted); absent 3 to under
+# 6 months → rated, but not at HTTNV or above.
+ART_2_3 = f"{D90}, Điều 2 khoản 3"
+# Decree 90 Art. 2(5), added by Decree 48/2023 Art. 1(1).
+ART_2_5_A = f"{D90}, Điều 2 khoản 5 điểm a (bổ sung bởi Nghị định 48/2023/NĐ-CP)"
+ART_2_5_B = f"{D90}, Điều 2 khoản 5 điểm b (bổ sung bởi Nghị định 48/2023/NĐ-CP)"
+ART_2_5_C = f"{D90}, Điều 2 khoản 5 điểm c (bổ sung bởi Nghị định 48/2023/NĐ-CP)"
+
+# The level articles read the same for each type but are numbered apart: cán bộ Arts 4–7, công chức 8–11,
+# viên chức 12–15 (HTXSNV, HTTNV, HTNV, KHTNV). For viên chức the leaders' conditions are clause 2 of each
+# article (pháp điển 5.2.NĐ.8.12–15); the công chức clauses were read only in translation, the article is cited.
+LEVEL_ARTICLES = {
+    PersonnelType.CAN_BO: ("Điều 4", "Điều 5", "Điều 6", "Điều 7"),
+    PersonnelType.CONG_CHUC: ("Điều 8 khoản 2", "Điều 9", "Điều 10", "Điều 11"),
+    PersonnelType.VIEN_CHUC: ("Điều 12 khoản 2", "Điều 13 khoản 2", "Điều 14 khoản 2", "Điều 15 khoản 2"),
+}
+
+
+def level_article(facts: PersonFacts, level: Level) -> str:
+    """The article of Decree 90 that sets the conditions of `level` for this person's type."""
+    index = Level(level).rank
+    if facts.personnel_type in LEVEL_ARTICLES:
+        return f"{D90}, {LEVEL_ARTICLES[PersonnelType(facts.personnel_type)][index]}"
+    return f"{D90}, " + ", ".join(articles[index] for articles in LEVEL_ARTICLES.values())
+
+
+# The Party's HTXSNV rate that Decree 90 Art. 2(6) refers to: QĐ 124-QĐ/TW (2023) until QĐ 366-QĐ/TW of
+# 30 August 2025 replaced it, so 366 governs from the 2025 rating.
+def quota_citation(year: int) -> str:
+    party = "Quy định 366-QĐ/TW, Điều 11" if year >= 2025 else "Quy định 124-QĐ/TW (tỷ lệ 20% số HTTNV)"
+    return f"{D90}, Điều 2 khoản 6 (bổ sung bởi Nghị định 48/2023/NĐ-CP); {party}"
 
 
 def _decree_90_cap_rules(facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
+    # Art. 2(3): only maternity leave excuses the months rule (sick leave is excused only from 2026, Decree 233
+    # Art. 14(2)).
     if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
-        yield CapReason(None, _("Công tác dưới 6 tháng trong năm: không xếp loại chất lượng."), ART_2)
+        yield CapReason(None, _("Công tác dưới 6 tháng trong năm: không xếp loại chất lượng."), ART_2_3)
     if facts.months_absent is not None and 3 <= facts.months_absent < 6:
         yield CapReason(
             Level.HTNV,
             _("Nghỉ từ 3 đến dưới 6 tháng trong năm: không xếp loại từ Hoàn thành tốt nhiệm vụ trở lên."),
-            ART_2,
+            ART_2_3,
         )
     if facts.disciplined_in_year:
-        yield CapReason(
-            Level.KHTNV, _("Bị kỷ luật trong năm đánh giá: xếp loại Không hoàn thành nhiệm vụ."), ART_2_5_A
-        )
+        if facts.discipline_counting == DisciplineCounting.ALREADY_RATED_KHTNV:
+            pass  # Art. 2(5)(b): the later decision does not count again.
+        elif facts.discipline_counting == DisciplineCounting.COUNTED_IN_OTHER_YEAR:
+            pass  # Art. 2(5)(c): Party and administrative discipline for one act count in one year only.
+        else:
+            # Art. 2(5)(a): any discipline in the rating year, whatever the violation (Decree 90 has no
+            # "connected with duties" condition, nor 233 Art. 14(3)(c)'s former-organisation rule).
+            yield CapReason(
+                Level.KHTNV,
+                _("Bị kỷ luật trong năm đánh giá: xếp loại Không hoàn thành nhiệm vụ."),
+                ART_2_5_A,
+            )
     if facts.degradation_concluded:
         yield CapReason(
             Level.KHTNV,
             _("Có kết luận suy thoái tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa."),
-            LEVEL_ARTICLES,
+            level_article(facts, Level.KHTNV),
         )
     if not facts.is_leader:
         return
@@ -184,42 +226,59 @@ def _decree_90_cap_rules(facts: PersonFacts, bands: tuple[Band, ...]) -> Iterabl
             _(
                 "Để cơ quan, đơn vị thuộc phạm vi phụ trách xảy ra tham ô, tham nhũng, lãng phí và bị xử lý theo quy định."
             ),
-            LEVEL_ARTICLES,
+            level_article(facts, Level.KHTNV),
         )
     met = facts.targets_met_pct
     if met is not None:
         if met < 50:
-            yield CapReason(Level.KHTNV, _("Tỷ lệ chỉ tiêu, nhiệm vụ hoàn thành dưới 50%."), LEVEL_ARTICLES)
+            yield CapReason(
+                Level.KHTNV,
+                _("Tỷ lệ chỉ tiêu, nhiệm vụ hoàn thành dưới 50%."),
+                level_article(facts, Level.KHTNV),
+            )
         elif met <= 70:
             # HTNV needs more than 70% of targets; nothing between 50% and 70% reaches it.
             yield CapReason(
                 Level.KHTNV,
                 _("Tỷ lệ chỉ tiêu hoàn thành không quá 70% (mức Hoàn thành nhiệm vụ cần trên 70%)."),
-                LEVEL_ARTICLES,
+                level_article(facts, Level.HTNV),
             )
         elif met < 100:
             yield CapReason(
                 Level.HTNV,
                 _("Tỷ lệ chỉ tiêu hoàn thành chưa đạt 100% (mức Hoàn thành tốt cần hoàn thành tất cả)."),
-                LEVEL_ARTICLES,
+                level_article(facts, Level.HTTNV),
             )
     exceeded = facts.targets_exceeded_pct
     if exceeded is not None and exceeded < 50:
         yield CapReason(
             Level.HTTNV,
             _("Tỷ lệ chỉ tiêu vượt mức dưới 50% (mức xuất sắc cần từ 50% trở lên)."),
-            LEVEL_ARTICLES,
+            level_article(facts, Level.HTXSNV),
         )
     htnv_share, httnv_share = facts.subordinates_htnv_or_above_pct, facts.subordinates_httnv_or_above_pct
     if htnv_share is not None and htnv_share < 70:
         yield CapReason(
-            Level.KHTNV, _("Dưới 70% đơn vị trực thuộc đạt Hoàn thành nhiệm vụ trở lên."), LEVEL_ARTICLES
+            Level.KHTNV,
+            _(
+                "Dưới 70% đơn vị trực thuộc đạt Hoàn thành nhiệm vụ trở lên (mức Hoàn thành nhiệm vụ cần ít nhất 70%)."
+            ),
+            level_article(facts, Level.HTNV),
         )
-    elif (htnv_share is not None and htnv_share < 100) or (httnv_share is not None and httnv_share < 70):
+    elif htnv_share is not None and htnv_share < 100:
+        # HTTNV needs 100% of the units under direct charge at HTNV or above (Arts 5, 9, 13; copied word for
+        # word in Hải Phòng QĐ 212/2025 Art. 7(2)(d)): below 100% the highest level is HTNV.
+        yield CapReason(
+            Level.HTNV,
+            _(
+                "Chưa đạt 100% đơn vị trực thuộc Hoàn thành nhiệm vụ trở lên (mức Hoàn thành tốt nhiệm vụ cần 100%)."
+            ),
+            level_article(facts, Level.HTTNV),
+        )
+    if httnv_share is not None and httnv_share < 70:
+        # HTXSNV needs, besides 100% at HTNV or above, at least 70% at HTTNV or above (Arts 4, 8, 12).
         yield CapReason(
             Level.HTTNV,
-            _(
-                "Đơn vị trực thuộc chưa đạt 100% Hoàn thành nhiệm vụ trở lên với ít nhất 70% Hoàn thành tốt trở lên."
-            ),
-            LEVEL_ARTICLES,
+            _("Dưới 70% đơn vị trực thuộc Hoàn thành tốt nhiệm vụ trở lên (mức xuất sắc cần ít nhất 70%)."),
+            level_article(facts, Level.HTXSNV),
         )

@@ -1,9 +1,10 @@
 """What the 100-point regimes share: Decree 335/2025 (công chức), Decree 233/2026 (viên chức) and,
 presumed, Party regulation 366-QĐ/TW for elected cán bộ.
 
-30 points of general criteria + 70 points of task results (Law 80/2025 Art. 25(4); Decree 233 Art. 10–11
-and Phụ lục I). The split inside each part is not fixed nationally (Decree 233 Art. 12(5) leaves it to the
-unit's rules), so the maxima below are defaults a cycle copies and Home Affairs may adjust.
+30 points of general criteria + 70 points of task results (Decree 233/2026 Arts 10–11 and Phụ lục I; Law 80/2025
+Art. 25(4) names the criteria but gives no points). The split inside each part is not fixed nationally (Decree 233
+Art. 12(5) leaves it to the unit's rules), so the maxima below are defaults a cycle copies and Home Affairs may
+adjust.
 """
 
 from __future__ import annotations
@@ -101,23 +102,59 @@ AUTHORITY = FormSection(
 
 
 class PointsRulebook(Rulebook):
+    """The 100-point regimes. Each subclass names its articles; where a rule was found only in Decree 233 and is
+    presumed for the regime, its citation says "áp dụng tương tự"."""
+
     scoring = Scoring.POINTS
     default_bands = NATIONAL_BANDS
+    # The year is scored from monthly or quarterly periods (Law 80/2025 Art. 25; Decree 233 Art. 3(5)–(6), 12(5);
+    # Decree 335 Art. 14, 21): cycles/rulebooks/tracking.py.
+    tracks_periods = True
     form_name: StrOrPromise = ""
-    # The article on levels, and whether the "head not above the agency" rule is in the text or presumed.
     levels_article = ""
+    score_article = ""  # KHTNV under 50 points, and the bands
+    degradation_article = ""
+    discipline_article = ""
+    corruption_article = ""
+    # Where the competent authority may weigh a manager who found, reported and remedied the corruption or waste
+    # (Decree 233 Art. 12(4)(d), second paragraph); empty where the regime has no such paragraph.
+    corruption_mitigation_article = ""
+    # Decree 233 Art. 12(4)(c): only a violation connected with the performance of duties caps at KHTNV.
+    discipline_needs_duty_link = True
+    # Which year a discipline counts in: the exceptions the regime has, each with its article.
+    discipline_counting_articles: dict[str, str] = {}
     head_cap_article = "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 7"
+    # Public employees are rated after their unit (Decree 233 Art. 15(1)(a)): without the unit's level a head
+    # cannot be rated, as the cap of Art. 12(7) cannot be known.
+    rated_after_unit_article = "Nghị định 233/2026/NĐ-CP, Điều 15 khoản 1 điểm a; Điều 12 khoản 7"
     # Under 6 months' work in the year: not rated, sick or maternity leave apart.
     months_article = "Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2"
+    # Sick leave and maternity leave under social insurance both excuse the months rule (Decree 233 Art. 14(2)).
+    sick_leave_excused = True
+    quota_article = ""
+
+    def quota_citation(self, year: int) -> str:
+        return self.quota_article
 
     def cap_rules(self, facts: PersonFacts, bands: tuple[Band, ...]) -> Iterable[CapReason]:
-        if facts.months_at_work is not None and facts.months_at_work < 6 and not facts.on_maternity_leave:
+        excused = facts.on_maternity_leave or (self.sick_leave_excused and facts.on_sick_leave)
+        if facts.months_at_work is not None and facts.months_at_work < 6 and not excused:
             yield CapReason(
                 None,
                 _("Thời gian làm việc trong năm chưa đủ 06 tháng: không xếp loại chất lượng."),
                 self.months_article,
             )
-        if facts.points_total is not None:
+        if facts.points_total is None:
+            # No score, no level: the level is read from the year's score (Decree 233 Art. 12(1)–(4)(a), (5)).
+            yield CapReason(
+                None,
+                _(
+                    "Chưa có tổng điểm theo dõi, đánh giá của năm: chưa thể đề xuất hay quyết định mức xếp loại."
+                ),
+                self.score_article,
+                missing=True,
+            )
+        else:
             level = self.level_for_score(facts.points_total, bands)
             yield CapReason(
                 level,
@@ -127,7 +164,7 @@ class PointsRulebook(Rulebook):
                     "score": number_format(Decimal(f"{facts.points_total.normalize():f}")),
                     "level": level.label,
                 },
-                self.levels_article,
+                self.score_article,
             )
         if facts.degradation_concluded:
             yield CapReason(
@@ -135,27 +172,60 @@ class PointsRulebook(Rulebook):
                 _(
                     "Có kết luận suy thoái tư tưởng chính trị, đạo đức, lối sống, tự diễn biến, tự chuyển hóa."
                 ),
-                self.levels_article,
+                self.degradation_article,
             )
-        if facts.disciplined_in_year:
-            yield CapReason(
-                Level.KHTNV, _("Bị kỷ luật từ khiển trách trở lên trong năm đánh giá."), self.levels_article
-            )
-        if facts.is_leader and facts.corruption_in_unit:
+        # A discipline caps unless the regime counts it in another year (Decree 233 Art. 14(3)) or, where the
+        # regime needs it, the violation is not connected with the performance of duties (233 Art. 12(4)(c)).
+        counts_here = facts.discipline_counting not in self.discipline_counting_articles
+        duty_link_holds = not facts.discipline_unrelated_to_duties or not self.discipline_needs_duty_link
+        if facts.disciplined_in_year and counts_here and duty_link_holds:
             yield CapReason(
                 Level.KHTNV,
                 _(
+                    "Bị kỷ luật từ khiển trách trở lên trong năm đánh giá do vi phạm liên quan đến thực hiện nhiệm vụ."
+                )
+                if self.discipline_needs_duty_link
+                else _("Bị kỷ luật từ khiển trách trở lên trong năm đánh giá."),
+                self.discipline_article,
+            )
+        if facts.is_leader and facts.corruption_in_unit:
+            departable = bool(self.corruption_mitigation_article) and facts.corruption_self_remedied
+            yield CapReason(
+                Level.KHTNV,
+                _(
+                    "Cơ quan, đơn vị do mình trực tiếp phụ trách xảy ra tham ô, tham nhũng, lãng phí và bị xử lý; "
+                    "đã chủ động phát hiện, báo cáo, xử lý và khắc phục: cấp có thẩm quyền cân nhắc, "
+                    "xếp loại khác phải ghi lý do."
+                )
+                if departable
+                else _(
                     "Cơ quan, đơn vị do mình trực tiếp phụ trách xảy ra tham ô, tham nhũng, lãng phí và bị xử lý."
                 ),
-                self.levels_article,
+                self.corruption_mitigation_article if departable else self.corruption_article,
+                departable=departable,
             )
-        if facts.is_head and facts.agency_level is not None:
-            yield CapReason(
-                facts.agency_level,
-                _("Người đứng đầu không được xếp loại cao hơn mức của cơ quan, đơn vị (%(level)s).")
-                % {"level": facts.agency_level.label},
-                self.head_cap_article,
-            )
+        if facts.is_head:
+            if facts.agency_level is None:
+                yield CapReason(
+                    None,
+                    _(
+                        "Cơ quan, đơn vị chưa có kết quả xếp loại năm nay: người đứng đầu được xếp loại sau đơn vị "
+                        "và không cao hơn mức của đơn vị."
+                    ),
+                    self.rated_after_unit_article,
+                    missing=True,
+                )
+            else:
+                yield CapReason(
+                    facts.agency_level,
+                    _("Người đứng đầu không được xếp loại cao hơn mức của cơ quan, đơn vị (%(level)s).")
+                    % {"level": facts.agency_level.label},
+                    self.head_cap_article,
+                )
+        yield from self.leader_rules(facts)
+
+    def leader_rules(self, facts: PersonFacts) -> Iterable[CapReason]:
+        return ()
 
     def form_title(self, personnel_type: str) -> StrOrPromise:
         return self.form_name

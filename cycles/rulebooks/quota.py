@@ -1,9 +1,11 @@
 """The HTXSNV quota, the same arithmetic in every regime: HTXSNV may not exceed a share of the number rated
 HTTNV (not of headcount), counted within each peer group.
 
-Decree 90/2020 Art. 2(6) as amended by 48/2023 (the Party's rate, QĐ 366-QĐ/TW Art. 11: 20% of HTTNV,
-up to 25% for outstanding results); Decree 335/2025 Art. 20(5); Decree 233/2026 Art. 12(6); for units,
-Decree 233 Art. 7(7)–(8), including "fewer than 5 units → at most one".
+Decree 90/2020 Art. 2(6), added by 48/2023 (the Party's rate: QĐ 124-QĐ/TW for the 2023–2024 ratings, QĐ
+366-QĐ/TW Art. 11 from 2025: 20% of HTTNV, up to 25% for outstanding results); Decree 335/2025 Art. 20(5);
+Decree 233/2026 Art. 12(6); for units, Decree 233 Art. 7(7)–(8), including "fewer than 5 units → at most one"
+(Art. 7(7)(c)), which applies only to groups of units and only where the regime has it (the caller passes
+the article, `small_unit_rule`). Each rulebook's `quota_citation` names its article.
 Rounding is not fixed by any text read (legal-research.md §2): a cycle setting, default round down.
 """
 
@@ -62,7 +64,7 @@ def quota_position(
     *,
     rate: Decimal = DEFAULT_RATE,
     rounding: str = Rounding.DOWN,
-    counts_units: bool = False,
+    small_unit_rule: str = "",
 ) -> QuotaPosition:
     """Where a whole group stands. The check is on the set: raising one person from HTNV to HTTNV raises
     the allowance, so it is never done person by person."""
@@ -80,8 +82,8 @@ def quota_position(
         "allowed": allowed,
     }
     total_units = sum(counted.values())
-    if counts_units and total_units < SMALL_UNIT_GROUP:
-        # Decree 233/2026 Art. 7(8): among fewer than 5 units, at most one may be HTXSNV.
+    if small_unit_rule and total_units < SMALL_UNIT_GROUP:
+        # Decree 233/2026 Art. 7(7)(c), 7(8): among fewer than 5 units, at most one may be HTXSNV.
         allowed = 1
         arithmetic += " " + _("(dưới 5 đơn vị: tối đa 1 đơn vị HTXSNV)")
     return QuotaPosition(htxsnv=htxsnv, httnv=httnv, rate=rate, allowed=allowed, arithmetic=arithmetic)

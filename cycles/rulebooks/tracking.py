@@ -232,6 +232,9 @@ class PeriodInput:
     months_in_period: int
     months_worked: int
     score: Decimal | None
+    # A period whose deadline has not come yet is not missing: it is counted once confirmed (the rating is held
+    # before 15 December, Decree 233 Art. 15(1)(b), while the last quarter may still be running).
+    due: bool = True
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,7 @@ class AnnualScore:
     not_worked: tuple[str, ...] = ()
     excluded_short: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
     working: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -256,6 +260,7 @@ def annual_score(periods: Iterable[PeriodInput], rules: TrackingRules) -> Annual
     not_worked: list[str] = []
     short: list[str] = []
     missing: list[str] = []
+    pending: list[str] = []
     for period in periods:
         if period.months_worked <= 0:
             not_worked.append(period.label)
@@ -264,7 +269,7 @@ def annual_score(periods: Iterable[PeriodInput], rules: TrackingRules) -> Annual
             short.append(period.label)
             continue
         if period.score is None:
-            missing.append(period.label)
+            (missing if period.due else pending).append(period.label)
             continue
         counted.append(period)
     result = {
@@ -272,6 +277,7 @@ def annual_score(periods: Iterable[PeriodInput], rules: TrackingRules) -> Annual
         "not_worked": tuple(not_worked),
         "excluded_short": tuple(short),
         "missing": tuple(missing),
+        "pending": tuple(pending),
     }
     if missing and rules.missing_period == MissingPeriod.BLOCKS:
         return AnnualScore(

@@ -65,6 +65,8 @@ def _authority_part(evaluation, decision, letterhead_of_authority: LetterheadDat
         "texts": {"authority_comments": decision.comments, "development_outlook": decision.outlook},
         "date": date_line(letterhead_of_authority.place_name, signed_on),
         "signature": decision_signature(decision, letterhead_of_authority.body_name.split("\n")[0]),
+        # Why the authority departed from a cap it may weigh (Decree 233/2026 Art. 12(4)(d)): printed with the level.
+        "departure_reason": decision.cap_departure_reason,
     }
 
 
@@ -209,6 +211,7 @@ def rating_form_data(
         if decided
         else "",
         "decided_by": cycle.chair_name if decided else "",
+        "departure_reason": authority["departure_reason"] if authority else "",
         "authority_date": authority["date"] if authority else "",
         "authority_signature": authority["signature"] if authority else None,
         "is_can_bo": enrolment.personnel_type == "can_bo",

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +22,7 @@ from common.dates import local_text
 from common.uploads import upload_checked
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
+from cycles.rulebooks.caps import DisciplineCounting
 from cycles.selectors import phase_of
 
 from ..errors import ReviewError, StaleFormError
@@ -308,21 +310,25 @@ def party_opinion_record(
 
 
 CAP_FACT_FIELDS = (
-    "is_head",
     "months_worked",
     "months_absent",
     "on_maternity_leave",
+    "on_sick_leave",
     "discipline_form",
     "discipline_date",
     "discipline_source",
+    "discipline_unrelated_to_duties",
+    "discipline_counting",
     "degradation_concluded",
     "degradation_source",
     "corruption_in_unit",
     "corruption_source",
+    "corruption_self_remedied",
     "targets_met_pct",
     "targets_exceeded_pct",
     "subordinates_htnv_or_above_pct",
     "subordinates_httnv_or_above_pct",
+    "confidence_vote_low_pct",
     "points_total",
     "source",
 )
@@ -343,8 +349,9 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict[str, Any]) -> dict[s
     if form and not cleaned.get("discipline_date"):
         raise ReviewError(_("Hãy ghi ngày quyết định kỷ luật."))
     if form and cleaned["discipline_date"].year != cycle.year:
-        # Decree 90 Art. 2(5)(a) as amended by 48/2023 and Decree 233 Art. 14(3): the discipline counts in the
-        # year it takes effect; a decision from another year belongs to that year's rating.
+        # Decree 90 Art. 2(5)(a) (added by 48/2023) and Decree 233 Art. 14(3)(a): the discipline counts in the
+        # year it takes effect; a decision from another year belongs to that year's rating (the exceptions of
+        # 90 Art. 2(5)(b)–(c) and 233 Art. 14(3)(a)–(c) are recorded as discipline_counting).
         raise ReviewError(
             _("Quyết định kỷ luật ngày %(date)s không thuộc năm đánh giá %(year)d.")
             % {"date": date_format(cleaned["discipline_date"], "d/m/Y"), "year": cycle.year}
@@ -363,6 +370,7 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict[str, Any]) -> dict[s
         "targets_exceeded_pct",
         "subordinates_htnv_or_above_pct",
         "subordinates_httnv_or_above_pct",
+        "confidence_vote_low_pct",
     ):
         value = cleaned.get(name)
         if value is not None and not (0 <= value <= 100):
@@ -378,6 +386,25 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict[str, Any]) -> dict[s
     points = cleaned.get("points_total")
     if points is not None and not (0 <= points <= 100):
         raise ReviewError(_("Tổng điểm phải từ 0 đến 100."))
+    places = cycle.points_decimal_places
+    if points is not None and points != points.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        # The cycle keeps `places` decimals; 89.995 must not become 90.00 (HTXSNV) behind the user's back, as the
+        # database column would round it. Refused, as the form and the import refuse it.
+        raise ReviewError(
+            _(
+                "Tổng điểm %(score)s có nhiều hơn %(places)d chữ số thập phân mà kỳ đánh giá cho phép; hãy nhập "
+                "đúng điểm đã xác nhận, hệ thống không tự làm tròn."
+            )
+            % {"score": number_format(points), "places": places}
+        )
+    if cleaned.get("discipline_counting") and cleaned["discipline_counting"] not in DisciplineCounting.values:
+        raise ReviewError(_("Trường hợp tính năm kỷ luật không hợp lệ."))
+    if (cleaned.get("discipline_counting") or cleaned.get("discipline_unrelated_to_duties")) and not form:
+        raise ReviewError(_("Chỉ ghi năm tính kỷ luật, tính chất vi phạm khi có hình thức kỷ luật."))
+    if cleaned.get("corruption_self_remedied") and not cleaned.get("corruption_in_unit"):
+        raise ReviewError(
+            _("Chỉ ghi việc chủ động phát hiện, khắc phục khi có vụ việc tham nhũng, lãng phí được xử lý.")
+        )
     if cleaned.get("degradation_concluded") and not (cleaned.get("degradation_source") or "").strip():
         raise ReviewError(_("Hãy ghi văn bản kết luận suy thoái (căn cứ)."))
     if cleaned.get("corruption_in_unit") and not (cleaned.get("corruption_source") or "").strip():
@@ -481,20 +508,26 @@ def proposal_set(
     reason = _check_text(reason, _("Lý do đề xuất"), MAX_REASON_LENGTH)
     caps = caps_for(evaluation, agency_level_of(evaluation))
     if level:
+        why = " ".join(f"{r.text} ({r.citation})" for r in caps.binding())
         if caps.not_rated:
-            raise ReviewError(
-                _("Không đề xuất mức được: %(why)s")
-                % {"why": " ".join(f"{r.text} ({r.citation})" for r in caps.binding())}
-            )
+            raise ReviewError(_("Không đề xuất mức được: %(why)s") % {"why": why})
+        if caps.missing:
+            # No score in a points regime; a head whose agency has no rating yet (Decree 233 Art. 15(1)(a)).
+            raise ReviewError(_("Chưa thể đề xuất mức xếp loại: còn thiếu căn cứ. %(why)s") % {"why": why})
         if not caps.allows(Level(level)):
-            raise ReviewError(
-                _("Không thể đề xuất %(level)s: mức cao nhất được phép là %(cap)s. %(why)s")
-                % {
-                    "level": Level(level).label,
-                    "cap": caps.max_level.label,
-                    "why": " ".join(f"{r.text} ({r.citation})" for r in caps.binding()),
-                }
-            )
+            if not caps.allows_departing(Level(level)):
+                raise ReviewError(
+                    _("Không thể đề xuất %(level)s: mức cao nhất được phép là %(cap)s. %(why)s")
+                    % {"level": Level(level).label, "cap": caps.max_level.label, "why": why}
+                )
+            if not reason:
+                # Decree 233 Art. 12(4)(d): the authority may weigh it, but the departure needs its reason.
+                raise ReviewError(
+                    _(
+                        "Đề xuất %(level)s là khác mức giới hạn mặc định %(cap)s: hãy ghi lý do cân nhắc. %(why)s"
+                    )
+                    % {"level": Level(level).label, "cap": caps.max_level.label, "why": why}
+                )
         if level != evaluation.self_proposed_level and not reason:
             raise ReviewError(_("Mức đề xuất khác mức tự xếp loại: hãy ghi lý do."))
     if not_rated and not reason and not caps.not_rated:

@@ -53,21 +53,32 @@ DECIDABLE = (
 )
 
 
-def cap_refusal(evaluation: Evaluation, level: str, not_rated: bool, caps: Caps | None = None) -> str | None:
-    """Why this level (or "not rated") is not allowed for the person; `caps` when the caller already has them."""
+def cap_refusal(
+    evaluation: Evaluation, level: str, not_rated: bool, caps: Caps | None = None, departure_reason: str = ""
+) -> str | None:
+    """Why this level (or "not rated") is not allowed for the person; `caps` when the caller already has them.
+    `departure_reason` lets the authority go above a cap the law lets it weigh (Decree 233 Art. 12(4)(d))."""
     from ..selectors import agency_level_of, caps_for
 
     if caps is None:
         caps = caps_for(evaluation, agency_level_of(evaluation))
     why = " ".join(f"{reason.text} ({reason.citation})" for reason in caps.binding())
+    name = evaluation.enrolment.full_name
     if caps.not_rated and not not_rated:
-        return _("%(name)s thuộc trường hợp không xếp loại chất lượng: %(why)s") % {
-            "name": evaluation.enrolment.full_name,
-            "why": why,
-        }
+        return _("%(name)s thuộc trường hợp không xếp loại chất lượng: %(why)s") % {"name": name, "why": why}
+    if level and caps.missing:
+        # No score in a points regime; a head whose agency is not rated yet (Decree 233 Art. 15(1)(a)).
+        return _("Chưa thể xếp loại %(name)s: còn thiếu căn cứ. %(why)s") % {"name": name, "why": why}
     if level and not caps.allows(Level(level)):
+        if caps.allows_departing(Level(level)):
+            if departure_reason:
+                return None
+            return _(
+                "Xếp %(name)s ở mức %(level)s là khác mức giới hạn mặc định %(cap)s: hãy ghi lý do (lý do được in "
+                "trên phiếu). %(why)s"
+            ) % {"name": name, "level": Level(level).label, "cap": caps.max_level.label, "why": why}
         return _("Không thể xếp %(name)s ở mức %(level)s: mức cao nhất được phép là %(cap)s. %(why)s") % {
-            "name": evaluation.enrolment.full_name,
+            "name": name,
             "level": Level(level).label,
             "cap": caps.max_level.label,
             "why": why,
@@ -106,14 +117,19 @@ def decision_record(
     not_rated: bool = False,
     comments: str,
     outlook: str = "",
+    departure_reason: str = "",
     version: int,
     by: User,
 ) -> Decision:
-    """Record (or change, before sign-off) the chair's decision on one person."""
+    """Record (or change, before sign-off) the chair's decision on one person. Above a cap the authority may
+    weigh (Decree 233 Art. 12(4)(d)) it needs `departure_reason`, which prints on the rating form."""
     require_chair(by)
     comments, outlook = decision_content_check(
         evaluation=evaluation, level=level, not_rated=not_rated, comments=comments, outlook=outlook
     )
+    departure_reason = (departure_reason or "").strip()
+    if len(departure_reason) > MAX_REASON_LENGTH:
+        raise ReviewError(_("Lý do dài quá %(max)d ký tự.") % {"max": MAX_REASON_LENGTH})
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=evaluation.enrolment.cycle_id)
         if cycle.status != CycleStatus.IN_PROGRESS:
@@ -132,19 +148,27 @@ def decision_record(
                 % {"name": evaluation.enrolment.full_name, "level": current.final_label or "—"},
                 current_version=current.version,
             )
-        refusal = cap_refusal(current, level, not_rated)
+        from ..selectors import agency_level_of, caps_for
+
+        caps = caps_for(current, agency_level_of(current))
+        refusal = cap_refusal(current, level, not_rated, caps=caps, departure_reason=departure_reason)
         if refusal:
             raise ReviewError(refusal)
+        # Kept only where the level does depart from a departable cap.
+        if not (level and caps.departed_from(Level(level))):
+            departure_reason = ""
         before = _decision_values(current)
         decision = Decision.objects.filter(evaluation=current, state=DecisionState.DRAFT).first() or Decision(
             evaluation=current
         )
         decision.level, decision.not_rated = level, not_rated
         decision.comments, decision.outlook, decision.recorded_by = comments, outlook, by
+        decision.cap_departure_reason = departure_reason
         decision.save()
         Evaluation.objects.filter(pk=current.pk).update(
             final_level=level,
             final_not_rated=not_rated,
+            final_cap_departure_reason=departure_reason,
             status=EvaluationStatus.DECIDED,
             version=F("version") + 1,
         )
@@ -156,7 +180,13 @@ def decision_record(
             evaluation=current,
             target=str(current.enrolment),
             before=before,
-            after={"level": level, "not_rated": not_rated, "comments": comments, "outlook": outlook},
+            after={
+                "level": level,
+                "not_rated": not_rated,
+                "comments": comments,
+                "outlook": outlook,
+                "departure_reason": departure_reason,
+            },
         )
     return decision
 
@@ -195,20 +225,31 @@ def sign_off_check(cycle: Cycle, standing: CohortStanding | None = None) -> Sign
         if evaluation.status not in (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED):
             check.undecided.append(evaluation.enrolment.full_name)
             continue
-        refusal = cap_refusal(evaluation, evaluation.final_level, evaluation.final_not_rated, caps=row.caps)
+        refusal = cap_refusal(
+            evaluation,
+            evaluation.final_level,
+            evaluation.final_not_rated,
+            caps=row.caps,
+            departure_reason=evaluation.final_cap_departure_reason,
+        )
         if refusal:
             check.above_cap.append(refusal)
     for group in standing.groups:
         if not group.within:
             check.over_quota.append(
-                _("Nhóm “%(group)s” vượt tỷ lệ: %(htxsnv)d HTXSNV, tối đa %(allowed)d (%(arithmetic)s).")
+                _(
+                    "Nhóm “%(group)s” vượt tỷ lệ: %(htxsnv)d HTXSNV, tối đa %(allowed)d (%(arithmetic)s; %(article)s)."
+                )
                 % {
                     "group": group.name,
                     "htxsnv": group.position.htxsnv,
                     "allowed": group.position.allowed,
                     "arithmetic": group.position.arithmetic,
+                    "article": group.citation,
                 }
             )
+        if group.exception_refusal:
+            check.over_quota.append(group.exception_refusal)
     return check
 
 

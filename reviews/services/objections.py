@@ -21,6 +21,7 @@ from audit.models import ActingAs, Action
 from audit.services import audit_record
 from common.dates import local_text
 from cycles.models import Cycle, CycleStatus, PhaseKind
+from cycles.rulebooks import Level
 from cycles.selectors import phase_of
 from officials.permissions import require_chair
 
@@ -229,9 +230,15 @@ def _replace(
     )
     if (level, not_rated, comments, outlook) == (old.level, old.not_rated, old.comments, old.outlook):
         raise ReviewError(_("Quyết định mới không khác quyết định đang có hiệu lực; hãy chọn “giữ nguyên”."))
-    refusal = cap_refusal(current, level, not_rated)
+    from ..selectors import agency_level_of, caps_for
+
+    caps = caps_for(current, agency_level_of(current))
+    # The replacement's written reason also serves as the reason for departing from a cap the authority may weigh
+    # (Decree 233/2026 Art. 12(4)(d)).
+    refusal = cap_refusal(current, level, not_rated, caps=caps, departure_reason=reason)
     if refusal:
         raise ReviewError(refusal)
+    departure = reason if level and caps.departed_from(Level(level)) else ""
     excess_before, _group = _quota_excess(cycle, current.enrolment.peer_group_id)
     now = timezone.now()
     # The old one first: the database allows one signed decision per person.
@@ -251,9 +258,13 @@ def _replace(
         signed_at=now,
         replaces=old,
         replacement_reason=reason,
+        cap_departure_reason=departure,
     )
     Evaluation.objects.filter(pk=current.pk).update(
-        final_level=level, final_not_rated=not_rated, version=F("version") + 1
+        final_level=level,
+        final_not_rated=not_rated,
+        final_cap_departure_reason=departure,
+        version=F("version") + 1,
     )
     # Decree 90 Art. 2(6) as amended by 48/2023, Decree 233/2026 Art. 12(6): the quota holds on the group as
     # decided. Counted on the would-be set (the change is applied, then checked, and undone by the raise).

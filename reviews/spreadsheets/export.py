@@ -221,7 +221,9 @@ def _group_sheet(ws, *, cycle, group, rows, with_points: bool):
         if with_points:
             values.append(_points_of(row, cycle))
         values += [
-            caps.max_level.abbreviation if caps.max_level else _("Không xếp loại"),
+            _("Thiếu căn cứ")
+            if caps.missing and not caps.not_rated
+            else (caps.max_level.abbreviation if caps.max_level else _("Không xếp loại")),
             reasons,
             _proposal(evaluation),
             evaluation.proposal_reason,

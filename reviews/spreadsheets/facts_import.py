@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cycles.rulebooks.caps import DisciplineCounting
 from cycles.selectors import cohort_order
 
 from ..errors import ReviewError
@@ -59,13 +60,20 @@ class FactColumn:
 def fact_columns() -> list[FactColumn]:
     """One column per cap fact, in the order a clerk reads a personnel file."""
     columns = [
-        FactColumn("is_head", _("Là người đứng đầu (có/không)"), "bool", 12),
         FactColumn("months_worked", _("Số tháng công tác trong năm"), "decimal", 11),
         FactColumn("months_absent", _("Số tháng nghỉ (không kể thai sản)"), "decimal", 11),
         FactColumn("on_maternity_leave", _("Nghỉ thai sản trong năm (có/không)"), "bool", 12),
+        FactColumn("on_sick_leave", _("Nghỉ ốm theo chế độ BHXH trong năm (có/không)"), "bool", 12),
         FactColumn("discipline_form", _("Hình thức kỷ luật"), "choice", 18),
         FactColumn("discipline_date", _("Ngày quyết định kỷ luật (dd/mm/yyyy)"), "date", 14),
         FactColumn("discipline_source", _("Quyết định kỷ luật (số, cơ quan ban hành)"), "text", 24),
+        FactColumn(
+            "discipline_unrelated_to_duties",
+            _("Vi phạm không liên quan đến thực hiện nhiệm vụ (có/không)"),
+            "bool",
+            12,
+        ),
+        FactColumn("discipline_counting", _("Năm tính kỷ luật (để trống: năm đánh giá này)"), "counting", 18),
         FactColumn("degradation_concluded", _("Có kết luận suy thoái (có/không)"), "bool", 12),
         FactColumn("degradation_source", _("Văn bản kết luận suy thoái"), "text", 22),
         FactColumn(
@@ -75,6 +83,12 @@ def fact_columns() -> list[FactColumn]:
             16,
         ),
         FactColumn("corruption_source", _("Văn bản xử lý tham nhũng, lãng phí"), "text", 22),
+        FactColumn(
+            "corruption_self_remedied",
+            _("Đã chủ động phát hiện, báo cáo, xử lý, khắc phục xong (có/không)"),
+            "bool",
+            16,
+        ),
         FactColumn("targets_met_pct", _("Tỷ lệ chỉ tiêu hoàn thành (%)"), "decimal", 12),
         FactColumn("targets_exceeded_pct", _("Tỷ lệ chỉ tiêu vượt mức (%)"), "decimal", 12),
         FactColumn(
@@ -86,6 +100,7 @@ def fact_columns() -> list[FactColumn]:
             "decimal",
             13,
         ),
+        FactColumn("confidence_vote_low_pct", _("Tỷ lệ phiếu tín nhiệm thấp (%)"), "decimal", 12),
         FactColumn("points_total", _("Tổng điểm được xác nhận"), "decimal", 11),
         FactColumn("source", _("Nguồn số liệu"), "text", 26),
     ]
@@ -122,6 +137,8 @@ def _template_value(column: FactColumn, value):
         return YES if value else NO
     if column.kind == "choice":
         return str(DisciplineForm(value).label) if value else ""
+    if column.kind == "counting":
+        return str(DisciplineCounting(value).label) if value else ""
     if column.kind == "date":
         # Text, not an Excel date: a dd/mm date typed into an English-locale Excel would turn into mm/dd.
         return value.strftime("%d/%m/%Y") if value else ""
@@ -350,6 +367,21 @@ def _read_choice(value) -> str:
     return found
 
 
+def _read_counting(value) -> str:
+    """Which year a discipline counts in (Decree 90 Art. 2(5)(b)–(c); Decree 233 Art. 14(3)): label or code."""
+    if value is None or str(value).strip() == "":
+        return ""
+    lookup = {_plain(choice.label): choice.value for choice in DisciplineCounting}
+    lookup |= {_plain(choice.value): choice.value for choice in DisciplineCounting if choice.value}
+    found = lookup.get(_plain(value))
+    if found is None:
+        raise _CellError(
+            _("“%(value)s” không phải một trường hợp tính năm kỷ luật; chọn một trong: %(choices)s.")
+            % {"value": value, "choices": "; ".join(str(c.label) for c in DisciplineCounting if c.value)}
+        )
+    return found
+
+
 DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # Excel serial numbers from 2000 to 2099, for a date cell that lost its format.
@@ -445,6 +477,8 @@ def _read_cell(spec: FactColumn, cell):
         return _read_bool(value)
     if spec.kind == "choice":
         return _read_choice(value)
+    if spec.kind == "counting":
+        return _read_counting(value)
     if spec.kind == "date":
         return _read_date(value)
     field = CapFacts._meta.get_field(spec.field)

@@ -90,6 +90,7 @@ def decision_record(request, pk: int):
             not_rated=choice == NOT_RATED,
             comments=request.POST.get("comments", ""),
             outlook=request.POST.get("outlook", ""),
+            departure_reason=request.POST.get("departure_reason", ""),
             version=version,
             by=request.user,
         )

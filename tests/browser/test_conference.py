@@ -27,7 +27,8 @@ def _prepare(cast):
     b = submitted(cast.official_b.enrolments.get().evaluation, self_level="httnv", points=D("86.5"))
     # After the two of the cast in the agenda (who keep agenda order 0).
     for order, name in enumerate(("Lê Văn Cảnh", "Phạm Thị Dung", "Hoàng Văn Giang"), start=1):
-        enrolment = enrol(cycle, OfficialFactory(full_name=name), agenda_order=order)
+        # Deputies: rated without waiting for their agencies (Decree 233 Art. 15(1)(a) is for heads).
+        enrolment = enrol(cycle, OfficialFactory(full_name=name, title="Phó Giám đốc"), agenda_order=order)
         submitted(enrolment.evaluation, self_level="httnv", points=D("80"))
     Evaluation.objects.filter(pk=a.pk).update(
         proposed_level="htxsnv", proposal_reason="Hoàn thành vượt mức 60% chỉ tiêu được giao."

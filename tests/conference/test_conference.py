@@ -305,7 +305,10 @@ def test_the_mode_page_shows_the_person_their_standing_and_the_groups_quota(cast
     assert "1/2 – Giám đốc sở và tương đương" in page
     assert "Nguyễn Thị An" in page and "95" in page
     assert "≤ KHTNV" in page and "Chưa đủ chỉ tiêu vượt" in page
-    assert "Bị kỷ luật từ khiển trách trở lên trong năm đánh giá." in page
+    assert (
+        "Bị kỷ luật từ khiển trách trở lên trong năm đánh giá do vi phạm liên quan đến thực hiện nhiệm vụ."
+        in page
+    )
     assert 'id="quota-meters"' in page and "HTXSNV 0 / tối đa 0" in page
     assert "Alt</kbd> + <kbd>→" in page and "conference_mode.js" in page
     assert f'name="go" value="{evaluation_of(cast.official_b).pk}"' in page

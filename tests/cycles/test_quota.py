@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from cycles.rulebooks import Level
+from cycles.rulebooks import Framework, Level, get_rulebook, small_unit_group_rule
 from cycles.rulebooks.quota import Rounding, allowed_htxsnv, quota_position
 
 
@@ -48,18 +48,74 @@ def test_the_outstanding_agency_exception_is_capped_at_25_percent():
         quota_position(["httnv"] * 8, rate=D("0.30"))
 
 
+UNITS_RULE = small_unit_group_rule(Framework.DECREES_2026)
+
+
 @pytest.mark.parametrize(("units", "allowed"), [(1, 1), (3, 1), (4, 1), (5, 1), (10, 2)])
 def test_fewer_than_five_units_allow_one(units, allowed):
     levels = [Level.HTTNV] * units
-    assert quota_position(levels, counts_units=True).allowed == allowed
+    assert quota_position(levels, small_unit_rule=UNITS_RULE).allowed == allowed
     if units < 5:
         assert (
             quota_position(
-                [Level.HTXSNV, Level.HTXSNV] + [Level.HTTNV] * (units - 2), counts_units=True
+                [Level.HTXSNV, Level.HTXSNV] + [Level.HTTNV] * (units - 2), small_unit_rule=UNITS_RULE
             ).allowed
             == 1
         )
 
 
+def test_the_units_rule_is_decree_233s_and_decree_90_lacks_it():
+    # Decree 233/2026 Art. 7(7)(c) (constituent units: 7(8)); Decree 90/2020 has no such rule.
+    assert "Điều 7 khoản 7 điểm c" in UNITS_RULE
+    assert small_unit_group_rule(Framework.DECREE_90) == ""
+    # Without the rule, 4 at HTTNV allow 0 (20% of 4 = 0.8, rounded down).
+    assert quota_position([Level.HTTNV] * 4).allowed == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "article"),
+    [
+        ("decree_90", 2023, "Quy định 124-QĐ/TW"),
+        ("decree_90", 2024, "Quy định 124-QĐ/TW"),
+        ("decree_90", 2025, "Quy định 366-QĐ/TW"),
+        ("decree_335", 2026, "Nghị định 335/2025/NĐ-CP, Điều 20 khoản 5"),
+        ("decree_233", 2026, "Nghị định 233/2026/NĐ-CP, Điều 12 khoản 6"),
+        ("regulation_366", 2026, "Quy định 366-QĐ/TW, Điều 11"),
+    ],
+)
+def test_each_regime_cites_its_quota_article(code, year, article):
+    assert article in get_rulebook(code).quota_citation(year)
+    if code == "decree_90":
+        assert "Điều 2 khoản 6" in get_rulebook(code).quota_citation(year)
+
+
 def test_people_not_rated_do_not_count():
     assert quota_position(["htxsnv", None, "", "httnv"] + ["httnv"] * 4).htxsnv == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("framework", "year", "expected", "units_rule"),
+    [
+        ("decree_90_48", 2024, "Quy định 124-QĐ/TW", False),
+        ("decree_90_48", 2025, "Quy định 366-QĐ/TW, Điều 11", False),
+        ("decrees_2026", 2026, "Nghị định 335/2025/NĐ-CP, Điều 20 khoản 5", True),
+    ],
+)
+def test_the_quota_settings_page_cites_the_cycles_articles(
+    cast, login, framework, year, expected, units_rule
+):
+    from django.urls import reverse
+
+    from cycles.models import Cycle, Enrolment
+
+    Cycle.objects.filter(pk=cast.cycle.pk).update(framework=framework, year=year)
+    if framework == "decree_90_48":
+        Enrolment.objects.filter(cycle=cast.cycle).update(rulebook_code="decree_90")
+    page = (
+        login(cast.users["home_affairs"])
+        .get(reverse("cycles:quota_settings", kwargs={"pk": cast.cycle.pk}))
+        .content.decode()
+    )
+    assert expected in page
+    assert ("Điều 7 khoản 7 điểm c" in page) is units_rule

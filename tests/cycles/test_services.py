@@ -1,6 +1,7 @@
 from datetime import UTC
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from cycles.errors import CycleError
 from cycles.models import CycleStatus
@@ -95,3 +96,85 @@ def test_time_left_is_said_in_vietnamese():
     assert time_left(now + timedelta(days=8, hours=3, minutes=5), now) == "còn 8 ngày 3 giờ"
     assert time_left(now + timedelta(hours=2, minutes=30), now) == "còn 2 giờ 30 phút"
     assert time_left(now - timedelta(minutes=1), now) == "đã hết hạn"
+
+
+# --- Decree 233/2026 Art. 20(1): another rulebook for one enrolment, before the self-assessment opens (item 7) ---
+
+
+def test_a_public_employee_may_be_rated_under_decree_90_in_2026_with_the_reason(cast):
+    from audit.models import Action, AuditEvent
+    from cycles.models import CycleCriterion
+    from cycles.services import enrolment_rulebook_set
+    from officials.models import PersonnelType
+
+    from ..factories import CycleFactory, OfficialFactory, enrol
+
+    cycle = CycleFactory(year=2027, status="setup", authority=cast.cycle.authority)
+    employee = enrol(cycle, OfficialFactory(personnel_type=PersonnelType.VIEN_CHUC, title="Giám đốc"))
+    civil_servant = enrol(cycle, OfficialFactory(personnel_type=PersonnelType.CONG_CHUC))
+    by = cast.users["home_affairs"]
+    with pytest.raises(PermissionDenied):
+        enrolment_rulebook_set(
+            enrolment=employee, rulebook_code="decree_90", reason="x", by=cast.users["chair"]
+        )
+    with pytest.raises(CycleError, match="Điều 20 khoản 1"):
+        enrolment_rulebook_set(enrolment=employee, rulebook_code="decree_90", reason="", by=by)
+    with pytest.raises(CycleError, match="không áp dụng được"):
+        enrolment_rulebook_set(enrolment=civil_servant, rulebook_code="decree_90", reason="x", by=by)
+    reason = "Đơn vị chưa ban hành Quy chế đánh giá đến thời điểm xếp loại cuối năm 2026."
+    enrolment_rulebook_set(enrolment=employee, rulebook_code="decree_90", reason=reason, by=by)
+    employee.refresh_from_db()
+    assert (employee.rulebook_code, employee.rulebook_reason) == ("decree_90", reason)
+    # Decree 90's Mẫu 03 is now among the cycle's forms, and the person's caps follow Decree 90.
+    assert CycleCriterion.objects.filter(
+        cycle=cycle, rulebook_code="decree_90", personnel_type="vien_chuc"
+    ).exists()
+    event = AuditEvent.objects.get(action=Action.ENROLMENT_RULEBOOK_SET)
+    assert event.after["rulebook"] == "decree_90" and event.after["reason"] == reason
+    assert "Điều 20 khoản 1" in event.after["article"]
+    # Back to the default: the reason goes with it.
+    enrolment_rulebook_set(enrolment=employee, rulebook_code="decree_233", reason="", by=by)
+    employee.refresh_from_db()
+    assert (employee.rulebook_code, employee.rulebook_reason) == ("decree_233", "")
+
+
+def test_the_rulebook_is_fixed_once_the_self_assessment_has_opened(cast):
+    from cycles.services import enrolment_rulebook_set
+    from officials.models import PersonnelType
+
+    from ..factories import OfficialFactory, enrol
+
+    # The cast's cycle has its self-assessment phase open.
+    employee = enrol(cast.cycle, OfficialFactory(personnel_type=PersonnelType.VIEN_CHUC))
+    with pytest.raises(CycleError, match="Giai đoạn tự đánh giá đã mở"):
+        enrolment_rulebook_set(
+            enrolment=employee,
+            rulebook_code="decree_90",
+            reason="Chưa có Quy chế",
+            by=cast.users["home_affairs"],
+        )
+
+
+def test_home_affairs_sets_the_rulebook_on_the_cohort_page_and_it_is_shown(cast, login):
+    from django.urls import reverse
+
+    from officials.models import PersonnelType
+
+    from ..factories import CycleFactory, OfficialFactory, enrol
+
+    cycle = CycleFactory(year=2027, status="setup", authority=cast.cycle.authority)
+    employee = enrol(cycle, OfficialFactory(personnel_type=PersonnelType.VIEN_CHUC, title="Phó Giám đốc"))
+    client = login(cast.users["home_affairs"])
+    url = reverse("cycles:enrolment_edit", kwargs={"pk": cycle.pk, "enrolment_pk": employee.pk})
+    page = client.get(url).content.decode()
+    assert "Điều 20 khoản 1" in page
+    response = client.post(
+        url,
+        {"save_rulebook": "1", "rulebook_code": "decree_90", "reason": "Đơn vị chưa có Quy chế đánh giá."},
+    )
+    assert response.status_code == 302
+    cohort_page = client.get(reverse("portal:cycle_detail", kwargs={"pk": cycle.pk})).content.decode()
+    assert "Nghị định 90/2020/NĐ-CP" in cohort_page and "Đơn vị chưa có Quy chế đánh giá." in cohort_page
+    response = client.post(url, {"save_head": "1", "is_head": "on", "reason": "QĐ giao phụ trách đơn vị"})
+    employee.refresh_from_db()
+    assert employee.is_head

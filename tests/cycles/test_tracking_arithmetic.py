@@ -141,6 +141,17 @@ def test_a_period_never_confirmed_blocks_the_year_by_default():
     assert left_out.score == D("85.00") and left_out.missing == ("Q2",)
 
 
+def test_a_quarter_not_yet_due_is_counted_only_once_confirmed():
+    periods = [
+        quarter("Q1", "80"),
+        quarter("Q2", "90"),
+        quarter("Q3", "85"),
+        PeriodInput("Q4", 3, 3, None, due=False),
+    ]
+    year = annual_score(periods, RULES)
+    assert year.score == D("85.00") and year.pending == ("Q4",) and year.missing == ()
+
+
 def test_no_period_confirmed_means_no_score():
     assert annual_score([quarter("Q1", None, 0)], RULES).score is None
 

@@ -230,3 +230,26 @@ def test_the_fetcher_serves_collected_files_in_production(settings, tmp_path):
     )
     with pytest.raises(RefusedURL):
         static_path_for(f"{DOCUMENT_ORIGIN}/static/../secret.css")
+
+
+def test_the_authoritys_reason_for_departing_from_a_cap_prints_with_the_level(evaluation_a, cast):
+    # Decree 233/2026 Art. 12(4)(d): the departure from the default cap needs a reason, and it prints.
+    from reviews.models import Decision
+
+    Evaluation.objects.filter(pk=evaluation_a.pk).update(
+        status="published", final_level="httnv", final_cap_departure_reason="Đã tự phát hiện và khắc phục."
+    )
+    Decision.objects.create(
+        evaluation=evaluation_a,
+        level="httnv",
+        comments="Hoàn thành tốt.",
+        state="signed",
+        signing_as="chair",
+        signer_name="Chủ Tịch Thử",
+        signed_at=timezone.now(),
+        cap_departure_reason="Đã tự phát hiện và khắc phục.",
+    )
+    evaluation_a.refresh_from_db()
+    text = _flat(pdf_text(_form(evaluation_a, cast.users["home_affairs"])))
+    assert "Lý do xếp loại khác mức giới hạn (Nghị định 233/2026/NĐ-CP, Điều 12 khoản 4 điểm d)" in text
+    assert "Đã tự phát hiện và khắc phục." in text

@@ -12,11 +12,11 @@ from cycles.models import AgencyRating, Cycle, Enrolment, PhaseKind, QuotaExcept
 from cycles.rulebooks import Level
 from reviews import services
 from reviews.errors import ReviewError, StaleFormError
-from reviews.models import CommentMeeting, EvaluationStatus, EventKind, PartyOpinion
+from reviews.models import CapFacts, CommentMeeting, EvaluationStatus, EventKind, PartyOpinion
 from reviews.selectors import LevelSource, cohort_standing
 from reviews.services import MeetingMinutes, Opinion
 
-from ..factories import PeerGroupFactory, open_phase, submitted
+from ..factories import OfficialFactory, PeerGroupFactory, enrol, open_phase, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,9 @@ def test_a_proposal_above_the_cap_is_refused_with_the_article(cast):
 
 def test_a_head_is_not_proposed_above_their_agency(cast):
     evaluation = submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=D("95"))
-    AgencyRating.objects.create(cycle=cast.cycle, organisation=cast.official_a.organisation, level="httnv")
+    AgencyRating.objects.filter(cycle=cast.cycle, organisation=cast.official_a.organisation).update(
+        level="httnv"
+    )
     with pytest.raises(ReviewError, match="Điều 12 khoản 7"):
         services.proposal_set(evaluation=evaluation, level="htxsnv", by=cast.users["home_affairs"])
 
@@ -289,3 +291,174 @@ def test_a_secretary_who_is_also_rated_cannot_record_their_own_meeting(cast):
     open_phase(cast.cycle, PhaseKind.COMMENT_MEETING)
     with pytest.raises(PermissionDenied):
         record_meeting(evaluation_of(cast.official_b), bob)
+
+
+# --- The rules engine, exactly as the articles say (corrections, items 2–10) ---
+
+
+def test_a_confirmed_score_finer_than_the_cycle_keeps_is_refused_not_rounded(cast):
+    # Item 3: the cycle keeps 2 decimals; 89.995 would be rounded by the database to 90.00 (HTXSNV).
+    Cycle.objects.filter(pk=cast.cycle.pk).update(points_decimal_places=2)
+    evaluation = evaluation_of(cast.official_a)
+    by = cast.users["home_affairs"]
+    with pytest.raises(ReviewError, match="nhiều hơn 2 chữ số thập phân"):
+        services.cap_facts_record(
+            evaluation=evaluation, values={"points_total": D("89.995")}, version=None, by=by
+        )
+    assert not CapFacts.objects.filter(evaluation=evaluation).exists()
+    Cycle.objects.filter(pk=cast.cycle.pk).update(points_decimal_places=1)
+    evaluation = evaluation_of(cast.official_a)
+    with pytest.raises(ReviewError, match="không tự làm tròn"):
+        services.cap_facts_record(
+            evaluation=evaluation, values={"points_total": D("89.95")}, version=None, by=by
+        )
+    facts = services.cap_facts_record(
+        evaluation=evaluation, values={"points_total": D("89.9")}, version=None, by=by
+    )
+    assert facts.points_total == D("89.9")
+
+
+def test_no_score_no_proposal_in_a_points_regime(cast):
+    # Item 4: a points regime with no score gives no cap to hide behind: no level can be proposed.
+    evaluation = submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=None)
+    with pytest.raises(ReviewError, match="Chưa có tổng điểm"):
+        services.proposal_set(evaluation=evaluation, level="htxsnv", by=cast.users["home_affairs"])
+    with pytest.raises(ReviewError, match="còn thiếu căn cứ"):
+        services.proposal_set(evaluation=evaluation, level="khtnv", reason="x", by=cast.users["home_affairs"])
+
+
+def test_a_head_whose_agency_is_not_rated_yet_cannot_be_proposed(cast):
+    # Item 9: Decree 233 Art. 15(1)(a), rated after the unit; the cap no longer silently disappears.
+    evaluation = submitted(evaluation_of(cast.official_a), self_level="httnv", points=D("85"))
+    AgencyRating.objects.filter(cycle=cast.cycle, organisation=cast.official_a.organisation).delete()
+    with pytest.raises(ReviewError, match="Điều 15 khoản 1 điểm a"):
+        services.proposal_set(evaluation=evaluation, level="httnv", by=cast.users["home_affairs"])
+    # A deputy of the same agency is not capped by it, nor waits for it.
+    deputy = enrol(
+        cast.cycle, OfficialFactory(title="Phó Giám đốc", organisation=cast.official_a.organisation)
+    )
+    assert deputy.is_head is False
+    deputy_evaluation = submitted(deputy.evaluation, self_level="httnv", points=D("85"))
+    services.proposal_set(evaluation=deputy_evaluation, level="httnv", by=cast.users["home_affairs"])
+
+
+@pytest.mark.parametrize(
+    ("title", "is_leader", "is_head"),
+    [
+        ("Giám đốc", True, True),
+        ("Chủ tịch UBND xã Hòa Lâm", True, True),
+        ("Hiệu trưởng Trường Cao đẳng", True, True),
+        ("Phó Giám đốc", True, False),
+        ("Phó Chủ tịch UBND tỉnh", True, False),
+        ("Phó Giám đốc phụ trách Sở Công Thương", True, False),
+        ("Chuyên viên", False, False),
+    ],
+)
+def test_whether_someone_heads_the_agency_is_snapshot_from_the_title(cast, title, is_leader, is_head):
+    # Item 5: a fact of the enrolment, not a default of the facts form.
+    enrolment = enrol(cast.cycle, OfficialFactory(title=title, is_leader=is_leader))
+    assert enrolment.is_head is is_head
+
+
+def test_home_affairs_corrects_the_head_with_a_reason_and_it_is_audited(cast):
+    from audit.models import Action, AuditEvent
+    from cycles.errors import CycleError
+    from cycles.services import enrolment_head_set
+
+    enrolment = cast.official_a.enrolments.get()
+    with pytest.raises(PermissionDenied):
+        enrolment_head_set(enrolment=enrolment, is_head=False, reason="x", by=cast.users["chair"])
+    with pytest.raises(CycleError, match="Hãy ghi căn cứ"):
+        enrolment_head_set(enrolment=enrolment, is_head=False, reason="", by=cast.users["home_affairs"])
+    enrolment_head_set(
+        enrolment=enrolment,
+        is_head=False,
+        reason="QĐ 5/QĐ-UBND giao phụ trách",
+        by=cast.users["home_affairs"],
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.is_head is False
+    event = AuditEvent.objects.get(action=Action.ENROLMENT_HEAD_SET)
+    assert event.after == {"is_head": False} and "QĐ 5" in event.note
+
+
+@pytest.mark.parametrize(
+    ("framework", "personnel_type", "sick", "expected_not_rated"),
+    [
+        # Item 2: Decree 90 Art. 2(3) excuses only maternity leave; Decree 233 Art. 14(2) sick leave too.
+        ("decree_90_48", "vien_chuc", True, True),
+        ("decree_90_48", "vien_chuc", False, True),
+        ("decrees_2026", "vien_chuc", True, False),
+        ("decrees_2026", "vien_chuc", False, True),
+    ],
+)
+def test_sick_leave_excuses_the_months_rule_only_from_2026(
+    cast, framework, personnel_type, sick, expected_not_rated
+):
+    from reviews.selectors import caps_for
+
+    Cycle.objects.filter(pk=cast.cycle.pk).update(framework=framework)
+    cast.cycle.refresh_from_db()
+    official = OfficialFactory(title="Phó Giám đốc", personnel_type=personnel_type)
+    evaluation = submitted(enrol(cast.cycle, official).evaluation, points=D("80"))
+    services.cap_facts_record(
+        evaluation=evaluation,
+        values={"months_worked": D(5), "on_sick_leave": sick},
+        version=None,
+        by=cast.users["home_affairs"],
+    )
+    evaluation.refresh_from_db()
+    assert caps_for(evaluation).not_rated is expected_not_rated
+
+
+def test_the_fewer_than_five_units_rule_never_applies_to_a_group_of_people(cast):
+    # Item 10: 233 Art. 7(7)(c) is for units; the cohort's groups are people, whatever the group's flag.
+    group = cast.official_a.enrolments.get().peer_group
+    group.counts_units = True
+    group.save()
+    a = submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=D("95"))
+    b = submitted(evaluation_of(cast.official_b), self_level="httnv", points=D("85"))
+    services.proposal_set(evaluation=a, level="htxsnv", by=cast.users["home_affairs"])
+    services.proposal_set(evaluation=b, level="httnv", by=cast.users["home_affairs"])
+    (only,) = cohort_standing(cast.cycle, LevelSource.PROPOSED).groups
+    assert only.position.allowed == 0 and not only.within
+    assert "Điều 20 khoản 5" in only.citation
+
+
+def test_units_quota_has_the_units_rule_only_where_the_regime_has_it(cast):
+    from reviews.selectors import units_quota
+
+    levels = ["htxsnv"] + ["httnv"] * 3
+    assert units_quota(cast.cycle, levels).allowed == 1  # Decree 233 Art. 7(7)(c)
+    Cycle.objects.filter(pk=cast.cycle.pk).update(framework="decree_90_48")
+    cast.cycle.refresh_from_db()
+    assert units_quota(cast.cycle, levels).allowed == 0  # Decree 90 has no such rule
+
+
+def test_the_outstanding_exception_for_public_employees_needs_the_unit_at_htxsnv(cast):
+    # Item 8: Decree 233 Art. 12(6)(b).
+    from cycles.errors import CycleError
+    from cycles.services import quota_exception_set
+    from officials.models import PersonnelType
+
+    group = PeerGroupFactory(code="psu_heads", name="Người đứng đầu ĐVSNCL")
+    official = OfficialFactory(personnel_type=PersonnelType.VIEN_CHUC, title="Giám đốc", peer_group=group)
+    enrolment = enrol(cast.cycle, official)
+    assert enrolment.rulebook_code == "decree_233"
+    AgencyRating.objects.create(cycle=cast.cycle, organisation=official.organisation, level="httnv")
+    with pytest.raises(CycleError, match="Điều 12 khoản 6 điểm b"):
+        quota_exception_set(
+            cycle=cast.cycle, peer_group=group, rate=D("0.25"), reason="Nổi trội", document="QĐ 1/QĐ-UBND"
+        )
+    AgencyRating.objects.filter(organisation=official.organisation).update(level="htxsnv")
+    exception = quota_exception_set(
+        cycle=cast.cycle, peer_group=group, rate=D("0.25"), reason="Nổi trội", document="QĐ 1/QĐ-UBND"
+    )
+    assert exception.rate == D("0.25")
+    # If the unit's level falls afterwards, the exception no longer raises the rate and the standing says why.
+    AgencyRating.objects.filter(organisation=official.organisation).update(level="httnv")
+    groups = {g.peer_group_id: g for g in cohort_standing(cast.cycle).groups}
+    assert (
+        groups[group.pk].position.rate == D("0.20")
+        and "Điều 12 khoản 6 điểm b" in groups[group.pk].exception_refusal
+    )

@@ -36,7 +36,10 @@ def test_the_table_shows_caps_with_their_articles_and_the_quota_per_group(cast, 
     page = login(cast.users["home_affairs"]).get(compilation_url(cast)).content.decode()
     assert "Nguyễn Thị An" in page and "Trần Văn Bình" in page
     assert "≤ KHTNV" in page and "Điều 14" not in page
-    assert "Bị kỷ luật từ khiển trách trở lên trong năm đánh giá." in page
+    assert (
+        "Bị kỷ luật từ khiển trách trở lên trong năm đánh giá do vi phạm liên quan đến thực hiện nhiệm vụ."
+        in page
+    )
     assert "Giám đốc sở và tương đương" in page and "20% × 0 người HTTNV" in page
 
 
@@ -113,11 +116,11 @@ def test_cap_facts_page_saves_and_shows_the_new_cap(cast, login):
     a = submitted(evaluation_of(cast.official_a), points=D("80"))
     client = login(cast.users["home_affairs"])
     url = reverse("reviews:cap_facts_edit", kwargs={"pk": a.pk})
-    response = client.post(url, {"is_head": "on", "months_worked": "5", "version": ""}, follow=True)
+    response = client.post(url, {"months_worked": "5", "version": ""}, follow=True)
     assert "Đã ghi căn cứ của Nguyễn Thị An." in response.content.decode()
     assert "chưa đủ 06 tháng" in response.content.decode()
     facts = CapFacts.objects.get(evaluation=a)
-    response = client.post(url, {"is_head": "on", "months_worked": "13", "version": facts.version})
+    response = client.post(url, {"months_worked": "13", "version": facts.version})
     assert "Ensure this value" not in response.content.decode()
     assert CapFacts.objects.get(evaluation=a).months_worked == D(5)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from audit.models import Action, AuditEvent
-from cycles.models import CycleStatus, QuotaException
+from cycles.models import AgencyRating, CycleStatus, QuotaException
 from reviews import services
 from reviews.errors import ReviewError, StaleFormError
 from reviews.models import Decision, DecisionState, Evaluation, EvaluationStatus
@@ -31,6 +31,7 @@ def decide(evaluation, chair, level="httnv", **kwargs):
         not_rated=kwargs.pop("not_rated", False),
         comments=kwargs.pop("comments", "Hoàn thành tốt các chỉ tiêu; cần đẩy mạnh chuyển đổi số."),
         outlook=kwargs.pop("outlook", ""),
+        departure_reason=kwargs.pop("departure_reason", ""),
         version=kwargs.pop("version", evaluation.version),
         by=chair,
     )
@@ -124,13 +125,18 @@ def test_an_over_quota_set_is_refused_and_the_exception_with_its_reason_lets_it_
     people = [submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=D("95"))]
     people.append(submitted(evaluation_of(cast.official_b), points=D("85")))
     for _ in range(3):
-        people.append(submitted(enrol(cast.cycle, OfficialFactory()).evaluation, points=D("82")))
+        # Deputies: no agency level needed before they are rated (Decree 233 Art. 15(1)(a) is for heads).
+        people.append(
+            submitted(enrol(cast.cycle, OfficialFactory(title="Phó Giám đốc")).evaluation, points=D("82"))
+        )
     decide(people[0], chair, level="htxsnv")
     for evaluation in people[1:]:
         decide(evaluation, chair)
     with pytest.raises(SignOffRefused) as refused:
         sign_off(cast)
     assert "20% × 4 người HTTNV = 0,8 → tối đa 0 HTXSNV" in str(refused.value)
+    # The refusal cites the article that sets the quota (công chức: Decree 335/2025 Art. 20(5)).
+    assert "Nghị định 335/2025/NĐ-CP, Điều 20 khoản 5" in str(refused.value)
     QuotaException.objects.create(
         cycle=cast.cycle,
         peer_group=people[0].enrolment.peer_group,
@@ -324,3 +330,76 @@ def test_the_board_with_everyone_decided_costs_the_same_queries_for_41_or_400(ca
     _grow(cast.cycle, 400)
     decide_all()
     assert count() == small
+
+
+# --- The rules engine, exactly as the articles say (corrections, items 4, 6, 9) ---
+
+
+def test_no_score_no_decision_in_a_points_regime(cast):
+    # Item 4: before, no score meant no cap and HTXSNV was accepted.
+    evaluation = submitted(evaluation_of(cast.official_a), self_level="htxsnv", points=None)
+    with pytest.raises(ReviewError, match="Chưa có tổng điểm"):
+        decide(evaluation, cast.users["chair"], level="htxsnv")
+    assert Evaluation.objects.get(pk=evaluation.pk).final_level == ""
+
+
+def test_a_head_whose_agency_has_no_rating_cannot_be_decided_nor_signed_off(cast, ready):
+    # Item 9: Decree 233 Art. 15(1)(a); presumed for Decree 335, and the citation says so.
+    a, b = ready
+    decide(a, cast.users["chair"])
+    decide(b, cast.users["chair"])
+    AgencyRating.objects.filter(cycle=cast.cycle, organisation=cast.official_a.organisation).delete()
+    with pytest.raises(ReviewError, match="Điều 15 khoản 1 điểm a"):
+        decide(a, cast.users["chair"], level="htnv")
+    with pytest.raises(SignOffRefused, match="áp dụng tương tự"):
+        sign_off(cast)
+
+
+def test_departing_from_the_corruption_cap_needs_a_reason_that_is_kept(cast, ready):
+    # Item 6: Decree 233 Art. 12(4)(d), applied by analogy to công chức (Decree 335, "áp dụng tương tự").
+    a, _b = ready
+    services.cap_facts_record(
+        evaluation=a,
+        values={
+            "corruption_in_unit": True,
+            "corruption_source": "KL 3/KL-TTr",
+            "corruption_self_remedied": True,
+        },
+        version=None,
+        by=cast.users["home_affairs"],
+    )
+    with pytest.raises(ReviewError, match="hãy ghi lý do"):
+        decide(a, cast.users["chair"], level="httnv")
+    reason = "Tự phát hiện, báo cáo và chỉ đạo thu hồi toàn bộ số tiền sai phạm."
+    decision = decide(a, cast.users["chair"], level="httnv", departure_reason=reason)
+    assert decision.cap_departure_reason == reason
+    assert Evaluation.objects.get(pk=a.pk).final_cap_departure_reason == reason
+    # Without the self-remedy, KHTNV is a hard cap: no reason lets it through.
+    services.cap_facts_record(
+        evaluation=a,
+        values={
+            "corruption_in_unit": True,
+            "corruption_source": "KL 3/KL-TTr",
+            "corruption_self_remedied": False,
+        },
+        version=None,
+        by=cast.users["home_affairs"],
+    )
+    with pytest.raises(ReviewError, match="mức cao nhất được phép"):
+        decide(a, cast.users["chair"], level="httnv", departure_reason=reason)
+
+
+def test_a_departure_signs_off_and_a_level_within_the_cap_keeps_no_departure(cast, ready):
+    a, b = ready
+    services.cap_facts_record(
+        evaluation=a,
+        values={"corruption_in_unit": True, "corruption_source": "KL 3", "corruption_self_remedied": True},
+        version=None,
+        by=cast.users["home_affairs"],
+    )
+    decide(a, cast.users["chair"], level="htnv", departure_reason="Đã khắc phục xong hậu quả.")
+    decide(b, cast.users["chair"], departure_reason="Không cần")
+    assert Decision.objects.get(evaluation=b).cap_departure_reason == ""
+    sign_off(cast)
+    cast.cycle.refresh_from_db()
+    assert cast.cycle.status == CycleStatus.SIGNED_OFF

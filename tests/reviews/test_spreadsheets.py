@@ -256,7 +256,9 @@ def test_the_template_lists_everyone_with_every_fact_and_hidden_keys(cast, login
     ws = workbook["Căn cứ"]
     headers = headers_of(ws)
     for header in (
-        "Là người đứng đầu (có/không)",
+        "Nghỉ ốm theo chế độ BHXH trong năm (có/không)",
+        "Vi phạm không liên quan đến thực hiện nhiệm vụ (có/không)",
+        "Năm tính kỷ luật (để trống: năm đánh giá này)",
         "Hình thức kỷ luật",
         "Ngày quyết định kỷ luật (dd/mm/yyyy)",
         "Tổng điểm được xác nhận",
@@ -268,7 +270,9 @@ def test_the_template_lists_everyone_with_every_fact_and_hidden_keys(cast, login
     evaluation = evaluation_of(cast.official_a)
     row = row_of(ws, "Nguyễn Thị An")
     assert ws.cell(row=row, column=1).value == evaluation.pk
-    assert ws.cell(row=row, column=headers["Là người đứng đầu (có/không)"]).value == "có"
+    # Whether the person heads the agency is the enrolment's, not a fact of this sheet (Decree 233 Art. 12(7)).
+    assert "Là người đứng đầu (có/không)" not in headers
+    assert ws.cell(row=row, column=headers["Nghỉ ốm theo chế độ BHXH trong năm (có/không)"]).value == "không"
     assert ws.cell(row=row, column=1).protection.locked
     assert not ws.cell(row=row, column=headers["Hình thức kỷ luật"]).protection.locked
     lists = [validation.formula1 for validation in ws.data_validations.dataValidation]
@@ -287,7 +291,8 @@ def test_template_round_trip_records_the_facts_and_an_event_per_person(cast, log
             "Hình thức kỷ luật": "Khiển trách",
             "Ngày quyết định kỷ luật (dd/mm/yyyy)": "05/04/2026",
             "Quyết định kỷ luật (số, cơ quan ban hành)": "QĐ 12/QĐ-UBND",
-            "Là người đứng đầu (có/không)": "không",
+            "Vi phạm không liên quan đến thực hiện nhiệm vụ (có/không)": "có",
+            "Năm tính kỷ luật (để trống: năm đánh giá này)": "Vi pham xay ra o to chuc cu, bi ky luat o to chuc moi chuyen den",
             "Tổng điểm được xác nhận": 87.5,
         },
     )
@@ -297,10 +302,11 @@ def test_template_round_trip_records_the_facts_and_an_event_per_person(cast, log
     page = client.get(response.url)
     assert "Đã nhập căn cứ của 2 người (1 người không thay đổi)." in page.content.decode()
     facts_a = CapFacts.objects.get(evaluation=evaluation_of(cast.official_a))
-    assert facts_a.months_absent == D("4.5") and facts_a.source == "BC 12/BC-SNV" and facts_a.is_head
+    assert facts_a.months_absent == D("4.5") and facts_a.source == "BC 12/BC-SNV"
     facts_b = CapFacts.objects.get(evaluation=evaluation_of(cast.official_b))
     assert (facts_b.discipline_form, facts_b.discipline_date) == ("khien_trach", date(2026, 4, 5))
-    assert facts_b.points_total == D("87.5") and not facts_b.is_head
+    assert facts_b.points_total == D("87.5") and facts_b.discipline_unrelated_to_duties
+    assert facts_b.discipline_counting == "former_organisation"
     for official in (cast.official_a, cast.official_b):
         events = evaluation_of(official).events.filter(kind=EventKind.FACTS_RECORDED)
         assert events.count() == 1 and events.get().by == cast.users["home_affairs"]
@@ -311,6 +317,8 @@ def test_template_round_trip_records_the_facts_and_an_event_per_person(cast, log
 
 
 def test_the_import_reads_what_clerks_type(cast):
+    Cycle.objects.filter(pk=cast.cycle.pk).update(points_decimal_places=2)
+    cast.cycle.refresh_from_db()
     workbook, ws = template(cast.cycle)
     row = fill(
         ws,
@@ -319,7 +327,7 @@ def test_the_import_reads_what_clerks_type(cast):
             "Hình thức kỷ luật": "canh cao",  # no diacritics
             "Ngày quyết định kỷ luật (dd/mm/yyyy)": datetime(2026, 3, 9),  # a real Excel date
             "Nghỉ thai sản trong năm (có/không)": "X",
-            "Là người đứng đầu (có/không)": None,
+            "Nghỉ ốm theo chế độ BHXH trong năm (có/không)": None,
             "Số tháng công tác trong năm": "7.5",
             "Tỷ lệ chỉ tiêu hoàn thành (%)": 0.855,
             "Tổng điểm được xác nhận": "91,25",
@@ -330,9 +338,17 @@ def test_the_import_reads_what_clerks_type(cast):
     assert errors == []
     values = {row.evaluation.pk: row.values for row in rows}[evaluation_of(cast.official_a).pk]
     assert values["discipline_form"] == "canh_cao" and values["discipline_date"] == date(2026, 3, 9)
-    assert values["on_maternity_leave"] is True and values["is_head"] is False
+    assert values["on_maternity_leave"] is True and values["on_sick_leave"] is False
     assert values["months_worked"] == D("7.5") and values["targets_met_pct"] == D("85.5")
     assert values["points_total"] == D("91.25")
+
+
+def test_the_import_refuses_a_score_finer_than_the_cycle_keeps(cast):
+    # The cycle keeps 1 decimal: 89,95 is refused, never rounded to 90,0 (HTXSNV) behind the clerk's back.
+    workbook, ws = template(cast.cycle)
+    fill(ws, "Nguyễn Thị An", **{"Tổng điểm được xác nhận": "89,95"})
+    _rows, errors = facts_import.facts_rows_parse(cycle=cast.cycle, data=to_bytes(workbook))
+    assert len(errors) == 1 and "không tự làm tròn" in errors[0].message
 
 
 def test_one_bad_row_among_good_ones_imports_nothing_and_names_the_row(cast, login):
