@@ -18,6 +18,7 @@ class ActingAs(models.TextChoices):
     UNIT_SECRETARY = "unit_secretary", _("Thư ký đơn vị")
     CHAIR = "chair", _("Chủ tịch")
     VICE_CHAIR = "vice_chair", _("Phó Chủ tịch (ký thay Chủ tịch)")
+    TRACKER = "tracker", _("Người theo dõi, đánh giá")
     OFFICE_STAFF = "office_staff", _("Văn phòng UBND")
     ADMINISTRATOR = "administrator", _("Quản trị")
     SYSTEM = "system", _("Hệ thống")
@@ -54,6 +55,16 @@ class Action(models.TextChoices):
     CYCLE_CLOSED = "cycle.closed", pgettext_lazy("audit action", "Kết thúc kỳ đánh giá")
     LOGIN_FAILED = "login.failed", pgettext_lazy("audit action", "Đăng nhập không thành công")
     ACCESS_REFUSED = "access.refused", pgettext_lazy("audit action", "Bị từ chối truy cập")
+    TRACKING_SET_UP = "tracking.set_up", pgettext_lazy("audit action", "Thiết lập theo dõi theo kỳ")
+    TRACKER_ASSIGNED = "tracker.assigned", pgettext_lazy("audit action", "Giao người theo dõi, đánh giá")
+    PERIOD_SUBMITTED = "period.submitted", pgettext_lazy("audit action", "Gửi kết quả kỳ theo dõi")
+    PERIOD_RETURNED = "period.returned", pgettext_lazy("audit action", "Trả lại kết quả kỳ theo dõi")
+    PERIOD_CONFIRMED = "period.confirmed", pgettext_lazy("audit action", "Xác nhận kết quả kỳ theo dõi")
+    PERIOD_CORRECTED = "period.corrected", pgettext_lazy("audit action", "Điều chỉnh kết quả kỳ đã xác nhận")
+    PERIOD_ABSENCE_SET = (
+        "period.absence_set",
+        pgettext_lazy("audit action", "Ghi thời gian không làm việc trong kỳ"),
+    )
 
 
 class AuditEvent(models.Model):

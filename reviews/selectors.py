@@ -13,7 +13,9 @@ from cycles.models import AgencyRating, Cycle, CycleStatus, Enrolment, PhaseKind
 from cycles.rulebooks import Level, Scoring, small_unit_group_rule
 from cycles.rulebooks.caps import Caps, PersonFacts
 from cycles.rulebooks.quota import QuotaPosition, quota_position
+from cycles.rulebooks.tracking import AnnualScore
 from cycles.selectors import cohort_order, phase_of, quota_citation, quota_exception_refusal
+from tracking.selectors import annual_score_of, annual_scores
 
 from .models import (
     Decision,
@@ -53,13 +55,53 @@ def result_visible_to_official(evaluation: Evaluation) -> bool:
     return evaluation.is_published
 
 
-def points_that_count(evaluation: Evaluation) -> Decimal | None:
-    """The score the bands, the caps and the quota read, for a points rulebook (None on a qualitative form):
-    the score Home Affairs confirmed where it entered one, else the person's own total."""
+class ScoreSource(StrEnum):
+    CONFIRMED = "confirmed"  # recorded by Home Affairs (periods tracked outside the portal), with its source
+    PERIODS = "periods"  # the year computed from the confirmed periods (tracking.selectors)
+    SELF = "self"  # the person's own annual total: only where the cycle does not track periods
+
+
+@dataclass(frozen=True)
+class CountedScore:
+    value: Decimal | None
+    source: ScoreSource
+    note: str = ""
+    annual: AnnualScore | None = None
+
+
+_ANNUAL = "_tracked_annual"
+
+
+def tracked_annual(evaluation: Evaluation) -> AnnualScore | None:
+    """The person's year from their tracked periods (None when not tracked), computed once per evaluation object;
+    cohort_standing fills it for the whole cohort in constant queries."""
+    if not hasattr(evaluation, _ANNUAL):
+        setattr(evaluation, _ANNUAL, annual_score_of(evaluation.enrolment))
+    annual: AnnualScore | None = getattr(evaluation, _ANNUAL)
+    return annual
+
+
+def counted_score(evaluation: Evaluation) -> CountedScore | None:
+    """The score the bands, the caps and the quota read, and where it comes from (None on a qualitative form):
+    1. a score Home Affairs confirmed (periods tracked outside the portal), with its source;
+    2. where the cycle tracks periods, the year from the confirmed periods (Law 80/2025 Art. 25; Decree 233/2026
+       Art. 12(5); Decree 335/2025 Art. 21) — it replaces the typed annual total, which then counts for nothing;
+    3. otherwise the person's own annual total."""
     if evaluation.enrolment.rulebook.scoring is not Scoring.POINTS:
         return None
     facts = getattr(evaluation, "cap_facts", None)
-    return facts.points_total if facts and facts.points_total is not None else evaluation.points_total
+    if facts is not None and facts.points_total is not None:
+        return CountedScore(facts.points_total, ScoreSource.CONFIRMED, facts.source)
+    annual = tracked_annual(evaluation)
+    if annual is not None:
+        return CountedScore(annual.score, ScoreSource.PERIODS, annual.working, annual)
+    return CountedScore(evaluation.points_total, ScoreSource.SELF)
+
+
+def points_that_count(evaluation: Evaluation) -> Decimal | None:
+    """The score that counts (counted_score), as a number."""
+    counted = counted_score(evaluation)
+    return counted.value if counted is not None else None
 
 
 def level_for_points(evaluation: Evaluation) -> Level | None:
@@ -252,6 +294,9 @@ def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluatio
     Five queries whatever the cohort size. `evaluations` may narrow the rows shown (filters), but the quota
     is always counted on the whole group (the check is on the set, quota.py)."""
     all_evaluations = list(standing_queryset(cycle))
+    annuals = annual_scores(cycle)
+    for evaluation in all_evaluations:
+        setattr(evaluation, _ANNUAL, annuals.get(evaluation.enrolment_id) if annuals is not None else None)
     agency_levels = dict(AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level"))
     exceptions = {e.peer_group_id: e for e in QuotaException.objects.filter(cycle=cycle)}
     not_rated_field = "proposed_not_rated" if source is LevelSource.PROPOSED else "final_not_rated"

@@ -16,6 +16,7 @@ LAYERS = [
     "documents",
     "conference",
     "reviews",
+    "tracking",
     "cycles",
     "audit",
     "officials",

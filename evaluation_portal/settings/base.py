@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "officials",
     "cycles",
+    "tracking",
     "reviews",
     "documents",
     "audit",

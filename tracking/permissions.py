@@ -1,0 +1,67 @@
+"""Who may see and change a period. The person: their own. Their tracker: the people assigned to them, never
+themself. Home Affairs and the chair: every period of a cycle (read; Home Affairs records months not worked and
+carried results). Anyone else: 404, so that a period's existence does not leak."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from officials.permissions import roles_of
+
+from .models import PeriodRecord
+
+if TYPE_CHECKING:
+    from common.types import AnyUser
+
+__all__ = [
+    "get_record_for_person",
+    "get_record_for_tracker",
+    "get_record_for_user",
+    "is_tracker",
+    "records_visible_to",
+]
+
+
+def records_visible_to(user: AnyUser) -> QuerySet[PeriodRecord]:
+    if not user.is_authenticated:
+        return PeriodRecord.objects.none()
+    roles = roles_of(user)
+    queryset = PeriodRecord.objects.select_related("enrolment__cycle", "enrolment__official", "period__cycle")
+    if roles.sees_whole_cohort:
+        return queryset
+    return queryset.filter(
+        Q(enrolment__official__user_id=user.pk) | Q(enrolment__tracker_assignment__tracker_id=user.pk)
+    )
+
+
+def get_record_for_user(user: AnyUser, pk: int) -> PeriodRecord:
+    return get_object_or_404(records_visible_to(user), pk=pk)
+
+
+def get_record_for_person(user: AnyUser, pk: int) -> PeriodRecord:
+    """Only the person's own period; anyone else's is a 404."""
+    if user.pk is None:
+        raise Http404
+    return get_object_or_404(records_visible_to(user).filter(enrolment__official__user_id=user.pk), pk=pk)
+
+
+def get_record_for_tracker(user: AnyUser, pk: int) -> PeriodRecord:
+    """Only a period of someone assigned to this tracker, never their own: anything else is a 404."""
+    if user.pk is None:
+        raise Http404
+    return get_object_or_404(
+        PeriodRecord.objects.select_related("enrolment__cycle", "enrolment__official", "period__cycle")
+        .filter(enrolment__tracker_assignment__tracker_id=user.pk)
+        .exclude(enrolment__official__user_id=user.pk),
+        pk=pk,
+    )
+
+
+def is_tracker(user: AnyUser) -> bool:
+    from .models import TrackerAssignment
+
+    return user.is_authenticated and TrackerAssignment.objects.filter(tracker_id=user.pk).exists()
