@@ -17,10 +17,10 @@ from django.utils import timezone
 from cycles.models import Cycle, CycleStatus, PhaseKind
 from cycles.rulebooks import Framework, Level
 from cycles.selectors import self_assessment_form
-from cycles.services import cycle_create, cycle_start, phase_set
+from cycles.services import agency_rating_set, cycle_create, cycle_start, phase_set
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
 from officials.services import role_grant
-from reviews.models import Decision, DecisionState, Evaluation, EvaluationStatus, SigningAs
+from reviews.models import Decision, DecisionState, DisciplineForm, Evaluation, EvaluationStatus, SigningAs
 from reviews.services import enrolment_create
 
 PROVINCE = "Hòa Lâm"
@@ -330,7 +330,7 @@ def load_demo() -> dict[str, str]:
         (PhaseKind.SELF_ASSESSMENT, date(2026, 11, 30), True),
         (PhaseKind.COMMENT_MEETING, date(2026, 12, 4), False),
         (PhaseKind.PARTY_OPINION, date(2026, 12, 7), False),
-        (PhaseKind.COMPILATION, date(2026, 12, 9), False),
+        (PhaseKind.COMPILATION, date(2026, 12, 9), True),
         (PhaseKind.CONFERENCE, date(2026, 12, 11), False),
         (PhaseKind.DECISION, date(2026, 12, 14), False),
         (PhaseKind.OBJECTIONS, date(2026, 12, 31), False),
@@ -354,6 +354,12 @@ def load_demo() -> dict[str, str]:
             EvaluationStatus.DRAFT,
         ]
     )
+    justice_director = people[3 + 3].official  # Giám đốc Sở Tư pháp, công chức: Decree 335 form in 2026
+    college_head = people[3 + 20 + 1].official  # Hiệu trưởng, viên chức: Decree 233 form in 2026
+    protected = {justice_director.pk, college_head.pk}
+    outstanding: set[int] = (
+        set()
+    )  # two directors whose quarters score outstanding (their group goes over quota)
     for order, item in enumerate(people, start=1):
         enrolment = enrolment_create(cycle=cycle_2026, official=item.official, agenda_order=order)
         status = next(statuses)
@@ -361,14 +367,24 @@ def load_demo() -> dict[str, str]:
             _demo_answers(enrolment, order) if status != EvaluationStatus.NOT_STARTED else ({}, None)
         )
         submitted = status in (EvaluationStatus.SUBMITTED, EvaluationStatus.RETURNED)
-        # Fixture data: a cohort part-way through the phase, written directly rather than replayed.
+        self_level = Level.HTTNV if submitted else ""
+        if (
+            status == EvaluationStatus.SUBMITTED
+            and enrolment.peer_group.code == "directors"
+            and item.official.pk not in protected
+            and len(outstanding) < 2
+        ):
+            outstanding.add(item.official.pk)
+            self_level = Level.HTXSNV
+        # Fixture data: the people's own forms part-way through the phase. Most of the cohort has no account (they
+        # submit on paper), so their state is written directly; the two demo officials fill theirs in the portal.
         Evaluation.objects.filter(enrolment=enrolment).update(
             status=status,
             answers=answers,
             points_total=total,
             saved_at=_at(date(2026, 11, 19), 15) if answers else None,
             submitted_at=_at(date(2026, 11, 20), 10) if submitted else None,
-            self_proposed_level=Level.HTTNV if submitted else "",
+            self_proposed_level=self_level,
             return_reason="Đề nghị bổ sung số liệu cụ thể về tiến độ giải ngân vốn đầu tư công quý IV."
             if status == EvaluationStatus.RETURNED
             else "",
@@ -386,10 +402,8 @@ def load_demo() -> dict[str, str]:
         )
         return account
 
-    justice_director = people[3 + 3].official  # Giám đốc Sở Tư pháp, công chức: Decree 335 form in 2026
     justice_director.user = user("canbo", justice_director.full_name, "")
     justice_director.save(update_fields=["user"])
-    college_head = people[3 + 20 + 1].official  # Hiệu trưởng, viên chức: Decree 233 form in 2026
     college_head.user = user("canbo2", college_head.full_name, "")
     college_head.save(update_fields=["user"])
     home_affairs = user("noivu", "Chuyên viên", "Sở Nội vụ")
@@ -402,8 +416,154 @@ def load_demo() -> dict[str, str]:
     role_grant(user=user("chutich", "Lục Văn Thành", ""), role=Role.CHAIR)
     role_grant(user=user("vanphong", "Chuyên viên", "Văn phòng UBND tỉnh"), role=Role.OFFICE_STAFF)
     role_grant(user=user("quantri", "Quản trị", "hệ thống"), role=Role.ADMINISTRATOR)
-    _demo_compilation(cycle_2026, home_affairs, protected={justice_director.pk, college_head.pk})
+    # The vice-chairs are rated too, and each tracks the directors of the sectors in their charge.
+    vice_chairs = []
+    for number, item in enumerate(people[:3], start=1):
+        account = user(f"phochutich{number if number > 1 else ''}", item.official.full_name, "")
+        item.official.user = account
+        item.official.save(update_fields=["user"])
+        vice_chairs.append(account)
+    chair = get_user_model().objects.get(username="chutich")
+    _demo_tracking(cycle_2026, home_affairs, chair, vice_chairs, outstanding)
+    _demo_compilation(cycle_2026, home_affairs, protected=protected, outstanding=outstanding)
     return demo_logins()
+
+
+def _demo_tracking(cycle: Cycle, home_affairs, chair, vice_chairs: list, outstanding: set[int]) -> None:
+    """The 2026 year tracked quarterly (Decree 233/2026 Art. 3(5)), written through the tracking services: Q1–Q3
+    confirmed by each person's tracker — a few people late with Q3, one on maternity leave for Q2, one transferred in
+    mid-year with Q1–Q2 carried from the old agency — and Q4 open. The two demo officials sent their own quarters
+    before their trackers confirmed them (one with a line changed and its reason)."""
+    from cycles.rulebooks.tracking import period_lines
+    from officials.models import Gender
+    from tracking.models import TrackingPeriod
+    from tracking.services import (
+        period_absence_set,
+        period_carried_record,
+        period_confirm,
+        period_deadline_set,
+        period_record_get,
+        period_self_save,
+        period_submit,
+        tracker_assign,
+        tracking_set_up,
+    )
+
+    tracking_set_up(cycle=cycle, frequency="quarterly", by=home_affairs)
+    periods = list(TrackingPeriod.objects.filter(cycle=cycle).order_by("number"))
+    # A demo loaded late in the year still has its last quarter open for the two demo officials to fill.
+    last = periods[-1]
+    if last.deadline < timezone.now() + timedelta(days=14):
+        period_deadline_set(period=last, deadline=timezone.now() + timedelta(days=14), by=home_affairs)
+    enrolments = list(
+        cycle.enrolments.select_related("official__user", "peer_group").order_by("agenda_order")
+    )
+    # Who tracks whom (Decree 233 Art. 13(2); for directors the vice-chair in charge of the sector): the chair
+    # tracks the vice-chairs and the heads of public service units and other bodies; the vice-chairs share the
+    # directors and the commune chairs.
+    trackers = {}
+    for index, enrolment in enumerate(enrolments):
+        account = enrolment.official.user
+        if enrolment.peer_group.code in ("directors", "commune_chairs"):
+            tracker = vice_chairs[0] if account and account.username == "canbo" else vice_chairs[index % 3]
+            title = "Phó Chủ tịch UBND tỉnh phụ trách lĩnh vực"
+        else:
+            tracker, title = chair, "Chủ tịch UBND tỉnh"
+        tracker_assign(enrolment=enrolment, tracker=tracker, title=title, by=home_affairs)
+        trackers[enrolment.pk] = tracker
+
+    def values(enrolment, index: int, quarter: int) -> dict[str, str]:
+        lines = period_lines(is_leader=enrolment.is_leader)
+        if enrolment.official_id in outstanding:
+            general_cut, task = Decimal(0), Decimal(92 + (index + quarter) % 7)
+        else:
+            general_cut, task = (
+                Decimal((index + quarter) % 4) / 2,
+                Decimal(62 + (index * 7 + quarter * 5) % 22),
+            )
+        result = {}
+        for line in lines:
+            if line.max_points is None:
+                result[line.code] = str(task)
+            elif line.code == "iii_innovation":
+                result[line.code] = str(line.max_points - general_cut)
+            else:
+                result[line.code] = str(line.max_points)
+        return result
+
+    late = {enrolments[i].pk for i in (30, 33, 36)}  # three commune chairs whose Q3 is still unconfirmed
+    on_leave = next(
+        e
+        for e in enrolments
+        if e.peer_group.code == "directors"
+        and e.official.gender == Gender.FEMALE
+        and e.official_id not in outstanding
+        and not e.official.user_id
+    )
+    transferred = next(e for e in enrolments if e.title.startswith("Phó Giám đốc phụ trách"))
+    for index, enrolment in enumerate(enrolments):
+        tracker = trackers[enrolment.pk]
+        for period in periods[:3]:
+            record = period_record_get(enrolment=enrolment, period=period)
+            if enrolment.pk == on_leave.pk and period.number == 2:
+                period_absence_set(
+                    record=record,
+                    months_worked=0,
+                    absence="maternity",
+                    note="Nghỉ thai sản từ 01/4/2026",
+                    by=home_affairs,
+                )
+                continue
+            if enrolment.pk == transferred.pk and period.number <= 2:
+                period_carried_record(
+                    record=record,
+                    score=Decimal("84.5") - period.number,
+                    source="Sở Xây dựng, Công văn 45/SXD-VP ngày 05/7/2026",
+                    by=home_affairs,
+                )
+                continue
+            if enrolment.pk in late and period.number == 3:
+                continue
+            scores = values(enrolment, index, period.number)
+            account = enrolment.official.user
+            if account is not None and enrolment.peer_group.code not in ("vice_chairs",):
+                # The person sends their own quarter while it is open, then the tracker confirms it.
+                real_deadline = period.deadline
+                period_deadline_set(
+                    period=period, deadline=timezone.now() + timedelta(hours=1), by=home_affairs
+                )
+                record = period_self_save(
+                    record=record,
+                    values=scores,
+                    comments={"quantity": "Hoàn thành các báo cáo, đề án theo kế hoạch quý."},
+                    strengths="Chủ động tham mưu, hoàn thành đúng hạn các nhiệm vụ trọng tâm.",
+                    shortcomings="Một số việc phối hợp liên ngành còn chậm.",
+                    version=record.version,
+                    by=account,
+                )
+                record = period_submit(record=record, version=record.version, by=account)
+                period_deadline_set(period=period, deadline=real_deadline, by=home_affairs)
+                confirmed, reasons = dict(scores), {}
+                if period.number == 2:
+                    confirmed["timeliness"] = str(Decimal(scores["timeliness"]) - 10)
+                    reasons["timeliness"] = "Báo cáo tổng kết 6 tháng gửi chậm 05 ngày so với kế hoạch."
+                period_confirm(
+                    record=record,
+                    values=confirmed,
+                    reasons=reasons,
+                    opinion="Hoàn thành tốt nhiệm vụ quý; cần bảo đảm tiến độ các báo cáo định kỳ.",
+                    version=record.version,
+                    by=tracker,
+                )
+            else:
+                # Tracked on paper during the quarter: the tracker records and confirms the scores once it closed.
+                period_confirm(
+                    record=record,
+                    values=scores,
+                    opinion="Hoàn thành nhiệm vụ được giao trong quý.",
+                    version=record.version,
+                    by=tracker,
+                )
 
 
 # Invented names for the people who chair, minute and speak at the agencies' comment meetings.
@@ -424,13 +584,20 @@ MEETING_CHAIRS = ["Đinh Quang Hải", "Ma Thị Thu", "Sầm Văn Khánh", "Hà
 MEETING_SECRETARIES = ["Ngô Thị Lan", "Tẩy Văn Phúc", "Lương Thị Hoa", "Mông Văn Sơn"]
 
 
-def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
-    """The 2026 cohort part-way through compilation: meetings and party opinions for those who submitted,
-    a few facts that cap a rating, agencies' own levels and Home Affairs' first proposals, with one peer group
-    over its HTXSNV quota so the meter has something to say. The two demo officials keep their forms editable."""
-    from cycles.models import AgencyRating
-    from reviews.models import CapFacts, CommentMeeting, DisciplineForm, MeetingOpinion, PartyOpinion
+def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int], outstanding: set[int]) -> None:
+    """The 2026 cohort part-way through compilation, written through the services as Home Affairs would: meetings
+    and party opinions for those who submitted, a few facts that cap a rating, agencies' own levels and Home
+    Affairs' first proposals, with one peer group over its HTXSNV quota so the meter has something to say. The
+    two demo officials keep their forms editable."""
     from reviews.selectors import agency_level_of, caps_for
+    from reviews.services import (
+        MeetingMinutes,
+        Opinion,
+        cap_facts_record,
+        comment_meeting_record,
+        party_opinion_record,
+        proposal_set,
+    )
 
     evaluations = list(
         Evaluation.objects.filter(enrolment__cycle=cycle, status=EvaluationStatus.SUBMITTED)
@@ -441,98 +608,97 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int]) -> None:
     for index, evaluation in enumerate(evaluations):
         enrolment = evaluation.enrolment
         if index % 5 != 4:  # one in five still waits for its minutes
-            meeting = CommentMeeting.objects.create(
+            votes = {"httnv": 15, "htnv": 1} if index % 2 == 0 else None
+            comment_meeting_record(
                 evaluation=evaluation,
-                held_on=date(2026, 11, 21),
-                place=f"Phòng họp {enrolment.organisation_name}",
-                chaired_by=f"{MEETING_CHAIRS[index % 4]} – Phó Thủ trưởng cơ quan",
-                minutes_by=f"{MEETING_SECRETARIES[index % 4]} – Chánh Văn phòng",
-                invited_count=17,
-                attended_count=16,
-                attendees="Tập thể lãnh đạo; đại diện cấp ủy, Công đoàn, Đoàn Thanh niên; trưởng các phòng.",
-                absentees="01 đồng chí đi công tác.",
-                summary="Trình bày báo cáo tự đánh giá, tự xếp loại Hoàn thành tốt nhiệm vụ.",
-                conclusion="Tập thể thống nhất với báo cáo tự đánh giá và mức tự xếp loại.",
-                meeting_level=Level.HTTNV,
-                votes_recorded=index % 2 == 0,
-                votes_httnv=15 if index % 2 == 0 else 0,
-                votes_htnv=1 if index % 2 == 0 else 0,
-                minutes_adopted=index % 7 != 3,
-                recorded_by=home_affairs,
-            )
-            MeetingOpinion.objects.bulk_create(
-                MeetingOpinion(
-                    meeting=meeting,
-                    speaker=name,
-                    position=title,
-                    content=text,
-                    sort_order=i,
-                )
-                for i, (name, title, text) in enumerate(SPEAKERS)
+                minutes=MeetingMinutes(
+                    held_on=date(2026, 11, 21),
+                    place=f"Phòng họp {enrolment.organisation_name}",
+                    chaired_by=f"{MEETING_CHAIRS[index % 4]} – Phó Thủ trưởng cơ quan",
+                    minutes_by=f"{MEETING_SECRETARIES[index % 4]} – Chánh Văn phòng",
+                    invited_count=17,
+                    attended_count=16,
+                    attendees="Tập thể lãnh đạo; đại diện cấp ủy, Công đoàn, Đoàn Thanh niên; trưởng các phòng.",
+                    absentees="01 đồng chí đi công tác.",
+                    summary="Trình bày báo cáo tự đánh giá, tự xếp loại Hoàn thành tốt nhiệm vụ.",
+                    conclusion="Tập thể thống nhất với báo cáo tự đánh giá và mức tự xếp loại.",
+                    meeting_level=Level.HTTNV,
+                    votes_recorded=votes is not None,
+                    votes=votes,
+                    minutes_adopted=index % 7 != 3,
+                ),
+                opinions=[
+                    Opinion(speaker=name, position=title, content=text) for name, title, text in SPEAKERS
+                ],
+                version=None,
+                by=home_affairs,
             )
         if enrolment.is_party_member and index % 4 != 3:
-            PartyOpinion.objects.create(
+            party_opinion_record(
                 evaluation=evaluation,
                 body=f"Đảng ủy {enrolment.organisation_name}",
                 given_on=date(2026, 11, 22),
                 text="Đồng chí giữ vững phẩm chất chính trị, đạo đức, lối sống; đồng ý mức tự xếp loại.",
-                recorded_by=home_affairs,
+                version=None,
+                by=home_affairs,
             )
-    # Facts that cap: one reprimand in the year, one who joined in the summer.
+    # Facts that cap: one reprimand in the year for a violation in the course of duties, one who joined in the summer.
     if len(evaluations) > 6:
-        CapFacts.objects.create(
+        cap_facts_record(
             evaluation=evaluations[2],
-            discipline_form=DisciplineForm.KHIEN_TRACH,
-            discipline_date=date(2026, 6, 15),
-            discipline_source="Quyết định 215/QĐ-UBND ngày 15/6/2026",
-            months_worked=12,
-            recorded_by=home_affairs,
-        )
-        CapFacts.objects.create(
-            evaluation=evaluations[5],
-            months_worked=Decimal(5),
-            source="Quyết định bổ nhiệm ngày 01/8/2026",
-            recorded_by=home_affairs,
-        )
-    # Heads are rated after their agencies (Decree 233/2026 Art. 15(1)(a)): every head proposed below has one.
-    for evaluation in evaluations[:12]:
-        AgencyRating.objects.get_or_create(
-            cycle=cycle,
-            organisation=evaluation.enrolment.organisation,
-            defaults={
-                "level": Level.HTTNV,
-                "source": "Kết quả xếp loại cơ quan năm 2026",
-                "recorded_by": home_affairs,
+            values={
+                "discipline_form": DisciplineForm.KHIEN_TRACH,
+                "discipline_date": date(2026, 6, 15),
+                "discipline_source": "Quyết định 215/QĐ-UBND ngày 15/6/2026",
+                "months_worked": Decimal(12),
             },
+            version=None,
+            by=home_affairs,
         )
-    # Two directors score as outstanding; with few HTTNV proposals yet, their group is over the quota.
-    directors = [e for e in evaluations if e.enrolment.peer_group.code == "directors"][:2]
-    for evaluation in directors:
-        Evaluation.objects.filter(pk=evaluation.pk).update(
-            points_total=Decimal("93.5"), self_proposed_level=Level.HTXSNV
+        cap_facts_record(
+            evaluation=evaluations[5],
+            values={"months_worked": Decimal(5), "source": "Quyết định bổ nhiệm ngày 01/8/2026"},
+            version=None,
+            by=home_affairs,
         )
-        AgencyRating.objects.filter(cycle=cycle, organisation=evaluation.enrolment.organisation).update(
-            level=Level.HTXSNV
+    # Heads are rated after their agencies (Decree 233/2026 Art. 15(1)(a)): every head proposed below has one. The
+    # two directors whose periods scored outstanding lead agencies rated HTXSNV.
+    outstanding = {
+        e.enrolment.organisation_id for e in evaluations[:12] if e.enrolment.official_id in outstanding
+    }
+    for evaluation in evaluations[:12]:
+        organisation = evaluation.enrolment.organisation
+        agency_rating_set(
+            cycle=cycle,
+            organisation=organisation,
+            level=Level.HTXSNV if organisation.pk in outstanding else Level.HTTNV,
+            source="Kết quả xếp loại cơ quan năm 2026",
+            by=home_affairs,
         )
     for evaluation in evaluations[:12]:
-        evaluation.refresh_from_db()
+        evaluation = Evaluation.objects.select_related("enrolment__cycle").get(pk=evaluation.pk)
         caps = caps_for(evaluation, agency_level_of(evaluation))
         wanted = Level(evaluation.self_proposed_level or Level.HTTNV)
-        fields = {
-            "status": EvaluationStatus.PROPOSED,
-            "proposed_by": home_affairs,
-            "proposed_at": _at(date(2026, 11, 22), 10),
-        }
         if caps.not_rated:
-            fields |= {"proposed_not_rated": True, "proposal_reason": "Công tác chưa đủ 06 tháng trong năm."}
+            proposal_set(
+                evaluation=evaluation,
+                not_rated=True,
+                reason="Công tác chưa đủ 06 tháng trong năm.",
+                by=home_affairs,
+            )
+        elif caps.missing:
+            continue  # the year's periods are not all confirmed yet: nothing to propose from
         elif not caps.allows(wanted):
-            fields |= {
-                "proposed_level": caps.max_level,
-                "proposal_reason": " ".join(str(r.text) for r in caps.binding()),
-            }
+            assert caps.max_level is not None
+            reason = " ".join(str(r.text) for r in caps.binding())
+            proposal_set(evaluation=evaluation, level=caps.max_level, reason=reason, by=home_affairs)
         else:
-            fields |= {"proposed_level": wanted}
-        Evaluation.objects.filter(pk=evaluation.pk).update(**fields)
+            proposal_set(
+                evaluation=evaluation,
+                level=wanted,
+                reason="" if wanted == evaluation.self_proposed_level else "Theo kết quả theo dõi các quý.",
+                by=home_affairs,
+            )
     _demo_conference(cycle, home_affairs)
 
 
@@ -540,6 +706,7 @@ def demo_logins() -> dict[str, str]:
     roles = {
         "canbo": "Cán bộ được đánh giá (Giám đốc Sở Tư pháp, công chức – phiếu theo Nghị định 335)",
         "canbo2": "Cán bộ được đánh giá (Hiệu trưởng, viên chức – phiếu theo Nghị định 233)",
+        "phochutich": "Phó Chủ tịch UBND tỉnh: người theo dõi, đánh giá hằng quý các giám đốc sở (và được đánh giá)",
         "noivu": "Chuyên viên Sở Nội vụ",
         "thuky": "Thư ký đơn vị (Sở Tư pháp)",
         "chutich": "Chủ tịch UBND tỉnh",

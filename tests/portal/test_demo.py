@@ -82,6 +82,9 @@ def test_there_is_one_login_per_role_and_loading_twice_changes_nothing(demo, cli
         "chutich",
         "vanphong",
         "quantri",
+        "phochutich",
+        "phochutich2",
+        "phochutich3",
     }
     call_command("load_demo", stdout=StringIO())
     assert Enrolment.objects.count() == 82
@@ -111,3 +114,27 @@ def test_the_2026_demo_is_part_way_through_compilation(demo):
             EvaluationStatus.DRAFT,
             EvaluationStatus.SUBMITTED,
         )
+
+
+def test_the_2026_demo_is_tracked_quarterly_and_the_years_scores_come_from_the_periods(demo):
+    """Issue #12: Q1–Q3 confirmed for most, a few late, one on maternity leave, one transferred in, Q4 open."""
+    from reviews.selectors import LevelSource, ScoreSource, cohort_standing, counted_score
+    from tracking.models import PeriodRecord, PeriodStatus, TrackingPeriod
+    from tracking.selectors import annual_scores
+
+    cycle_2026 = Cycle.objects.get(year=2026)
+    assert TrackingPeriod.objects.filter(cycle=cycle_2026).count() == 4
+    scores = annual_scores(cycle_2026)
+    assert len(scores) == 41
+    assert sum(1 for year in scores.values() if year.missing) == 3  # late with Q3
+    assert sum(1 for year in scores.values() if year.not_worked) == 1  # maternity leave in Q2
+    assert PeriodRecord.objects.filter(enrolment__cycle=cycle_2026).exclude(carried_from="").count() == 2
+    assert all(year.pending == ("Quý IV/2026",) for year in scores.values())
+    assert not PeriodRecord.objects.filter(period__number=4).exclude(status=PeriodStatus.DRAFT).exists()
+    standing = cohort_standing(cycle_2026, LevelSource.PROPOSED)
+    proposed = [row for row in standing.rows if row.evaluation.proposed_level]
+    assert proposed and all(counted_score(row.evaluation).source == ScoreSource.PERIODS for row in proposed)
+    # The demo official sent their own quarters; the tracker changed one line with its reason.
+    canbo = PeriodRecord.objects.filter(enrolment__official__user__username="canbo", period__number=2).get()
+    (confirmation,) = canbo.confirmations.all()
+    assert canbo.self_values["timeliness"] != confirmation.values["timeliness"] and confirmation.reasons
