@@ -16,6 +16,7 @@ from officials.permissions import require_home_affairs
 
 from .errors import CycleError
 from .models import (
+    AgencyRating,
     Cycle,
     CycleCriterion,
     CycleStatus,
@@ -23,14 +24,13 @@ from .models import (
     FilledBy,
     Phase,
     PhaseKind,
+    QuotaException,
 )
 from .rulebooks import Rulebook, rulebook_for
 from .selectors import form_label, quota_exception_refusal, title_is_head
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-    from .models import AgencyRating, QuotaException
 
 
 @transaction.atomic
@@ -103,9 +103,10 @@ def _self_assessment_started(cycle: Cycle) -> bool:
 
 
 def cycle_criterion_update(
-    *, criterion: CycleCriterion, title: str, max_points: Decimal | None
+    *, criterion: CycleCriterion, title: str, max_points: Decimal | None, by: User
 ) -> CycleCriterion:
     """Provinces add their own criteria and weights, but only before anyone starts filling the form."""
+    require_home_affairs(by)
     _check_before_sign_off(criterion.cycle)
     if _self_assessment_started(criterion.cycle):
         raise CycleError(_("Giai đoạn tự đánh giá đã mở; không thể sửa tiêu chí nữa."))
@@ -118,9 +119,16 @@ def cycle_criterion_update(
 
 
 def cycle_scoring_update(
-    *, cycle: Cycle, band_htxsnv: Decimal, band_httnv: Decimal, band_htnv: Decimal, points_decimal_places: int
+    *,
+    cycle: Cycle,
+    band_htxsnv: Decimal,
+    band_httnv: Decimal,
+    band_htnv: Decimal,
+    points_decimal_places: int,
+    by: User,
 ) -> Cycle:
     """Provinces move the bands (Hải Phòng 212/2025); like the criteria, only before the phase opens."""
+    require_home_affairs(by)
     _check_before_sign_off(cycle)
     if _self_assessment_started(cycle):
         raise CycleError(_("Giai đoạn tự đánh giá đã mở; không thể sửa ngưỡng điểm nữa."))
@@ -151,7 +159,8 @@ def _check_points_forms_total_100(cycle: Cycle) -> None:
             )
 
 
-def phase_open(*, phase: Phase) -> Phase:
+def phase_open(*, phase: Phase, by: User) -> Phase:
+    require_home_affairs(by)
     if phase.cycle.status != CycleStatus.IN_PROGRESS:
         raise CycleError(_("Chỉ mở giai đoạn khi kỳ đánh giá đang diễn ra."))
     if phase.kind == PhaseKind.SELF_ASSESSMENT:
@@ -161,7 +170,8 @@ def phase_open(*, phase: Phase) -> Phase:
     return phase
 
 
-def phase_close(*, phase: Phase) -> Phase:
+def phase_close(*, phase: Phase, by: User) -> Phase:
+    require_home_affairs(by)
     Phase.objects.filter(pk=phase.pk).update(is_open=False)
     phase.is_open = False
     return phase
@@ -342,10 +352,12 @@ def _check_before_sign_off(cycle: Cycle) -> None:
         raise CycleError(_("Kết quả của kỳ đánh giá đã được phê duyệt; không thay đổi được nữa."))
 
 
-def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by: User | None = None) -> Cycle:
+def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by: User) -> Cycle:
     """The base rate is 20% in every text (quota.py cites them); a province may be stricter, never looser than 25%
     (the outstanding-results ceiling, Decree 233/2026 Art. 12(6)(b), Decree 335/2025 Art. 20(5))."""
     from .rulebooks.quota import OUTSTANDING_RATE_MAX, Rounding
+
+    require_home_affairs(by)
 
     _check_before_sign_off(cycle)
     if not (Decimal(0) < rate <= OUTSTANDING_RATE_MAX):
@@ -358,13 +370,14 @@ def quota_settings_update(*, cycle: Cycle, rate: Decimal, rounding: str, by: Use
 
 
 def quota_exception_set(
-    *, cycle: Cycle, peer_group: PeerGroup, rate: Decimal, reason: str, document: str, by: User | None = None
+    *, cycle: Cycle, peer_group: PeerGroup, rate: Decimal, reason: str, document: str, by: User
 ) -> QuotaException:
     """With outstanding results the competent level may allow up to 25% of those at HTTNV (Decree 90 Art. 2(6)
     with the Party's rule; Decree 335/2025 Art. 20(5); Decree 233/2026 Art. 12(6)(b), which needs the unit itself
     recognised HTXSNV). Recorded with the reason and the deciding document, per peer group."""
-    from .models import AgencyRating, QuotaException
     from .rulebooks.quota import OUTSTANDING_RATE_MAX
+
+    require_home_affairs(by)
 
     _check_before_sign_off(cycle)
     reason, document = (reason or "").strip(), (document or "").strip()
@@ -390,16 +403,35 @@ def quota_exception_set(
     return exception
 
 
-def quota_exception_remove(*, exception: QuotaException, by: User | None = None) -> None:
+def quota_exception_remove(*, exception: QuotaException, by: User) -> None:
+    require_home_affairs(by)
     _check_before_sign_off(exception.cycle)
     exception.delete()
 
 
+@transaction.atomic
+def agency_ratings_set(*, cycle: Cycle, ratings: dict[int, tuple[str, str]], by: User) -> int:
+    """Every agency's own level from one form, all or nothing: {organisation id: (level, source)}. Only the rows
+    that changed are written (and audited by agency_rating_set); returns how many."""
+    require_home_affairs(by)
+    current = {r.organisation_id: (r.level, r.source) for r in AgencyRating.objects.filter(cycle=cycle)}
+    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=ratings)}
+    saved = 0
+    for organisation_id, (level, source) in ratings.items():
+        if current.get(organisation_id, ("", "")) == (level, (source or "").strip()):
+            continue
+        agency_rating_set(
+            cycle=cycle, organisation=organisations[organisation_id], level=level, source=source, by=by
+        )
+        saved += 1
+    return saved
+
+
 def agency_rating_set(
-    *, cycle: Cycle, organisation: Organisation, level: str, source: str = "", by: User | None = None
+    *, cycle: Cycle, organisation: Organisation, level: str, source: str = "", by: User
 ) -> AgencyRating | None:
     """An agency's own level for the year (input to Decree 233/2026 Art. 12(7)); an empty level removes it."""
-    from .models import AgencyRating
+    require_home_affairs(by)
     from .rulebooks import Level
 
     _check_before_sign_off(cycle)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -127,6 +126,7 @@ def criterion_update(request, pk: int, criterion_pk: int):
                 criterion=criterion,
                 title=form.cleaned_data["title"],
                 max_points=form.cleaned_data["max_points"],
+                by=request.user,
             )
             messages.success(request, _("Đã sửa tiêu chí."))
         except CycleError as exc:
@@ -143,7 +143,7 @@ def scoring_update(request, pk: int):
     form = ScoringForm(request.POST)
     if form.is_valid():
         try:
-            services.cycle_scoring_update(cycle=cycle, **form.cleaned_data)
+            services.cycle_scoring_update(cycle=cycle, **form.cleaned_data, by=request.user)
             messages.success(request, _("Đã lưu ngưỡng điểm."))
         except CycleError as exc:
             messages.error(request, str(exc))
@@ -160,10 +160,10 @@ def phase_toggle(request, pk: int, phase_pk: int):
     phase = get_object_or_404(cycle.phases, pk=phase_pk)
     try:
         if request.POST.get("action") == "open":
-            services.phase_open(phase=phase)
+            services.phase_open(phase=phase, by=request.user)
             messages.success(request, _("Đã mở giai đoạn “%(phase)s”.") % {"phase": phase.get_kind_display()})
         else:
-            services.phase_close(phase=phase)
+            services.phase_close(phase=phase, by=request.user)
             messages.success(
                 request, _("Đã đóng giai đoạn “%(phase)s”.") % {"phase": phase.get_kind_display()}
             )
@@ -242,22 +242,15 @@ def agency_ratings(request, pk: int):
     organisations = list(Organisation.objects.filter(enrolments__cycle=cycle).distinct().order_by("name"))
     current = {r.organisation_id: r for r in AgencyRating.objects.filter(cycle=cycle)}
     if request.method == "POST":
-        saved = 0
+        posted = {
+            organisation.pk: (
+                request.POST.get(f"level_{organisation.pk}", ""),
+                request.POST.get(f"source_{organisation.pk}", ""),
+            )
+            for organisation in organisations
+        }
         try:
-            with transaction.atomic():
-                for organisation in organisations:
-                    level = request.POST.get(f"level_{organisation.pk}", "")
-                    source = request.POST.get(f"source_{organisation.pk}", "")
-                    before = current.get(organisation.pk)
-                    if (before.level if before else "", before.source if before else "") == (
-                        level,
-                        source.strip(),
-                    ):
-                        continue
-                    services.agency_rating_set(
-                        cycle=cycle, organisation=organisation, level=level, source=source, by=request.user
-                    )
-                    saved += 1
+            saved = services.agency_ratings_set(cycle=cycle, ratings=posted, by=request.user)
         except CycleError as exc:
             messages.error(request, str(exc))
         else:

@@ -253,6 +253,7 @@ def self_assessment_withdraw(*, evaluation: Evaluation, by: User) -> Evaluation:
 
 def review_start(*, evaluation: Evaluation, by: User) -> Evaluation:
     """Home Affairs opens a submitted form; from then on the official can no longer withdraw it."""
+    require_home_affairs(by)
     with transaction.atomic():
         updated = Evaluation.objects.filter(pk=evaluation.pk, status=EvaluationStatus.SUBMITTED).update(
             status=EvaluationStatus.IN_REVIEW, version=F("version") + 1
@@ -266,6 +267,7 @@ def review_start(*, evaluation: Evaluation, by: User) -> Evaluation:
 
 
 def self_assessment_return(*, evaluation: Evaluation, reason: str, by: User) -> Evaluation:
+    require_home_affairs(by)
     reason = reason.strip()
     if not reason:
         raise ReviewError(_("Hãy ghi lý do trả lại để người được đánh giá biết cần sửa gì."))
@@ -283,6 +285,7 @@ def self_assessment_return(*, evaluation: Evaluation, reason: str, by: User) -> 
 
 
 def deadline_extend(*, evaluation: Evaluation, until: datetime, by: User) -> Evaluation:
+    require_home_affairs(by)
     if evaluation.enrolment.cycle.status == CycleStatus.CLOSED:  # archived: read-only (domain.md §3.10)
         raise ReviewError(_("Kỳ đánh giá đã kết thúc; hồ sơ chỉ xem được."))
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)

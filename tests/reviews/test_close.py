@@ -189,14 +189,22 @@ def test_every_write_is_refused_after_closing(cast, django_capture_on_commit_cal
             deadline=timezone.now() + timedelta(days=7),
             is_open=True,
         ),
-        "phase_open": lambda: cycle_services.phase_open(phase=cycle.phases.get(kind=PhaseKind.OBJECTIONS)),
+        "phase_open": lambda: cycle_services.phase_open(
+            phase=cycle.phases.get(kind=PhaseKind.OBJECTIONS), by=ha
+        ),
         "cycle_criterion_update": lambda: cycle_services.cycle_criterion_update(
             criterion=cycle.criteria.first(),
             title="Tiêu chí mới",
             max_points=cycle.criteria.first().max_points,
+            by=ha,
         ),
         "cycle_scoring_update": lambda: cycle_services.cycle_scoring_update(
-            cycle=cycle, band_htxsnv=D(91), band_httnv=D(71), band_htnv=D(51), points_decimal_places=1
+            cycle=cycle,
+            band_htxsnv=D(91),
+            band_httnv=D(71),
+            band_htnv=D(51),
+            points_decimal_places=1,
+            by=ha,
         ),
         "enrolment_create": lambda: services.enrolment_create(cycle=cycle, official=cast.official_a),
         "conference_set": lambda: conference_services.conference_set(

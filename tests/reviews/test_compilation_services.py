@@ -448,11 +448,21 @@ def test_the_outstanding_exception_for_public_employees_needs_the_unit_at_htxsnv
     AgencyRating.objects.create(cycle=cast.cycle, organisation=official.organisation, level="httnv")
     with pytest.raises(CycleError, match="Điều 12 khoản 6 điểm b"):
         quota_exception_set(
-            cycle=cast.cycle, peer_group=group, rate=D("0.25"), reason="Nổi trội", document="QĐ 1/QĐ-UBND"
+            cycle=cast.cycle,
+            peer_group=group,
+            rate=D("0.25"),
+            reason="Nổi trội",
+            document="QĐ 1/QĐ-UBND",
+            by=cast.users["home_affairs"],
         )
     AgencyRating.objects.filter(organisation=official.organisation).update(level="htxsnv")
     exception = quota_exception_set(
-        cycle=cast.cycle, peer_group=group, rate=D("0.25"), reason="Nổi trội", document="QĐ 1/QĐ-UBND"
+        cycle=cast.cycle,
+        peer_group=group,
+        rate=D("0.25"),
+        reason="Nổi trội",
+        document="QĐ 1/QĐ-UBND",
+        by=cast.users["home_affairs"],
     )
     assert exception.rate == D("0.25")
     # If the unit's level falls afterwards, the exception no longer raises the rate and the standing says why.

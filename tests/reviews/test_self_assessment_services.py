@@ -156,14 +156,14 @@ def test_withdraw_before_the_deadline_and_not_once_home_affairs_started(person):
     withdrawn = services.self_assessment_withdraw(evaluation=evaluation, by=user)
     assert withdrawn.status == EvaluationStatus.DRAFT
     again = services.self_assessment_submit(evaluation=withdrawn, version=withdrawn.version, by=user)
-    services.review_start(evaluation=again, by=UserFactory())
+    services.review_start(evaluation=again, by=home_affairs_user())
     with pytest.raises(ReviewError, match="chưa bắt đầu xem xét"):
         services.self_assessment_withdraw(evaluation=again, by=user)
 
 
 def test_home_affairs_returns_with_a_reason_the_official_sees_and_can_resubmit(person):
     evaluation, user = person
-    clerk = UserFactory(username="clerk")
+    clerk = home_affairs_user("clerk")
     evaluation = save(evaluation, user)
     evaluation = services.self_assessment_submit(evaluation=evaluation, version=evaluation.version, by=user)
     with pytest.raises(ReviewError, match="lý do"):
@@ -182,7 +182,7 @@ def test_home_affairs_returns_with_a_reason_the_official_sees_and_can_resubmit(p
 def test_returning_a_draft_is_refused(person):
     evaluation, _user = person
     with pytest.raises(ReviewError):
-        services.self_assessment_return(evaluation=evaluation, reason="x", by=UserFactory())
+        services.self_assessment_return(evaluation=evaluation, reason="x", by=home_affairs_user())
 
 
 def test_after_the_deadline_the_form_is_read_only_unless_extended(person):
@@ -193,7 +193,7 @@ def test_after_the_deadline_the_form_is_read_only_unless_extended(person):
     with pytest.raises(ReviewError, match="quá hạn"):
         save(evaluation, user)
     services.deadline_extend(
-        evaluation=evaluation, until=timezone.now() + timedelta(days=2), by=UserFactory()
+        evaluation=evaluation, until=timezone.now() + timedelta(days=2), by=home_affairs_user()
     )
     evaluation.refresh_from_db()
     assert save(evaluation, user).status == EvaluationStatus.DRAFT
@@ -202,7 +202,7 @@ def test_after_the_deadline_the_form_is_read_only_unless_extended(person):
 def test_an_extension_must_be_later_than_the_common_deadline(person):
     evaluation, _user = person
     with pytest.raises(ReviewError, match="sau hạn chung"):
-        services.deadline_extend(evaluation=evaluation, until=timezone.now(), by=UserFactory())
+        services.deadline_extend(evaluation=evaluation, until=timezone.now(), by=home_affairs_user())
 
 
 def test_a_closed_phase_refuses_every_change(person):
@@ -221,17 +221,18 @@ def test_nobody_else_can_save_the_form(person):
 def test_criteria_can_be_adjusted_before_the_phase_opens_but_not_after():
     cycle = CycleFactory()
     criterion = cycle.criteria.get(rulebook_code="decree_335", is_leader=False, code="quantity")
+    clerk = home_affairs_user()
     cycle_criterion_update(
-        criterion=criterion, title="Số lượng sản phẩm (theo QĐ của tỉnh)", max_points=Decimal(30)
+        criterion=criterion, title="Số lượng sản phẩm (theo QĐ của tỉnh)", max_points=Decimal(30), by=clerk
     )
     # The form now totals 105, so the phase cannot open until another item gives up 5 points.
     with pytest.raises(CycleError, match="phải bằng 100"):
         open_self_assessment(cycle)
     timeliness = cycle.criteria.get(rulebook_code="decree_335", is_leader=False, code="timeliness")
-    cycle_criterion_update(criterion=timeliness, title=timeliness.title, max_points=Decimal(15))
+    cycle_criterion_update(criterion=timeliness, title=timeliness.title, max_points=Decimal(15), by=clerk)
     open_self_assessment(cycle)
     with pytest.raises(CycleError, match="đã mở"):
-        cycle_criterion_update(criterion=criterion, title="x", max_points=Decimal(25))
+        cycle_criterion_update(criterion=criterion, title="x", max_points=Decimal(25), by=clerk)
 
 
 def test_a_decree_90_form_is_free_text_and_service_attitude_is_optional():
@@ -302,3 +303,19 @@ def test_reminders_go_only_to_those_who_have_not_submitted(person, django_captur
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         count = services.reminders_send(cycle=evaluation.enrolment.cycle, by=home_affairs_user())
     assert count == 1 and len(callbacks) == 1
+
+
+def test_the_services_home_affairs_uses_re_check_the_callers_role(person):
+    """Defence in depth (README, "Services check their caller"): the views check first, the services again."""
+    evaluation, user = person
+    evaluation = save(evaluation, user)
+    evaluation = services.self_assessment_submit(evaluation=evaluation, version=evaluation.version, by=user)
+    outsider = UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.review_start(evaluation=evaluation, by=outsider)
+    with pytest.raises(PermissionDenied):
+        services.self_assessment_return(evaluation=evaluation, reason="Sửa", by=outsider)
+    with pytest.raises(PermissionDenied):
+        services.deadline_extend(evaluation=evaluation, until=timezone.now() + timedelta(days=9), by=user)
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.SUBMITTED and evaluation.deadline_extended_to is None
