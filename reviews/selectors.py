@@ -1,8 +1,11 @@
 """Reads about evaluations that encode rules."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Case, Count, QuerySet, When
 from django.utils import timezone
@@ -15,12 +18,14 @@ from cycles.rulebooks.caps import Caps, PersonFacts
 from cycles.rulebooks.quota import QuotaPosition, quota_position
 from cycles.rulebooks.tracking import AnnualScore
 from cycles.selectors import cohort_order, phase_of, quota_citation, quota_exception_refusal
+from officials.models import Official, PeerGroup
 from tracking.selectors import annual_score_of, annual_scores
 
 from .models import (
     Decision,
     DecisionState,
     Evaluation,
+    EvaluationEvent,
     EvaluationStatus,
     Notice,
     NoticeEmailStatus,
@@ -29,7 +34,7 @@ from .models import (
 )
 
 
-def rating_history(official):
+def rating_history(official: Official) -> QuerySet[Evaluation]:
     """An official's published levels across cycles, newest first (domain.md §3.10, Law 80/2025 Art. 26)."""
     return (
         Evaluation.objects.filter(enrolment__official=official, status=EvaluationStatus.PUBLISHED)
@@ -38,7 +43,7 @@ def rating_history(official):
     )
 
 
-def current_evaluation(official):
+def current_evaluation(official: Official) -> Evaluation | None:
     """The official's evaluation in a cycle that is under way, if any."""
     return (
         Evaluation.objects.filter(
@@ -123,7 +128,7 @@ def person_facts(evaluation: Evaluation, agency_level: str | None = None) -> Per
     enrolment = evaluation.enrolment
     facts = getattr(evaluation, "cap_facts", None)
     points = points_that_count(evaluation)
-    snapshot = {
+    snapshot: dict[str, Any] = {
         "is_leader": enrolment.is_leader,
         # Whether the person heads their agency is a fact of the enrolment, never a default (issue: item 5).
         "is_head": enrolment.is_head,
@@ -210,15 +215,17 @@ class StandingRow:
     warnings: list[str] = field(default_factory=list)
     # Earlier years rated KHTNV (published), for the "repeated KHTNV" flag (domain.md §4).
     khtnv_years: list[int] = field(default_factory=list)
+    # What a refused post asked for, shown back in the row's select instead of the stored proposal.
+    posted_choice: str | None = None
 
     @property
-    def enrolment(self):
+    def enrolment(self) -> Enrolment:
         return self.evaluation.enrolment
 
     @property
     def shown_choice(self) -> str:
         """The proposal as the table's select shows it ("not_rated" or a level); a refused post overrides it."""
-        if getattr(self, "posted_choice", None) is not None:
+        if self.posted_choice is not None:
             return self.posted_choice
         return "not_rated" if self.evaluation.proposed_not_rated else self.evaluation.proposed_level
 
@@ -246,7 +253,7 @@ class CohortStanding:
         return [row for row in self.rows if row.above_cap]
 
 
-def standing_queryset(cycle):
+def standing_queryset(cycle: Cycle) -> QuerySet[Evaluation]:
     return (
         Evaluation.objects.filter(enrolment__cycle=cycle)
         .select_related(
@@ -261,7 +268,9 @@ def standing_queryset(cycle):
     )
 
 
-def group_quota(cycle, peer_group, levels: list[str], exception: QuotaException | None = None) -> GroupQuota:
+def group_quota(
+    cycle: Cycle, peer_group: PeerGroup, levels: list[str], exception: QuotaException | None = None
+) -> GroupQuota:
     rate = exception.rate if exception else cycle.quota_rate
     # The cohort is people: "fewer than 5 units → at most one" (Decree 233/2026 Art. 7(7)(c), 7(8)) is a rule for
     # groups of units and never applies here, whatever the group's flag (see units_quota for units).
@@ -277,7 +286,7 @@ def group_quota(cycle, peer_group, levels: list[str], exception: QuotaException 
     )
 
 
-def units_quota(cycle, levels: list[str], rate=None) -> QuotaPosition:
+def units_quota(cycle: Cycle, levels: list[str], rate: Decimal | None = None) -> QuotaPosition:
     """The HTXSNV quota of a group of units rated under the cycle's authority (agencies' own levels): with the
     "fewer than 5 units → at most one" rule only where the cycle's regime has it (Decree 233/2026 Art. 7(7)(c);
     Decree 90/2020 has none)."""
@@ -289,7 +298,9 @@ def units_quota(cycle, levels: list[str], rate=None) -> QuotaPosition:
     )
 
 
-def cohort_standing(cycle, source: LevelSource = LevelSource.PROPOSED, evaluations=None) -> CohortStanding:
+def cohort_standing(
+    cycle: Cycle, source: LevelSource = LevelSource.PROPOSED, evaluations: Iterable[Evaluation] | None = None
+) -> CohortStanding:
     """Every person's caps and the quota of every peer group, counted on the proposals or on the decisions.
     Five queries whatever the cohort size. `evaluations` may narrow the rows shown (filters), but the quota
     is always counted on the whole group (the check is on the set, quota.py)."""
@@ -386,7 +397,10 @@ def standing_warnings(row: StandingRow) -> list[str]:
     elif row.above_cap:
         warnings.append(
             gettext("Mức %(level)s cao hơn mức tối đa cho phép (%(cap)s).")
-            % {"level": Level(row.level).abbreviation, "cap": row.caps.max_level.abbreviation}
+            % {
+                "level": Level(row.level).abbreviation,
+                "cap": row.caps.max_level.abbreviation if row.caps.max_level else "—",
+            }
         )
     return warnings
 
@@ -394,7 +408,7 @@ def standing_warnings(row: StandingRow) -> list[str]:
 # --- Published results, notices and the rating history's flag (domain.md §3.8, §4 "After a poor rating") ---
 
 
-def published_results(cycle):
+def published_results(cycle: Cycle) -> QuerySet[Evaluation]:
     """The signed results of a cycle in agenda order, everything the list prints coming from the enrolment's
     snapshot: one query whatever the size of the cohort."""
     return (
@@ -419,7 +433,7 @@ def decisions_in_force(cycle: Cycle) -> dict[int, Decision]:
     return {decision.evaluation_id: decision for decision in decisions}
 
 
-def notices_of(official, limit: int = 10) -> list:
+def notices_of(official: Official, limit: int = 10) -> list[Notice]:
     """The official's notices of results, newest first."""
     from .models import Notice
 
@@ -430,7 +444,7 @@ def notices_of(official, limit: int = 10) -> list:
     )
 
 
-def khtnv_years_for(official_ids) -> dict[int, list[int]]:
+def khtnv_years_for(official_ids: Iterable[int]) -> dict[int, list[int]]:
     """For each official, the years of their published KHTNV ratings, oldest first (one query)."""
     years: dict[int, list[int]] = {}
     rows = (
@@ -447,7 +461,7 @@ def khtnv_years_for(official_ids) -> dict[int, list[int]]:
     return years
 
 
-def consecutive_khtnv_years(years) -> list[int]:
+def consecutive_khtnv_years(years: Iterable[int]) -> list[int]:
     """The years that belong to a run of two or more consecutive years rated KHTNV. Under the 2019 amendments to
     the laws on cadres, civil servants and public employees two consecutive KHTNV years meant dismissal; Law
     80/2025 Art. 27(1)(c) leaves the consequence to the authority, so the portal only flags it."""
@@ -456,7 +470,7 @@ def consecutive_khtnv_years(years) -> list[int]:
     return sorted(flagged)
 
 
-def repeated_khtnv_for(official_ids) -> set[int]:
+def repeated_khtnv_for(official_ids: Iterable[int]) -> set[int]:
     """The officials among these rated KHTNV in two or more consecutive years, in one query: for the compilation
     and decision tables."""
     return {
@@ -466,12 +480,12 @@ def repeated_khtnv_for(official_ids) -> set[int]:
     }
 
 
-def repeated_khtnv(official) -> list[int]:
+def repeated_khtnv(official: Official) -> list[int]:
     """The years of repeated KHTNV in this official's history; empty when there is nothing to flag."""
     return consecutive_khtnv_years(khtnv_years_for([official.pk]).get(official.pk, []))
 
 
-def evaluation_events(evaluation: Evaluation, *, authority: bool, limit: int = 50) -> list:
+def evaluation_events(evaluation: Evaluation, *, authority: bool, limit: int = 50) -> list[EvaluationEvent]:
     """The evaluation's history for its page. The person does not see the proposal's and the decision's entries:
     before publication nobody outside Home Affairs and the chair sees a proposal (domain.md §2), and afterwards
     the result card shows what the authority decided, not Home Affairs' reasons."""
@@ -518,7 +532,7 @@ def cycle_progress(cycle: Cycle) -> tuple[dict[str, int], list[GroupProgress]]:
 # --- Closing the cycle (domain.md §3.10, issue #5) ---
 
 
-def _unsent_notices(cycle: Cycle):
+def _unsent_notices(cycle: Cycle) -> QuerySet[Notice]:
     """Notices of the decisions in force that have not gone out by e-mail yet. One with no address to send to
     is not waiting for anything (the person reads it in the portal)."""
     return Notice.objects.filter(
@@ -526,7 +540,7 @@ def _unsent_notices(cycle: Cycle):
     ).exclude(email_status=NoticeEmailStatus.NO_ADDRESS)
 
 
-def cycle_close_blockers(cycle: Cycle, now=None) -> list[str]:
+def cycle_close_blockers(cycle: Cycle, now: datetime | None = None) -> list[str]:
     """What still stands between the cycle and its closing, one sentence each; empty means it may be closed.
     Everything is read-only afterwards, so nothing may be left unfinished (domain.md §3.10)."""
     if cycle.status == CycleStatus.CLOSED:

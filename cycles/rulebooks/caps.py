@@ -121,8 +121,14 @@ class Caps:
             return None
         return self._lowest(self.reasons)
 
+    @property
+    def cap_label(self) -> StrOrPromise:
+        """The highest level allowed, in words, for messages ("not rated" when the person is not rated)."""
+        return self.max_level.label if self.max_level is not None else _("Không xếp loại chất lượng")
+
     def allows(self, level: Level) -> bool:
-        return not self.not_rated and not self.missing and level.rank >= self.max_level.rank
+        cap = self.max_level
+        return not self.not_rated and not self.missing and cap is not None and level.rank >= cap.rank
 
     def allows_departing(self, level: Level) -> bool:
         """Whether the authority may give this level by departing (with a reason) from the departable caps."""

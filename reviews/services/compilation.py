@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from cycles.models import Cycle
 
     from ..models import CapFacts, CommentMeeting, PartyOpinion
+    from ..spreadsheets.facts_import import ParsedRow, RowError
 
 # --- Comment meetings, party opinions, cap facts and Home Affairs' proposal (issue #4) ---
 
@@ -112,7 +113,7 @@ def _check_text(value: str, label: StrOrPromise, limit: int = MAX_NOTE_LENGTH) -
 
 def _check_scan(upload: UploadedFile) -> str:
     upload_checked(upload, error=ReviewError)
-    return upload.name[:255]
+    return (upload.name or "")[:255]
 
 
 def _stale(model_label: str, current: CommentMeeting | PartyOpinion | CapFacts) -> StaleFormError:
@@ -225,7 +226,7 @@ def comment_meeting_record(
     for opinion in cleaned_opinions:
         if not opinion.speaker or not opinion.content:
             raise ReviewError(_("Mỗi ý kiến cần có người phát biểu và nội dung."))
-    scan_name = _check_scan(scan) if scan else None
+    scan_name = _check_scan(scan) if scan else ""
     with transaction.atomic():
         existing = CommentMeeting.objects.select_for_update().filter(evaluation=evaluation).first()
         if existing is None:
@@ -285,7 +286,7 @@ def party_opinion_record(
         raise ReviewError(_("Hãy ghi tên cấp ủy và nội dung ý kiến."))
     if given_on > timezone.localdate():
         raise ReviewError(_("Ngày cho ý kiến không thể ở tương lai."))
-    scan_name = _check_scan(scan) if scan else None
+    scan_name = _check_scan(scan) if scan else ""
     with transaction.atomic():
         opinion = PartyOpinion.objects.select_for_update().filter(evaluation=evaluation).first()
         if opinion is None:
@@ -410,7 +411,7 @@ def cap_facts_clean(*, evaluation: Evaluation, values: dict[str, Any]) -> dict[s
     if cleaned.get("corruption_in_unit") and not (cleaned.get("corruption_source") or "").strip():
         raise ReviewError(_("Hãy ghi văn bản xử lý vụ việc tham nhũng, lãng phí (căn cứ)."))
     for name in ("discipline_source", "degradation_source", "corruption_source", "source"):
-        label = CapFacts._meta.get_field(name).verbose_name
+        label = str(getattr(CapFacts._meta.get_field(name), "verbose_name", name))
         cleaned[name] = _check_text(cleaned.get(name) or "", label, MAX_LINE_LENGTH)
     return cleaned
 
@@ -518,7 +519,7 @@ def proposal_set(
             if not caps.allows_departing(Level(level)):
                 raise ReviewError(
                     _("Không thể đề xuất %(level)s: mức cao nhất được phép là %(cap)s. %(why)s")
-                    % {"level": Level(level).label, "cap": caps.max_level.label, "why": why}
+                    % {"level": Level(level).label, "cap": caps.cap_label, "why": why}
                 )
             if not reason:
                 # Decree 233 Art. 12(4)(d): the authority may weigh it, but the departure needs its reason.
@@ -526,7 +527,7 @@ def proposal_set(
                     _(
                         "Đề xuất %(level)s là khác mức giới hạn mặc định %(cap)s: hãy ghi lý do cân nhắc. %(why)s"
                     )
-                    % {"level": Level(level).label, "cap": caps.max_level.label, "why": why}
+                    % {"level": Level(level).label, "cap": caps.cap_label, "why": why}
                 )
         if level != evaluation.self_proposed_level and not reason:
             raise ReviewError(_("Mức đề xuất khác mức tự xếp loại: hãy ghi lý do."))
@@ -576,7 +577,7 @@ def proposal_set(
 class ImportResult:
     recorded: int = 0
     unchanged: int = 0
-    errors: tuple = ()  # spreadsheets.RowError, in row order
+    errors: tuple[RowError, ...] = ()  # in row order
 
     @property
     def ok(self) -> bool:
@@ -603,14 +604,14 @@ def cap_facts_import(*, cycle: Cycle, data: bytes, by: User) -> ImportResult:
         )
     rows, errors = facts_rows_parse(cycle=cycle, data=data)
     errors = list(errors)
-    for row in rows:
-        refusal = phase_refusal(row.evaluation, PhaseKind.COMPILATION, by)
+    for parsed in rows:
+        refusal = phase_refusal(parsed.evaluation, PhaseKind.COMPILATION, by)
         if refusal:
-            errors.append(RowError(row.row_number, "", refusal))
+            errors.append(RowError(parsed.row_number, "", refusal))
     if errors:
         return ImportResult(errors=tuple(sorted(errors, key=lambda e: e.row_number or 0)))
-    changed = [row for row in rows if row.values != current_facts(row.evaluation)]
-    row = None
+    changed = [parsed for parsed in rows if parsed.values != current_facts(parsed.evaluation)]
+    row: ParsedRow | None = None
     try:
         with transaction.atomic():
             for row in changed:
@@ -623,10 +624,12 @@ def cap_facts_import(*, cycle: Cycle, data: bytes, by: User) -> ImportResult:
                     by=by,
                 )
     except StaleFormError:
+        assert row is not None  # raised while recording a row
         message = _("Căn cứ của %(name)s vừa được lưu trên cổng; chưa dòng nào được nhập. Hãy tải mẫu mới.")
         return ImportResult(
             errors=(RowError(row.row_number, "", message % {"name": row.evaluation.enrolment.full_name}),)
         )
     except ReviewError as exc:
+        assert row is not None
         return ImportResult(errors=(RowError(row.row_number, "", str(exc)),))
     return ImportResult(recorded=len(changed), unchanged=len(rows) - len(changed))

@@ -76,11 +76,11 @@ def cap_refusal(
             return _(
                 "Xếp %(name)s ở mức %(level)s là khác mức giới hạn mặc định %(cap)s: hãy ghi lý do (lý do được in "
                 "trên phiếu). %(why)s"
-            ) % {"name": name, "level": Level(level).label, "cap": caps.max_level.label, "why": why}
+            ) % {"name": name, "level": Level(level).label, "cap": caps.cap_label, "why": why}
         return _("Không thể xếp %(name)s ở mức %(level)s: mức cao nhất được phép là %(cap)s. %(why)s") % {
             "name": name,
             "level": Level(level).label,
-            "cap": caps.max_level.label,
+            "cap": caps.cap_label,
             "why": why,
         }
     return None
