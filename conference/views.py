@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from cycles.selectors import cohort
 from cycles.services import EDITABLE_FOR_RATING
 from officials.permissions import roles_of
@@ -54,7 +56,9 @@ def _attendance_rows(cycle, conference, posted=None):
     return rows
 
 
-def _conference_edit_context(request, cycle, conference, **extra):
+def _conference_edit_context(
+    request: AuthenticatedHttpRequest, cycle, conference, **extra
+) -> HttpResponseBase:
     context = {
         "cycle": cycle,
         "conference": conference,
@@ -81,7 +85,7 @@ def _conference_edit_context(request, cycle, conference, **extra):
 
 
 @require_http_methods(["GET", "POST"])
-def conference_edit(request, pk: int):
+def conference_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The conference's set-up: details, guests, attendance, the Home Affairs report, the closing."""
     cycle = get_cycle_for_conference(request.user, pk, write=request.method == "POST")
     conference = _conference_of(cycle)
@@ -104,7 +108,7 @@ def conference_edit(request, pk: int):
     )
 
 
-def _conference_or_redirect(request, cycle):
+def _conference_or_redirect(request: AuthenticatedHttpRequest, cycle) -> HttpResponseBase:
     conference = _conference_of(cycle)
     if conference is None:
         messages.error(request, _("Hãy nhập thông tin hội nghị (ngày, giờ, địa điểm) trước."))
@@ -112,7 +116,7 @@ def _conference_or_redirect(request, cycle):
 
 
 @require_POST
-def conference_attendance(request, pk: int):
+def conference_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_conference(request.user, pk, write=True)
     conference = _conference_or_redirect(request, cycle)
     if conference is None:
@@ -136,7 +140,7 @@ def conference_attendance(request, pk: int):
 
 
 @require_POST
-def conference_guest_add(request, pk: int):
+def conference_guest_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_conference(request.user, pk, write=True)
     conference = _conference_or_redirect(request, cycle)
     if conference is None:
@@ -158,7 +162,7 @@ def conference_guest_add(request, pk: int):
 
 
 @require_POST
-def conference_guest_delete(request, pk: int, guest_pk: int):
+def conference_guest_delete(request: AuthenticatedHttpRequest, pk: int, guest_pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_conference(request.user, pk, write=True)
     guest = get_object_or_404(
         ConferenceGuest.objects.select_related("conference__cycle"), pk=guest_pk, conference__cycle=cycle
@@ -172,7 +176,7 @@ def conference_guest_delete(request, pk: int, guest_pk: int):
 
 
 @require_POST
-def conference_report_upload(request, pk: int):
+def conference_report_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_conference(request.user, pk, write=True)
     conference = _conference_or_redirect(request, cycle)
     if conference is None:
@@ -196,7 +200,7 @@ def conference_report_upload(request, pk: int):
 
 
 @require_GET
-def conference_report_download(request, pk: int):
+def conference_report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_conference(request.user, pk)
     conference = _conference_of(cycle)
     if conference is None or not conference.report:
@@ -214,7 +218,7 @@ def conference_report_download(request, pk: int):
 
 
 @require_POST
-def conference_close(request, pk: int):
+def conference_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_conference(request.user, pk, write=True)
     conference = _conference_or_redirect(request, cycle)
     if conference is None:
@@ -236,7 +240,7 @@ def conference_close(request, pk: int):
 
 
 @require_GET
-def conference_start(request, pk: int):
+def conference_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """Open the secretary's screen at the person on screen now, or at the first of the agenda."""
     cycle = get_cycle_for_conference(request.user, pk)
     conference = _conference_or_redirect(request, cycle)
@@ -264,7 +268,9 @@ def _conference_person(cycle, conference, evaluation_pk):
     return {"agenda": agenda, "position": position, "row": row, "groups": groups}
 
 
-def _conference_mode_context(request, cycle, conference, evaluation_pk, **extra):
+def _conference_mode_context(
+    request: AuthenticatedHttpRequest, cycle, conference, evaluation_pk, **extra
+) -> HttpResponseBase:
     note = ConferenceNote.objects.filter(conference=conference, evaluation_id=evaluation_pk).first()
     context = {
         "cycle": cycle,
@@ -282,7 +288,7 @@ def _conference_mode_context(request, cycle, conference, evaluation_pk, **extra)
 
 
 @require_GET
-def conference_mode(request, pk: int, evaluation_pk: int):
+def conference_mode(request: AuthenticatedHttpRequest, pk: int, evaluation_pk: int) -> HttpResponseBase:
     """The secretary's screen: one person at a time in agenda order, with a notes box that saves itself."""
     cycle = get_cycle_for_conference(request.user, pk)
     conference = _conference_or_redirect(request, cycle)
@@ -302,7 +308,7 @@ def _note_saved_text(note) -> str:
 
 
 @require_POST
-def conference_note(request, pk: int, evaluation_pk: int):
+def conference_note(request: AuthenticatedHttpRequest, pk: int, evaluation_pk: int) -> HttpResponseBase:
     """Save the notes about one person (autosave by htmx, or the form's own submit), then optionally move on:
     `go` is the next person's evaluation (the arrow buttons and keys), who is then put on the chair's screen."""
     cycle = get_cycle_for_conference(request.user, pk, write=True)
@@ -362,7 +368,7 @@ def conference_note(request, pk: int, evaluation_pk: int):
 
 
 @require_POST
-def conference_focus(request, pk: int, evaluation_pk: int):
+def conference_focus(request: AuthenticatedHttpRequest, pk: int, evaluation_pk: int) -> HttpResponseBase:
     """Put this person on the chair's screen."""
     cycle = get_cycle_for_conference(request.user, pk, write=True)
     conference = get_object_or_404(Conference, cycle=cycle)
@@ -374,7 +380,7 @@ def conference_focus(request, pk: int, evaluation_pk: int):
 
 
 @require_GET
-def conference_follow(request, pk: int):
+def conference_follow(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The chair's screen: whoever the secretary has on screen, read-only; htmx polls it every 3 seconds."""
     cycle = get_cycle_for_conference(request.user, pk)
     conference = _conference_of(cycle)

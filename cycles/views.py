@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from officials.models import Organisation
 from officials.permissions import require_home_affairs
 
@@ -25,7 +27,7 @@ from .selectors import criteria_by_form, cycle_quota_citations
 
 
 @require_GET
-def cycle_list(request):
+def cycle_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not can_see_cycles(request.user):
         raise PermissionDenied
     return render(
@@ -36,7 +38,7 @@ def cycle_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-def enrolment_edit(request, pk: int, enrolment_pk: int):
+def enrolment_edit(request: AuthenticatedHttpRequest, pk: int, enrolment_pk: int) -> HttpResponseBase:
     """Home Affairs corrects one enrolment's snapshot: whether the person heads their agency, and which rulebook
     rates them when the law allows another (Decree 233/2026 Art. 20(1))."""
     from .models import Enrolment
@@ -107,7 +109,7 @@ def _criteria_context(cycle, **extra):
 
 
 @require_GET
-def criteria_list(request, pk: int):
+def criteria_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The forms of the cycle, which Home Affairs may adapt to the province until the phase opens."""
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
@@ -115,7 +117,7 @@ def criteria_list(request, pk: int):
 
 
 @require_POST
-def criterion_update(request, pk: int, criterion_pk: int):
+def criterion_update(request: AuthenticatedHttpRequest, pk: int, criterion_pk: int) -> HttpResponseBase:
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
     criterion = get_object_or_404(cycle.criteria, pk=criterion_pk)
@@ -137,7 +139,7 @@ def criterion_update(request, pk: int, criterion_pk: int):
 
 
 @require_POST
-def scoring_update(request, pk: int):
+def scoring_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
     form = ScoringForm(request.POST)
@@ -153,7 +155,7 @@ def scoring_update(request, pk: int):
 
 
 @require_POST
-def phase_toggle(request, pk: int, phase_pk: int):
+def phase_toggle(request: AuthenticatedHttpRequest, pk: int, phase_pk: int) -> HttpResponseBase:
     """Home Affairs opens or closes a phase by hand; deadlines are enforced on top of it."""
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
@@ -173,7 +175,7 @@ def phase_toggle(request, pk: int, phase_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def quota_settings(request, pk: int):
+def quota_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The quota's rate and rounding, and the outstanding-results exceptions per peer group."""
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
@@ -222,7 +224,7 @@ def quota_settings(request, pk: int):
 
 
 @require_POST
-def quota_exception_delete(request, pk: int, exception_pk: int):
+def quota_exception_delete(request: AuthenticatedHttpRequest, pk: int, exception_pk: int) -> HttpResponseBase:
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
     exception = get_object_or_404(cycle.quota_exceptions, pk=exception_pk)
@@ -235,7 +237,7 @@ def quota_exception_delete(request, pk: int, exception_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def agency_ratings(request, pk: int):
+def agency_ratings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """Each agency's own level for the year: a head is not rated above it (Decree 233/2026 Art. 12(7))."""
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)

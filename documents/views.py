@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from cycles.permissions import get_cycle_for_user
 
 from . import services
@@ -28,7 +30,7 @@ from .selectors import (
 )
 
 
-def _request(request, *, fallback, **kwargs):
+def _request(request: AuthenticatedHttpRequest, *, fallback, **kwargs) -> HttpResponseBase:
     try:
         job = services.document_request(by=request.user, **kwargs)
     except DocumentError as exc:
@@ -38,7 +40,7 @@ def _request(request, *, fallback, **kwargs):
 
 
 @require_POST
-def rating_form_request(request, pk: int):
+def rating_form_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation, show_decision = get_evaluation_for_printing(request.user, pk)
     return _request(
         request,
@@ -50,7 +52,7 @@ def rating_form_request(request, pk: int):
 
 
 @require_POST
-def notice_request(request, pk: int):
+def notice_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_cycle_documents(request.user, pk)
     return _request(
         request,
@@ -61,7 +63,7 @@ def notice_request(request, pk: int):
 
 
 @require_POST
-def rating_forms_request(request, pk: int):
+def rating_forms_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_user(request.user, pk)
     return _request(
         request, fallback=("documents:cycle_documents", cycle.pk), kind=DocumentKind.RATING_FORMS, cycle=cycle
@@ -69,7 +71,7 @@ def rating_forms_request(request, pk: int):
 
 
 @require_POST
-def meeting_minutes_request(request, pk: int):
+def meeting_minutes_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_meeting_minutes(request.user, pk)
     return _request(
         request,
@@ -80,7 +82,7 @@ def meeting_minutes_request(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def report_request(request, pk: int):
+def report_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The Home Affairs report: a form for the remarks and the signer, then the job."""
     cycle = get_cycle_for_cohort_papers(request.user, pk)
     if request.method == "POST":
@@ -104,7 +106,7 @@ def report_request(request, pk: int):
 
 
 @require_POST
-def summary_table_request(request, pk: int):
+def summary_table_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_cohort_papers(request.user, pk)
     return _request(
         request,
@@ -115,7 +117,7 @@ def summary_table_request(request, pk: int):
 
 
 @require_POST
-def conference_minutes_request(request, pk: int):
+def conference_minutes_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_cohort_papers(request.user, pk)
     return _request(
         request,
@@ -126,7 +128,7 @@ def conference_minutes_request(request, pk: int):
 
 
 @require_POST
-def conference_pack_request(request, pk: int):
+def conference_pack_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_cohort_papers(request.user, pk)
     return _request(
         request,
@@ -137,7 +139,7 @@ def conference_pack_request(request, pk: int):
 
 
 @require_GET
-def cycle_documents(request, pk: int):
+def cycle_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_user(request.user, pk)
     context = {
         "cycle": cycle,
@@ -155,20 +157,20 @@ def _job_context(job):
 
 
 @require_GET
-def job_detail(request, pk: int):
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     job = get_job_for_user(request.user, pk)
     return render(request, "documents/job_detail.html", _job_context(job))
 
 
 @require_GET
-def job_progress(request, pk: int):
+def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The progress bar alone, polled by htmx until the job is finished."""
     job = get_job_for_user(request.user, pk)
     return render(request, "documents/_job_progress.html", _job_context(job))
 
 
 @require_POST
-def job_retry(request, pk: int):
+def job_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     job = get_job_for_user(request.user, pk)
     job = services.document_job_retry(job=job, by=request.user)
     messages.info(request, _("Đã gửi lại yêu cầu tạo văn bản."))
@@ -176,7 +178,7 @@ def job_retry(request, pk: int):
 
 
 @require_GET
-def document_download(request, pk: int):
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     document = get_document_for_user(request.user, pk)
     try:
         handle = document.pdf.open("rb")

@@ -1,10 +1,12 @@
 """Closing the cycle (domain.md §3.10)."""
 
 from django.contrib import messages
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.types import AuthenticatedHttpRequest
 from cycles.permissions import get_cycle_for_user
 from officials.permissions import require_home_affairs
 
@@ -15,7 +17,7 @@ from ..errors import ReviewError
 
 
 @require_POST
-def cycle_close(request, pk: int):
+def cycle_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """Home Affairs closes the cycle (cycles.services.cycle_close says why Home Affairs). A refusal shows the list
     of what is unfinished."""
     cycle = get_cycle_for_user(request.user, pk)

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.types import AuthenticatedHttpRequest
 from common.uploads import sniff_content_type
 from cycles.models import Cycle, Enrolment, PhaseKind
 from cycles.rulebooks import Level
@@ -52,7 +54,7 @@ from ..selectors import (
 # --- Home Affairs' compilation: the working table, proposals, cap facts (issue #4) ---
 
 
-def _compilation_context(request, cycle, standing, **extra):
+def _compilation_context(request: AuthenticatedHttpRequest, cycle, standing, **extra) -> HttpResponseBase:
     return {
         "cycle": cycle,
         "groups": standing.groups,
@@ -68,7 +70,7 @@ def _compilation_context(request, cycle, standing, **extra):
 
 
 @require_GET
-def compilation(request, cycle_pk: int):
+def compilation(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """The whole cohort with caps, proposals, warnings and the live quota meter per peer group."""
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     standing = cohort_standing(cycle, LevelSource.PROPOSED)
@@ -81,7 +83,7 @@ def compilation(request, cycle_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_edit(request, pk: int):
+def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """One person's proposal with every cap and its article. From the table it is posted by htmx and answers
     with the row and the group's quota meter; without JavaScript it is an ordinary page."""
     evaluation = get_evaluation_for_home_affairs(request.user, pk)
@@ -139,7 +141,7 @@ def proposal_edit(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def cap_facts_edit(request, pk: int):
+def cap_facts_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_home_affairs(request.user, pk)
     facts = CapFacts.objects.filter(evaluation=evaluation).first()
     form = CapFactsForm(
@@ -206,7 +208,7 @@ def _person_context(evaluation, **extra) -> dict:
     }
 
 
-def _unsaved_file_note(request) -> str:
+def _unsaved_file_note(request: AuthenticatedHttpRequest) -> str:
     # A browser cannot refill a file input, so say so rather than let the scan silently go missing.
     if request.FILES:
         return " " + _("Tệp scan chưa được lưu: hãy chọn lại tệp trước khi lưu.")
@@ -214,7 +216,7 @@ def _unsaved_file_note(request) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request, pk: int):
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_meeting(request.user, pk)
     meeting = _meeting_of(evaluation)
     refusal = services.phase_refusal(evaluation, PhaseKind.COMMENT_MEETING, request.user)
@@ -287,7 +289,7 @@ def _stream_scan(record, evaluation):
 
 
 @require_GET
-def meeting_scan_download(request, pk: int):
+def meeting_scan_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     # Everyone who may see the evaluation: Home Affairs, the chair, the secretary of that agency, and the person
     # themself — the minutes record a meeting they attended and were adopted there, and hold no proposal of
     # Home Affairs (domain.md §2), so the person may keep a copy of their own file's minutes.
@@ -296,7 +298,7 @@ def meeting_scan_download(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def party_opinion_edit(request, pk: int):
+def party_opinion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_meeting(request.user, pk)
     opinion = PartyOpinion.objects.filter(evaluation=evaluation).first()
     refusal = services.phase_refusal(evaluation, PhaseKind.PARTY_OPINION, request.user)
@@ -348,7 +350,7 @@ def party_opinion_edit(request, pk: int):
 
 
 @require_GET
-def party_opinion_scan_download(request, pk: int):
+def party_opinion_scan_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_user(request.user, pk)
     if not may_read_party_opinion(request.user, evaluation):
         raise PermissionDenied
@@ -363,7 +365,7 @@ class MeetingRow:
 
 
 @require_GET
-def meeting_list(request, cycle_pk: int):
+def meeting_list(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """The people whose meeting this user may record: a unit secretary sees only their own agency's people,
     Home Affairs everyone (with a filter by agency). Anyone else has no business here: 404."""
     roles = roles_of(request.user)

@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus
 from cycles.rulebooks import Level
 from officials.permissions import roles_of
@@ -32,7 +34,7 @@ from ..selectors import (
 # --- The chair's decisions on one batch screen, and the sign-off (issue #5) ---
 
 
-def _decision_rows_context(request, cycle, **extra):
+def _decision_rows_context(request: AuthenticatedHttpRequest, cycle, **extra) -> HttpResponseBase:
     """Rows with each person's caps, proposal and current decision; the quota counted on the decisions."""
     standing = cohort_standing(cycle, LevelSource.FINAL)
     drafts = {
@@ -62,7 +64,7 @@ def _decision_rows_context(request, cycle, **extra):
 
 
 @require_GET
-def decision_board(request, cycle_pk: int):
+def decision_board(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     context = _decision_rows_context(request, cycle)
     context["rows"] = context["standing"].rows
@@ -70,7 +72,7 @@ def decision_board(request, cycle_pk: int):
 
 
 @require_POST
-def decision_record(request, pk: int):
+def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """One person's decision, posted from its row (htmx: the row, the quota meters and the sign-off panel come
     back; without JavaScript: a redirect with a message)."""
     evaluation = get_evaluation_for_user(request.user, pk)
@@ -110,7 +112,7 @@ def decision_record(request, pk: int):
 
 
 @require_POST
-def cycle_sign_off(request, cycle_pk: int):
+def cycle_sign_off(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     if not roles_of(request.user).is_chair:
         raise PermissionDenied

@@ -1,8 +1,10 @@
 """One person's evaluation page: what each role may see of it, gathered from the other view modules."""
 
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.types import AuthenticatedHttpRequest
 from cycles.selectors import self_assessment_form
 from officials.permissions import roles_of
 
@@ -27,7 +29,7 @@ from .self_assessment import answer_rows, deadline_context
 
 
 @require_GET
-def evaluation_detail(request, pk: int):
+def evaluation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_user(request.user, pk)
     enrolment = evaluation.enrolment
     roles = roles_of(request.user)

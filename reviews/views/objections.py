@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus, PhaseKind
 from cycles.selectors import phase_of
 from officials.permissions import roles_of
@@ -59,7 +61,7 @@ def objection_context(user, evaluation, roles, is_own, form=None) -> dict:
 
 
 @require_POST
-def objection_file(request, pk: int):
+def objection_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     form = ObjectionForm(request.POST)
     if form.is_valid():
@@ -84,7 +86,7 @@ def objection_file(request, pk: int):
 
 
 @require_POST
-def objection_withdraw(request, pk: int, objection_pk: int):
+def objection_withdraw(request: AuthenticatedHttpRequest, pk: int, objection_pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     objection = get_object_or_404(evaluation.objections, pk=objection_pk)
     try:
@@ -97,7 +99,7 @@ def objection_withdraw(request, pk: int, objection_pk: int):
 
 
 @require_GET
-def objection_list(request, cycle_pk: int):
+def objection_list(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """Every objection of the cycle, open ones first: the chair answers, Home Affairs follows."""
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     context = {
@@ -124,7 +126,7 @@ def _objection_for_chair(user, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def objection_answer(request, pk: int):
+def objection_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     objection = _objection_for_chair(request.user, pk)
     evaluation = objection.evaluation
     cycle = evaluation.enrolment.cycle

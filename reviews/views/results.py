@@ -1,8 +1,10 @@
 """The person's result, notices and the published list (domain.md §3.8)."""
 
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from officials.permissions import roles_of
 
 from .. import services
@@ -35,14 +37,14 @@ def result_context(user, evaluation, roles, is_own) -> dict:
 
 
 @require_POST
-def notice_read(request, pk: int):
+def notice_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     notice = get_own_notice_for_user(request.user, pk)
     services.notice_mark_read(notice=notice, by=request.user)
     return redirect("reviews:evaluation_detail", pk=notice.evaluation_id)
 
 
 @require_GET
-def published_list(request, cycle_pk: int):
+def published_list(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """The cycle's list of results, for whom the cycle's publication setting allows (see
     `permissions.may_see_published_list`). Before the sign-off, Home Affairs and the chair get a page saying the
     results are not published yet; everyone else a 404."""

@@ -5,12 +5,14 @@ import json
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.types import AuthenticatedHttpRequest
 from cycles.models import PhaseKind
 from cycles.permissions import get_cycle_for_user
 from cycles.rulebooks import Level
@@ -82,7 +84,7 @@ def _saved_at_text(evaluation) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def self_assessment_edit(request, pk: int):
+def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     parts = self_assessment_form(evaluation.enrolment)
     places = evaluation.enrolment.cycle.points_decimal_places
@@ -147,7 +149,7 @@ def self_assessment_edit(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def self_assessment_submit(request, pk: int):
+def self_assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     if request.method == "POST":
         form = VersionForm(request.POST)
@@ -182,7 +184,7 @@ def self_assessment_submit(request, pk: int):
 
 
 @require_POST
-def self_assessment_withdraw(request, pk: int):
+def self_assessment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     try:
         services.self_assessment_withdraw(evaluation=evaluation, by=request.user)
@@ -194,7 +196,7 @@ def self_assessment_withdraw(request, pk: int):
 
 
 @require_POST
-def evidence_upload(request, pk: int):
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -211,7 +213,7 @@ def evidence_upload(request, pk: int):
 
 
 @require_GET
-def evidence_download(request, pk: int, attachment_pk: int):
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_user(request.user, pk)
     attachment = get_object_or_404(evaluation.attachments, pk=attachment_pk)
     try:
@@ -224,7 +226,7 @@ def evidence_download(request, pk: int, attachment_pk: int):
 
 
 @require_POST
-def evidence_delete(request, pk: int, attachment_pk: int):
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     evaluation = get_own_evaluation_for_user(request.user, pk)
     attachment = get_object_or_404(evaluation.attachments, pk=attachment_pk)
     try:
@@ -236,7 +238,7 @@ def evidence_delete(request, pk: int, attachment_pk: int):
 
 
 @require_POST
-def evaluation_return(request, pk: int):
+def evaluation_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_home_affairs(request.user, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -253,7 +255,7 @@ def evaluation_return(request, pk: int):
 
 
 @require_POST
-def evaluation_review_start(request, pk: int):
+def evaluation_review_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_home_affairs(request.user, pk)
     try:
         services.review_start(evaluation=evaluation, by=request.user)
@@ -264,7 +266,7 @@ def evaluation_review_start(request, pk: int):
 
 
 @require_POST
-def deadline_extend(request, pk: int):
+def deadline_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evaluation = get_evaluation_for_home_affairs(request.user, pk)
     form = ExtensionForm(request.POST)
     if form.is_valid():
@@ -279,7 +281,7 @@ def deadline_extend(request, pk: int):
 
 
 @require_GET
-def progress_board(request, pk: int):
+def progress_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """Home Affairs' live view of who has not submitted yet, filterable; refreshes itself every 30 s."""
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
@@ -294,7 +296,7 @@ def progress_board(request, pk: int):
 
 
 @require_POST
-def reminders_send(request, pk: int):
+def reminders_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
     count = services.reminders_send(cycle=cycle, by=request.user)

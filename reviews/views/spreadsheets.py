@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.types import AuthenticatedHttpRequest
 from cycles.permissions import get_cycle_for_user
 from reviews.permissions import get_cycle_for_home_affairs
 
@@ -30,7 +32,7 @@ def _xlsx_response(data: bytes, filename: str):
 
 
 @require_GET
-def compilation_export(request, cycle_pk: int):
+def compilation_export(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """The compilation table as an Excel workbook: Home Affairs and the chair only (domain.md §2)."""
 
     from ..permissions import may_see_proposals
@@ -46,7 +48,7 @@ def compilation_export(request, cycle_pk: int):
 
 
 @require_GET
-def facts_template(request, cycle_pk: int):
+def facts_template(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     from ..spreadsheets.facts_import import facts_template_workbook
 
     cycle = get_cycle_for_home_affairs(request.user, cycle_pk)
@@ -54,7 +56,7 @@ def facts_template(request, cycle_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def facts_import(request, cycle_pk: int):
+def facts_import(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """Upload the filled template. Any error: nothing is imported and every error is listed by row."""
     from ..forms import FactsImportForm
     from ..spreadsheets.facts_import import MAX_IMPORT_BYTES
