@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cycles.models import Cycle, Enrolment
 from cycles.rulebooks import Level
-from cycles.rulebooks.tracking import PeriodScore, ScoreError, period_lines, period_score
+from cycles.rulebooks.tracking import (
+    GENERAL_MAX,
+    TASKS_MAX,
+    PeriodScore,
+    ScoreError,
+    ScoreRounding,
+    period_lines,
+    period_score,
+)
 from cycles.selectors import time_left
 
 from .. import services
@@ -218,6 +226,11 @@ def saved_score(record: PeriodRecord, values: dict[str, str]) -> PeriodScore | N
         return None
 
 
+def _rounding_of(record: PeriodRecord) -> str:
+    tracking = tracking_of(record.period.cycle)
+    return tracking.rounding if tracking is not None else ScoreRounding.DOWN.value
+
+
 def _form_context(record: PeriodRecord, form: PeriodSelfForm, tasks: object, **extra: object) -> dict[str, object]:
     enrolment = record.enrolment
     refusal = services.period_person_refusal(record)
@@ -238,6 +251,9 @@ def _form_context(record: PeriodRecord, form: PeriodSelfForm, tasks: object, **e
         "return_reason": period_return_reason(record),
         "time_left": time_left(record.period.deadline),
         "places": enrolment.cycle.points_decimal_places,
+        "general_max": GENERAL_MAX,
+        "task_max": TASKS_MAX,
+        "rounding": _rounding_of(record),
         "self_rows": [
             (line, (record.self_values or {}).get(line.code), (record.self_comments or {}).get(line.code, ""))
             for line in period_lines(is_leader=enrolment.is_leader)

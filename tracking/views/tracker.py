@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cycles.models import CycleStatus, Enrolment
-from cycles.rulebooks.tracking import period_lines
+from cycles.rulebooks.tracking import TASKS_MAX, ScoreRounding, period_lines
 from cycles.selectors import time_left
 
 from .. import services
@@ -23,7 +23,7 @@ from ..errors import StalePeriodError, TrackingError
 from ..forms import PeriodConfirmForm, PeriodReturnForm
 from ..models import PeriodConfirmation, PeriodRecord, PeriodStatus, TrackingPeriod
 from ..permissions import get_enrolment_for_tracker, get_record_for_tracker, is_tracker
-from ..selectors import BoardRow, period_board, tracker_inbox
+from ..selectors import BoardRow, period_board, tracker_inbox, tracking_of
 from .person import saved_score
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _review_context(
     **extra: object,
 ) -> dict[str, object]:
     enrolment = record.enrolment
-    lines = period_lines(is_leader=enrolment.is_leader)
+    tracking = tracking_of(enrolment.cycle)
     previous, following, position, total = _neighbours(request, record)
     confirmations = list(record.confirmations.order_by("-number"))
     values = record.self_values or {}
@@ -137,9 +137,12 @@ def _review_context(
         "cycle": enrolment.cycle,
         "form": form,
         "return_form": return_form or PeriodReturnForm(initial={"version": record.version}),
-        "self_rows": [
-            (line, values.get(line.code), (record.self_comments or {}).get(line.code, "")) for line in lines
+        "confirm_rows": [
+            (line, values.get(line.code), (record.self_comments or {}).get(line.code, ""), value, reason)
+            for line, _own, value, reason in form.rows()
         ],
+        "task_max": TASKS_MAX,
+        "rounding": tracking.rounding if tracking is not None else ScoreRounding.DOWN.value,
         "self_score": saved_score(record, values),
         "tasks": list(record.tasks.all()),
         "confirmations": confirmations,
