@@ -525,6 +525,8 @@ MATRIX.update(
         "portal:cycle_history": ("get", _cycle, PROPOSALS_READ),
     }
 )
+
+
 def _tracked_a(c):
     """Periodic tracking of the cast's cycle, quarterly, every period open; the chair tracks official_a (Decree
     233/2026 Art. 13(2): for a department director the chair or a vice-chair). Returns official_a's enrolment."""
@@ -581,8 +583,7 @@ def _tracking_mine(c):
 # Periodic tracking (issue #12): a person's periods are theirs alone (even Home Affairs and the chair, who may see
 # them elsewhere, get 404 on the person's form); a period's tracker (here the chair) reviews it, nobody else — not
 # the person themself. Someone tracking nobody has no inbox (404). "My tracking" sends each person tracked (both
-# officials of the cast) to their own year
-# and tells everyone else they have none.
+# officials of the cast) to their own year and tells everyone else they have none.
 PERSON_ONLY = logged_in(404)
 TRACKER_ONLY = logged_in(404)
 MATRIX.update(

@@ -138,7 +138,9 @@ class PeriodSelfForm(forms.Form):
             yield line, self[value_field_name(line.code)], self[comment_field_name(line.code)]
 
     def line_errors(self) -> list[str]:
-        return [str(error) for line in self.lines for error in self.errors.get(value_field_name(line.code), [])]
+        return [
+            str(error) for line in self.lines for error in self.errors.get(value_field_name(line.code), [])
+        ]
 
 
 class TaskForm(forms.Form):
@@ -206,7 +208,9 @@ TaskFormSet = forms.formset_factory(
 )
 
 
-def task_formset(data: Mapping[str, Any] | None = None, record: PeriodRecord | None = None) -> forms.BaseFormSet:
+def task_formset(
+    data: Mapping[str, Any] | None = None, record: PeriodRecord | None = None
+) -> forms.BaseFormSet[TaskForm]:
     initial = None
     if data is None and record is not None:
         initial = [
@@ -224,7 +228,7 @@ def task_formset(data: Mapping[str, Any] | None = None, record: PeriodRecord | N
     return TaskFormSet(data, initial=initial, prefix="tasks")
 
 
-def task_lines(formset: forms.BaseFormSet) -> list[TaskLine]:
+def task_lines(formset: forms.BaseFormSet[TaskForm]) -> list[TaskLine]:
     return [line for form in formset.forms if (line := form.task_line()) is not None]
 
 

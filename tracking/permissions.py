@@ -10,9 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from officials.permissions import roles_of
-
 from cycles.models import Enrolment
+from officials.permissions import roles_of
 
 from .models import PeriodRecord
 

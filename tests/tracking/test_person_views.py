@@ -15,7 +15,10 @@ from tracking import services
 from tracking.models import PeriodRecord, PeriodStatus, TrackingPeriod
 
 from ..factories import OfficialFactory, enrol
-from .pages import form_data, full_values, record_of, submitted_record, tracked  # noqa: F401
+from . import pages
+from .pages import form_data, full_values, record_of, submitted_record
+
+tracked = pages.tracked  # the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +58,7 @@ def test_year_page_shows_every_period_the_tracker_and_the_years_working(tracked,
     assert "Quý I/2026" in page
     assert 'data-testid="trend-chart"' in page
     assert "style=" not in page  # strict CSP: no inline style, the chart uses SVG attributes
-    assert "<table class=\"visually-hidden\">" in page
+    assert '<table class="visually-hidden">' in page
 
 
 def test_the_evaluation_page_links_to_the_tracking_page(tracked, login):
@@ -159,7 +162,9 @@ def test_bad_input_is_refused_at_its_line_with_the_text_kept(tracked, login, lin
 def test_autosave_of_bad_input_says_which_line(tracked, login):
     record = record_of(tracked)
     client = login(tracked.users["official_a"])
-    response = client.post(period_url(record), {**form_data(record, full_values(uniting="120")), "autosave": "1"})
+    response = client.post(
+        period_url(record), {**form_data(record, full_values(uniting="120")), "autosave": "1"}
+    )
     body = response.content.decode()
     assert "Chưa lưu" in body
     assert "“e”: tỷ lệ phải từ 0 đến 100%." in body
@@ -244,15 +249,15 @@ def test_once_confirmed_the_form_is_read_only_with_the_confirmed_score(tracked, 
 
 def test_returned_period_shows_the_trackers_reason(tracked, login):
     record = submitted_record(tracked)
-    services.period_return(record=record, reason="Bổ sung số liệu.", version=record.version, by=tracked.tracker)
+    services.period_return(
+        record=record, reason="Bổ sung số liệu.", version=record.version, by=tracked.tracker
+    )
     client = login(tracked.users["official_a"])
     page = client.get(period_url(record)).content.decode()
     assert "Bổ sung số liệu." in page
 
 
-@pytest.mark.parametrize(
-    "name", ["tracking:person_period", "tracking:person_period_submit"]
-)
+@pytest.mark.parametrize("name", ["tracking:person_period", "tracking:person_period_submit"])
 def test_someone_elses_period_is_404(tracked, login, name):
     record = record_of(tracked)
     for persona in ("official_b", "home_affairs", "chair", "outsider"):

@@ -15,7 +15,10 @@ from tracking import services
 from tracking.models import PeriodConfirmation, PeriodRecord, PeriodStatus, TrackingPeriod
 
 from ..factories import OfficialFactory, enrol
-from .pages import full_values, record_of, submitted_record, tracked  # noqa: F401
+from . import pages
+from .pages import full_values, record_of, submitted_record
+
+tracked = pages.tracked  # the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +55,9 @@ def test_inbox_and_batch_view_are_404_for_someone_tracking_nobody(tracked, login
 
 def test_batch_view_shows_each_person_by_period(tracked, login):
     record = submitted_record(tracked, 1)
-    services.period_confirm(record=record, values=record.self_values, version=record.version, by=tracked.tracker)
+    services.period_confirm(
+        record=record, values=record.self_values, version=record.version, by=tracked.tracker
+    )
     submitted_record(tracked, 2)
     client = login(tracked.tracker)
     page = client.get(reverse("tracking:tracker_people")).content.decode()
@@ -164,12 +169,15 @@ def test_a_stale_confirmation_is_409_and_keeps_the_typed_values(tracked, login):
 def test_return_needs_a_reason_and_sends_the_period_back(tracked, login):
     record = submitted_record(tracked)
     client = login(tracked.tracker)
-    response = client.post(review_url(record, "tracking:tracker_return"), {"version": record.version, "reason": ""})
+    response = client.post(
+        review_url(record, "tracking:tracker_return"), {"version": record.version, "reason": ""}
+    )
     assert "Hãy ghi lý do trả lại" in response.content.decode()
     record.refresh_from_db()
     assert record.status == PeriodStatus.SUBMITTED
     response = client.post(
-        review_url(record, "tracking:tracker_return"), {"version": record.version, "reason": "Thiếu minh chứng."}
+        review_url(record, "tracking:tracker_return"),
+        {"version": record.version, "reason": "Thiếu minh chứng."},
     )
     assert response.status_code == 302
     record.refresh_from_db()
@@ -184,7 +192,7 @@ def test_correction_is_a_new_confirmation_with_its_reason_and_the_history_shown(
     page = client.get(review_url(record)).content.decode()
     assert "Điều chỉnh" in page and 'name="correction_reason"' in page
     first = PeriodConfirmation.objects.get(record=record)
-    values = {code: value for code, value in first.values.items()}
+    values = dict(first.values)
     values["quantity"] = "80"
     response = client.post(review_url(record), confirm_data(record, values, correction_reason=""))
     assert "Hãy ghi lý do điều chỉnh" in response.content.decode()
@@ -219,7 +227,9 @@ def test_next_and_previous_go_through_the_inbox(tracked, login):
 
 
 def test_a_tracker_opens_a_period_never_opened_by_the_person(tracked, login):
-    TrackingPeriod.objects.filter(pk=tracked.periods[0].pk).update(deadline=timezone.now() - timedelta(days=1))
+    TrackingPeriod.objects.filter(pk=tracked.periods[0].pk).update(
+        deadline=timezone.now() - timedelta(days=1)
+    )
     client = login(tracked.tracker)
     url = reverse(
         "tracking:tracker_period_open",
@@ -267,7 +277,9 @@ def _queries(client, url):
 def _assign_more(tracked, count):
     for _ in range(count):
         enrolment = enrol(tracked.cycle, OfficialFactory())
-        services.tracker_assign(enrolment=enrolment, tracker=tracked.tracker, by=tracked.users["home_affairs"])
+        services.tracker_assign(
+            enrolment=enrolment, tracker=tracked.tracker, by=tracked.users["home_affairs"]
+        )
         for period in tracked.periods[:2]:
             record = services.period_record_get(enrolment=enrolment, period=period)
             PeriodRecord.objects.filter(pk=record.pk).update(status=PeriodStatus.SUBMITTED, self_score=90)

@@ -96,7 +96,9 @@ def trend_chart(points: list[tuple[str, Decimal | None, Decimal | None]], cycle:
         return CHART_LEFT + round(step * index) if count > 1 else CHART_LEFT + span // 2
 
     self_points = [
-        ChartPoint(x(i), _y(own), label, own) for i, (label, own, _conf) in enumerate(points) if own is not None
+        ChartPoint(x(i), _y(own), label, own)
+        for i, (label, own, _conf) in enumerate(points)
+        if own is not None
     ]
     confirmed_points = [
         ChartPoint(x(i), _y(conf), label, conf)
@@ -154,7 +156,7 @@ def _status_label(record: PeriodRecord | None, not_worked: bool) -> tuple[str, s
 
 @require_GET
 def person_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """"My tracking": the newest cycle in which the logged-in official's periods are tracked."""
+    """ "My tracking": the newest cycle in which the logged-in official's periods are tracked."""
     enrolments = (
         Enrolment.objects.filter(official__user_id=request.user.pk, cycle__tracking__isnull=False)
         .select_related("cycle")
@@ -231,7 +233,9 @@ def _rounding_of(record: PeriodRecord) -> str:
     return tracking.rounding if tracking is not None else ScoreRounding.DOWN.value
 
 
-def _form_context(record: PeriodRecord, form: PeriodSelfForm, tasks: object, **extra: object) -> dict[str, object]:
+def _form_context(
+    record: PeriodRecord, form: PeriodSelfForm, tasks: object, **extra: object
+) -> dict[str, object]:
     enrolment = record.enrolment
     refusal = services.period_person_refusal(record)
     current = record.confirmations.filter(replaced_by__isnull=True).first() if record.is_locked else None
@@ -274,7 +278,9 @@ def person_period(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     places = record.enrolment.cycle.points_decimal_places
     if request.method == "GET":
         form = PeriodSelfForm(initial=PeriodSelfForm.initial_for(record), lines=lines, decimal_places=places)
-        return render(request, "tracking/person_period.html", _form_context(record, form, task_formset(record=record)))
+        return render(
+            request, "tracking/person_period.html", _form_context(record, form, task_formset(record=record))
+        )
 
     autosave = request.POST.get("autosave") == "1"
     form = PeriodSelfForm(request.POST, lines=lines, decimal_places=places)

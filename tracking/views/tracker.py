@@ -100,7 +100,9 @@ def tracker_period_open(request: AuthenticatedHttpRequest, enrolment_pk: int, pe
     return redirect("tracking:tracker_review", pk=record.pk)
 
 
-def _neighbours(request: AuthenticatedHttpRequest, record: PeriodRecord) -> tuple[int | None, int | None, int, int]:
+def _neighbours(
+    request: AuthenticatedHttpRequest, record: PeriodRecord
+) -> tuple[int | None, int | None, int, int]:
     """The previous and next period in the inbox, to go through it quickly; and where this one stands in it."""
     queue = list(tracker_inbox(request.user).values_list("pk", flat=True))
     if record.pk not in queue:
@@ -186,7 +188,9 @@ def tracker_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Review one person's period; POST confirms it (or, once confirmed, corrects it with a new confirmation)."""
     record = get_record_for_tracker(request.user, pk)
     if request.method == "GET":
-        return render(request, "tracking/tracker_review.html", _review_context(request, record, _confirm_form(record)))
+        return render(
+            request, "tracking/tracker_review.html", _review_context(request, record, _confirm_form(record))
+        )
     form = _confirm_form(record, request.POST)
     error = None
     stale_version: int | None = None
@@ -218,7 +222,11 @@ def tracker_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Đã xác nhận kết quả %(period)s của %(name)s: %(score)s điểm.")
-                    % {"period": record.period.label, "name": record.enrolment.full_name, "score": confirmation.score},
+                    % {
+                        "period": record.period.label,
+                        "name": record.enrolment.full_name,
+                        "score": confirmation.score,
+                    },
                 )
         except StalePeriodError as exc:
             error, stale_version = str(exc), exc.current_version
@@ -253,7 +261,10 @@ def tracker_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.period_return(
-                record=record, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"], by=request.user
+                record=record,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                by=request.user,
             )
             messages.success(
                 request,
