@@ -63,7 +63,9 @@
         const differs = Number(input.value.trim().replace(",", ".")) !== Number(input.dataset.self);
         const needs = differs && reason.value.trim() === "";
         hint.classList.toggle("d-none", !needs);
-        reason.classList.toggle("is-invalid", needs && reason.dataset.touched === "1");
+        // The server's refusal (is-invalid) stays until the reason is given; the hint never removes it.
+        if (!needs) reason.classList.remove("is-invalid");
+        else if (reason.dataset.touched === "1") reason.classList.add("is-invalid");
         reason.required = differs;
       });
       showScore(confirmForm);
