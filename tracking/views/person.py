@@ -175,6 +175,7 @@ def person_year(request: AuthenticatedHttpRequest, enrolment_pk: int) -> HttpRes
     if year is None:
         return render(request, "tracking/person_none.html", {"enrolment": enrolment})
     now = timezone.now()
+    today = timezone.localdate(now)
     rows = []
     for cell in year.cells:
         status, label = _status_label(cell.record, cell.not_worked)
@@ -186,7 +187,8 @@ def person_year(request: AuthenticatedHttpRequest, enrolment_pk: int) -> HttpRes
                 status_label=label,
                 deadline=cell.period.deadline,
                 time_left=time_left(cell.period.deadline, now),
-                is_open=services.period_is_open(cell.period, now),
+                # A period not begun yet is not for filling in: it is shown, not offered.
+                is_open=services.period_is_open(cell.period, now) and cell.period.starts_on <= today,
             )
         )
     chart_points = year.chart_points
