@@ -525,6 +525,85 @@ MATRIX.update(
         "portal:cycle_history": ("get", _cycle, PROPOSALS_READ),
     }
 )
+
+
+def _tracked_a(c):
+    """Periodic tracking of the cast's cycle, quarterly, every period open; the chair tracks official_a (Decree
+    233/2026 Art. 13(2): for a department director the chair or a vice-chair). Returns official_a's enrolment."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tracking.models import TrackingPeriod
+    from tracking.services import tracker_assign, tracking_set_up
+
+    tracking_set_up(cycle=c.cycle, frequency="quarterly", by=c.users["home_affairs"])
+    TrackingPeriod.objects.filter(cycle=c.cycle).update(deadline=timezone.now() + timedelta(days=7))
+    enrolment = c.official_a.enrolments.get()
+    tracker_assign(enrolment=enrolment, tracker=c.users["chair"], by=c.users["home_affairs"])
+    return enrolment
+
+
+def _tracked_enrolment_a(c):
+    return {"enrolment_pk": _tracked_a(c).pk}
+
+
+def _tracked_period_a(c):
+    enrolment = _tracked_a(c)
+    return {"enrolment_pk": enrolment.pk, "period_pk": c.cycle.tracking_periods.get(number=1).pk}
+
+
+def _period_record_a(c, *, submitted=False):
+    from cycles.rulebooks.tracking import period_lines
+    from tracking.services import period_record_get, period_self_save, period_submit
+
+    enrolment = _tracked_a(c)
+    record = period_record_get(enrolment=enrolment, period=c.cycle.tracking_periods.get(number=1))
+    if submitted:
+        values = {line.code: "90" if line.is_percentage else "2" for line in period_lines(is_leader=True)}
+        me = c.users["official_a"]
+        record = period_self_save(record=record, values=values, version=record.version, by=me)
+        record = period_submit(record=record, version=record.version, by=me)
+    return record
+
+
+def _record_a(c):
+    return {"pk": _period_record_a(c).pk}
+
+
+def _submitted_record_a(c):
+    return {"pk": _period_record_a(c, submitted=True).pk}
+
+
+def _tracking_mine(c):
+    _tracked_a(c)
+    return {}
+
+
+# Periodic tracking (issue #12): a person's periods are theirs alone (even Home Affairs and the chair, who may see
+# them elsewhere, get 404 on the person's form); a period's tracker (here the chair) reviews it, nobody else — not
+# the person themself. Someone tracking nobody has no inbox (404). "My tracking" sends each person tracked (both
+# officials of the cast) to their own year and tells everyone else they have none.
+PERSON_ONLY = logged_in(404)
+TRACKER_ONLY = logged_in(404)
+MATRIX.update(
+    {
+        "tracking:person_mine": ("get", _tracking_mine, logged_in(200, official_a=302, official_b=302)),
+        "tracking:person_year": ("get", _tracked_enrolment_a, {**PERSON_ONLY, "official_a": 200}),
+        "tracking:person_period_open": ("get", _tracked_period_a, {**PERSON_ONLY, "official_a": 302}),
+        "tracking:person_period": ("get", _record_a, {**PERSON_ONLY, "official_a": 200}),
+        "tracking:person_period_submit": ("get", _record_a, {**PERSON_ONLY, "official_a": 200}),
+        "tracking:person_period_withdraw": ("post", _submitted_record_a, {**PERSON_ONLY, "official_a": 302}),
+        "tracking:tracker_inbox": ("get", _tracking_mine, {**TRACKER_ONLY, "chair": 200}),
+        "tracking:tracker_people": ("get", _tracking_mine, {**TRACKER_ONLY, "chair": 200}),
+        "tracking:tracker_period_open": ("get", _tracked_period_a, {**TRACKER_ONLY, "chair": 302}),
+        "tracking:tracker_review": ("get", _submitted_record_a, {**TRACKER_ONLY, "chair": 200}),
+        # An empty return is refused on the page itself (200); the reason is required.
+        "tracking:tracker_return": ("post", _submitted_record_a, {**TRACKER_ONLY, "chair": 200}),
+    }
+)
+
+
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

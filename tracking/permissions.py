@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cycles.models import Enrolment
 from officials.permissions import roles_of
 
 from .models import PeriodRecord
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from common.types import AnyUser
 
 __all__ = [
+    "get_enrolment_for_person",
+    "get_enrolment_for_tracker",
     "get_record_for_person",
     "get_record_for_tracker",
     "get_record_for_user",
@@ -65,3 +68,24 @@ def is_tracker(user: AnyUser) -> bool:
     from .models import TrackerAssignment
 
     return user.is_authenticated and TrackerAssignment.objects.filter(tracker_id=user.pk).exists()
+
+
+def get_enrolment_for_person(user: AnyUser, pk: int) -> Enrolment:
+    """The person's own enrolment (their year of periods); anyone else's is a 404."""
+    if user.pk is None:
+        raise Http404
+    return get_object_or_404(
+        Enrolment.objects.select_related("cycle", "official").filter(official__user_id=user.pk), pk=pk
+    )
+
+
+def get_enrolment_for_tracker(user: AnyUser, pk: int) -> Enrolment:
+    """An enrolment assigned to this tracker, never their own: anything else is a 404."""
+    if user.pk is None:
+        raise Http404
+    return get_object_or_404(
+        Enrolment.objects.select_related("cycle", "official")
+        .filter(tracker_assignment__tracker_id=user.pk)
+        .exclude(official__user_id=user.pk),
+        pk=pk,
+    )

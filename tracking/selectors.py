@@ -30,6 +30,7 @@ __all__ = [
     "annual_scores",
     "enrolment_is_tracked",
     "period_board",
+    "period_return_reason",
     "tracker_inbox",
     "tracking_of",
     "year_of",
@@ -220,3 +221,23 @@ def period_board(
             counts[key][period.pk] += 1
         rows.append(row)
     return periods, rows, counts
+
+
+def period_return_reason(record: PeriodRecord) -> str:
+    """Why the tracker sent this period back, while it is back with the person: the note of the latest return, if
+    nothing was sent again since. The reason lives in the audit trail, where period_return writes it."""
+    from audit.models import Action, AuditEvent
+
+    if record.status != PeriodStatus.DRAFT:
+        return ""
+    latest = (
+        AuditEvent.objects.filter(
+            cycle_id=record.period.cycle_id,
+            target=f"{record.enrolment.full_name} – {record.period.label}",
+            action__in=(Action.PERIOD_RETURNED, Action.PERIOD_SUBMITTED),
+        )
+        .order_by("-at", "-pk")
+        .only("action", "note")
+        .first()
+    )
+    return latest.note if latest is not None and latest.action == Action.PERIOD_RETURNED else ""

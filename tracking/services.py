@@ -62,6 +62,7 @@ __all__ = [
     "period_confirm",
     "period_correct",
     "period_deadline_set",
+    "period_person_refusal",
     "period_record_get",
     "period_return",
     "period_self_save",
@@ -745,3 +746,13 @@ def periods_close_due(*, now: datetime | None = None) -> int:
     themselves; trackers may still confirm. Returns how many closed."""
     now = now or timezone.now()
     return TrackingPeriod.objects.filter(closed_at__isnull=True, deadline__lte=now).update(closed_at=now)
+
+
+def period_person_refusal(record: PeriodRecord) -> str | None:
+    """Why the person may not change their part of the period now (the message the save would raise), or None:
+    the pages show the form read-only with this message instead of letting a save fail."""
+    try:
+        _check_person_may_edit(record)
+    except TrackingError as exc:
+        return str(exc)
+    return None

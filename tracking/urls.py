@@ -1,0 +1,30 @@
+from django.urls import path
+
+from .views import person, tracker
+
+app_name = "tracking"
+# The person's year and their period's form.
+urlpatterns = [
+    path("mine/", person.person_mine, name="person_mine"),
+    path("person/<int:enrolment_pk>/", person.person_year, name="person_year"),
+    path(
+        "person/<int:enrolment_pk>/period/<int:period_pk>/",
+        person.person_period_open,
+        name="person_period_open",
+    ),
+    path("period/<int:pk>/", person.person_period, name="person_period"),
+    path("period/<int:pk>/submit/", person.person_period_submit, name="person_period_submit"),
+    path("period/<int:pk>/withdraw/", person.person_period_withdraw, name="person_period_withdraw"),
+]
+# The tracker's inbox, the people they track, and the review of one person's period.
+urlpatterns += [
+    path("tracker/", tracker.tracker_inbox_view, name="tracker_inbox"),
+    path("tracker/people/", tracker.tracker_people, name="tracker_people"),
+    path(
+        "tracker/person/<int:enrolment_pk>/period/<int:period_pk>/",
+        tracker.tracker_period_open,
+        name="tracker_period_open",
+    ),
+    path("tracker/period/<int:pk>/", tracker.tracker_review, name="tracker_review"),
+    path("tracker/period/<int:pk>/return/", tracker.tracker_return, name="tracker_return"),
+]
