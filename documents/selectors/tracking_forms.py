@@ -51,6 +51,7 @@ from .wording import blank_date_line, date_line, day_text, decimal_text, letterh
 __all__ = [
     "period_form_data",
     "period_forms_data",
+    "period_record_form_data",
     "tracking_totals_by_enrolment",
     "tracking_totals_of",
     "year_summary_data",
@@ -575,3 +576,11 @@ def _counts_text(label: str, year: AnnualScore) -> str:
     if label in year.pending:
         return _("Chưa đến hạn")
     return ""
+
+
+def period_record_form_data(*, record: PeriodRecord) -> Data:
+    """The form of one person's period, read afresh with everything it prints (five queries)."""
+    tracking = _tracking_or_error(record.period.cycle)
+    fresh = _records_query().get(pk=record.pk)
+    enrolment = _enrolments_query().get(pk=record.enrolment_id)
+    return period_form_data(enrolment=enrolment, period=fresh.period, record=fresh, tracking=tracking)
