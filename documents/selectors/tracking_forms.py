@@ -381,13 +381,15 @@ def _inputs(periods: Sequence[TrackingPeriod], records: dict[int, PeriodRecord])
 
 
 def _average(values: Sequence[Decimal], rules: TrackingRules) -> tuple[str, str]:
+    """The average brought to the cycle's places by its rounding, and its working in the rulebook's style:
+    "(63 + 59,5) / 2 = 61,25 → 61,2"."""
     if not values:
         return "", ""
     exact = sum(values, Decimal(0)) / len(values)
     total = quantize(exact, rules)
     shown = " + ".join(_num(quantize_exact(value)) for value in values)
-    approx = "" if exact == total else " ≈"
-    return _num(total), f"({shown}) / {len(values)}{approx} = {_num(total)}"
+    exact_text = _num(quantize_exact(exact)) + ("…" if quantize_exact(exact) != exact else "")
+    return _num(total), f"({shown}) / {len(values)} = {exact_text} → {_num(total)}"
 
 
 def quantize_exact(value: Decimal) -> Decimal:
@@ -521,7 +523,9 @@ def year_summary_data(*, enrolment: Enrolment) -> Data:
                     "dates": f"{day_text(period.starts_on)} – {day_text(period.ends_on)}",
                     "months": f"{months_worked}/{period.months}",
                     "reason": reason,
-                    "status": record.get_status_display() if record else str(PeriodStatus.DRAFT.label),
+                    "status": ""
+                    if months_worked == 0
+                    else (record.get_status_display() if record else str(PeriodStatus.DRAFT.label)),
                     "self": _num(record.self_score) if record else "",
                     "confirmed": _num(record.confirmed_score)
                     if record and record.status == PeriodStatus.CONFIRMED
