@@ -54,7 +54,9 @@ def _visible(user, model):
         return model.objects.all()
     allowed = Q(pk__in=[])
     if roles.is_office_staff:
-        allowed |= ~Q(kind__in=(*COHORT_PAPERS, *TRACKING_PAPERS)) | Q(cycle__status__in=PUBLISHED_CYCLE_STATES)
+        allowed |= ~Q(kind__in=(*COHORT_PAPERS, *TRACKING_PAPERS)) | Q(
+            cycle__status__in=PUBLISHED_CYCLE_STATES
+        )
     if user.is_authenticated:
         # The person's own tracking papers, and those of the people assigned to them as tracker.
         allowed |= Q(kind__in=TRACKING_PERSON_PAPERS) & (

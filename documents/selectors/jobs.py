@@ -2,7 +2,6 @@
 
 from cycles.models import Cycle, Enrolment
 from cycles.selectors import cohort_order
-
 from tracking.models import TrackingPeriod
 from tracking.selectors import tracking_of
 

@@ -126,7 +126,9 @@ def _general_groups(
 
     groups = []
     for roman, title in GENERAL_GROUPS:
-        group_lines = [line for line in lines if line.number.split(".")[0] == roman and not line.is_percentage]
+        group_lines = [
+            line for line in lines if line.number.split(".")[0] == roman and not line.is_percentage
+        ]
         rows = [
             {
                 "number": line.number.split(".", 1)[1] if "." in line.number else "",

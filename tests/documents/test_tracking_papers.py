@@ -53,7 +53,9 @@ class Tracked:
         staff_user = UserFactory(username="chuyen_vien")
         self.staff = enrol(
             cast.cycle,
-            OfficialFactory(full_name="Phạm Văn Chuyên", title="Chuyên viên", is_leader=False, user=staff_user),
+            OfficialFactory(
+                full_name="Phạm Văn Chuyên", title="Chuyên viên", is_leader=False, user=staff_user
+            ),
         )
         employee_user = UserFactory(username="vien_chuc")
         self.employee = enrol(
@@ -114,11 +116,7 @@ def tracked(cast):
 def _issue(kind, by, **kwargs) -> Document:
     job = services.document_request(kind=kind, by=by, **kwargs)
     assert run(job) == "done", job.error
-    import os  # DEBUG-DUMP
 
-    if os.environ.get("TRACK_DOCS_DUMP"):  # DEBUG-DUMP
-        with job.document.pdf.open("rb") as f, open(f"/tmp/track-docs/{job.document.filename}", "wb") as out:  # DEBUG-DUMP
-            out.write(f.read())  # DEBUG-DUMP
     return job.document
 
 
@@ -189,7 +187,9 @@ def test_a_leaders_confirmed_period_form_prints_every_part_the_leaders_lines_and
 
 def test_a_staff_form_unconfirmed_is_a_draft_on_every_page_without_the_leaders_lines(tracked):
     record = tracked.submit(tracked.staff)
-    document = _issue(DocumentKind.TRACKING_PERIOD_FORM, tracked.users[tracked.staff.pk], period_record=record)
+    document = _issue(
+        DocumentKind.TRACKING_PERIOD_FORM, tracked.users[tracked.staff.pk], period_record=record
+    )
     pages = _pages(document)
     text = _flat("\n".join(pages))
     assert "Mẫu số 01A" in text and "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC" in text
@@ -215,7 +215,9 @@ def test_the_year_summary_shows_every_period_and_the_arithmetic(tracked):
     tracking.period_absence_set(
         record=tracked.record(leader, 2), months_worked=0, absence="maternity", by=tracked.ha
     )
-    tracked.confirm(leader, 3, quantity="75", reasons={"quantity": "Thiếu hai sản phẩm."})  # 30 + 70 × 525/6 % = 91,2
+    tracked.confirm(
+        leader, 3, quantity="75", reasons={"quantity": "Thiếu hai sản phẩm."}
+    )  # 30 + 70 × 525/6 % = 91,2
     document = _issue(DocumentKind.TRACKING_YEAR_SUMMARY, tracked.users[leader.pk], enrolment=leader)
     pages = _pages(document)
     text = _flat("\n".join(pages))
@@ -244,7 +246,9 @@ def test_the_year_summary_shows_every_period_and_the_arithmetic(tracked):
 def test_a_complete_year_is_no_draft(tracked):
     for number in (1, 2, 3, 4):
         tracked.confirm(tracked.staff, number)
-    text = _flat(pdf_text(_issue(DocumentKind.TRACKING_YEAR_SUMMARY, tracked.tracker, enrolment=tracked.staff)))
+    text = _flat(
+        pdf_text(_issue(DocumentKind.TRACKING_YEAR_SUMMARY, tracked.tracker, enrolment=tracked.staff))
+    )
     assert "(93 + 93 + 93 + 93) / 4 = 93 → 93" in text
     assert "DỰ THẢO" not in text
 
@@ -252,21 +256,31 @@ def test_a_complete_year_is_no_draft(tracked):
 def test_the_annual_form_of_decree_233_prints_section_one_from_the_periods(tracked):
     employee = tracked.employee
     tracked.confirm(employee, 1)  # 30 + 63
-    tracked.confirm(employee, 2, i_politics="4", quality="60", reasons={"i_politics": "Muộn họp", "quality": "Sai"})
+    tracked.confirm(
+        employee, 2, i_politics="4", quality="60", reasons={"i_politics": "Muộn họp", "quality": "Sai"}
+    )
     evaluation = employee.evaluation
     text = _flat(pdf_text(_issue(DocumentKind.RATING_FORM, tracked.ha, evaluation=evaluation)))
     assert "PHIẾU XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC" in text
     assert "I. TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ" in text
     # General: (30 + 29) / 2 = 29,5. Tasks: 70 × 90 % = 63 and 70 × (90 × 5 + 60) / 6 % = 59,5 → (63 + 59,5) / 2.
-    assert "1. Kết quả theo dõi, đánh giá theo tiêu chí chung (tối đa 30 điểm): 29,5 điểm ((30 + 29) / 2 = 29,5 → 29,5)" in text
+    assert (
+        "1. Kết quả theo dõi, đánh giá theo tiêu chí chung (tối đa 30 điểm): 29,5 điểm ((30 + 29) / 2 = 29,5 → 29,5)"
+        in text
+    )
     assert "(tối đa 70 điểm): 61,2 điểm ((63 + 59,5) / 2 = 61,25 → 61,2)" in text
-    assert "Điểm năm (trung bình điểm được xác nhận của các kỳ): 90,7 điểm ((93 + 88,5) / 2 = 90,75 → 90,7)" in text
+    assert (
+        "Điểm năm (trung bình điểm được xác nhận của các kỳ): 90,7 điểm ((93 + 88,5) / 2 = 90,75 → 90,7)"
+        in text
+    )
     # The rest of the form as it was: the self-review and the authority's part.
     assert "II. TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in text
 
 
 def test_an_untracked_annual_form_has_no_tracking_section(decree_90_evaluation, cast):
-    text = pdf_text(_issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=decree_90_evaluation))
+    text = pdf_text(
+        _issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=decree_90_evaluation)
+    )
     assert "TỔNG HỢP KẾT QUẢ THEO DÕI" not in text
 
 
@@ -346,21 +360,30 @@ def test_the_documents_page_has_a_button_per_period_and_a_summary_per_tracked_pe
     html = page.content.decode()
     assert "Phiếu theo dõi theo kỳ" in html
     for number in (1, 2, 3, 4):
-        assert reverse("documents:tracking_period_forms_request", kwargs={"pk": tracked.period(number).pk}) in html
+        assert (
+            reverse("documents:tracking_period_forms_request", kwargs={"pk": tracked.period(number).pk})
+            in html
+        )
     assert reverse("documents:tracking_year_summary_request", kwargs={"pk": tracked.staff.pk}) in html
 
 
 def test_asking_twice_for_the_same_data_renders_once_and_a_change_makes_a_new_version(tracked):
     record = tracked.submit(tracked.staff)
-    first = services.document_request(kind=DocumentKind.TRACKING_PERIOD_FORM, by=tracked.ha, period_record=record)
-    again = services.document_request(kind=DocumentKind.TRACKING_PERIOD_FORM, by=tracked.ha, period_record=record)
+    first = services.document_request(
+        kind=DocumentKind.TRACKING_PERIOD_FORM, by=tracked.ha, period_record=record
+    )
+    again = services.document_request(
+        kind=DocumentKind.TRACKING_PERIOD_FORM, by=tracked.ha, period_record=record
+    )
     assert first.pk == again.pk and first.subject_key == f"period_record:{record.pk}"
     run(first)
     record.refresh_from_db()
     tracking.period_confirm(
         record=record, values=record.self_values, version=record.version, by=tracked.tracker
     )
-    second = services.document_request(kind=DocumentKind.TRACKING_PERIOD_FORM, by=tracked.ha, period_record=record)
+    second = services.document_request(
+        kind=DocumentKind.TRACKING_PERIOD_FORM, by=tracked.ha, period_record=record
+    )
     assert second.pk != first.pk
     run(second)
     assert second.document.version == 2 and second.document.replaces == first.document
