@@ -236,7 +236,7 @@ MATRIX.update(
 )
 
 
-def _tracked_a(c):
+def _paper_tracking_a(c):
     """The cycle tracked quarterly, with official_b as official_a's tracker: in these rows official_b plays the
     tracker (a persona of its own is not needed: a tracker is a role bound to the people assigned, per cycle)."""
     from tracking.models import TrackingPeriod
@@ -260,17 +260,17 @@ MATRIX.update(
     {
         "documents:tracking_period_form_request": (
             "post",
-            lambda c: {"pk": _tracked_a(c)[2].pk},
+            lambda c: {"pk": _paper_tracking_a(c)[2].pk},
             TRACKING_PERSON_PAPERS,
         ),
         "documents:tracking_year_summary_request": (
             "post",
-            lambda c: {"pk": _tracked_a(c)[0].pk},
+            lambda c: {"pk": _paper_tracking_a(c)[0].pk},
             TRACKING_PERSON_PAPERS,
         ),
         "documents:tracking_period_forms_request": (
             "post",
-            lambda c: {"pk": _tracked_a(c)[1].pk},
+            lambda c: {"pk": _paper_tracking_a(c)[1].pk},
             COHORT_PAPERS,
         ),
     }
