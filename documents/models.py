@@ -27,6 +27,10 @@ class DocumentKind(models.TextChoices):
     CONFERENCE_MINUTES = "conference_minutes", _("Biên bản hội nghị")
     NOTICE = "notice", _("Thông báo kết quả")
     CONFERENCE_PACK = "conference_pack", _("Tài liệu hội nghị")
+    # Periodic tracking (issue #12): forms, not administrative documents, so none takes a register number.
+    TRACKING_PERIOD_FORM = "tracking_period_form", _("Phiếu theo dõi, đánh giá của kỳ")
+    TRACKING_PERIOD_FORMS = "tracking_period_forms", _("Phiếu theo dõi, đánh giá của cả danh sách trong kỳ")
+    TRACKING_YEAR_SUMMARY = "tracking_year_summary", _("Tổng hợp kết quả theo dõi, đánh giá năm")
 
 
 # The type part of "Số: 05/BB-UBND" (Decree 30/2020 Phụ lục III). Kinds not listed carry no number:

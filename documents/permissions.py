@@ -10,11 +10,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cycles.models import PUBLISHED_CYCLE_STATES
+from cycles.models import PUBLISHED_CYCLE_STATES, Enrolment
 from cycles.permissions import get_cycle_for_user
 from officials.permissions import roles_of
 from reviews.models import Evaluation, EvaluationStatus
 from reviews.permissions import may_record_meeting
+from tracking.models import PeriodRecord, TrackerAssignment, TrackingPeriod
 
 from .models import Document, DocumentJob, DocumentKind
 
@@ -26,6 +27,10 @@ COHORT_PAPERS = (
     DocumentKind.CONFERENCE_MINUTES,
     DocumentKind.CONFERENCE_PACK,
 )
+# Periodic tracking's papers (issue #12). One person's: the person, their tracker, Home Affairs and the chair; office
+# staff once the results are signed off. The whole cohort's forms of a period: as the cohort papers.
+TRACKING_PERSON_PAPERS = (DocumentKind.TRACKING_PERIOD_FORM, DocumentKind.TRACKING_YEAR_SUMMARY)
+TRACKING_PAPERS = (*TRACKING_PERSON_PAPERS, DocumentKind.TRACKING_PERIOD_FORMS)
 
 
 def prints_for_cycles(user) -> bool:
@@ -49,7 +54,15 @@ def _visible(user, model):
         return model.objects.all()
     allowed = Q(pk__in=[])
     if roles.is_office_staff:
-        allowed |= ~Q(kind__in=COHORT_PAPERS) | Q(cycle__status__in=PUBLISHED_CYCLE_STATES)
+        allowed |= ~Q(kind__in=(*COHORT_PAPERS, *TRACKING_PAPERS)) | Q(
+            cycle__status__in=PUBLISHED_CYCLE_STATES
+        )
+    if user.is_authenticated:
+        # The person's own tracking papers, and those of the people assigned to them as tracker.
+        allowed |= Q(kind__in=TRACKING_PERSON_PAPERS) & (
+            Q(evaluation__enrolment__official__user_id=user.pk)
+            | Q(evaluation__enrolment__tracker_assignment__tracker_id=user.pk)
+        )
     if roles.secretary_organisation_ids:
         allowed |= Q(
             kind=DocumentKind.MEETING_MINUTES,
@@ -121,3 +134,43 @@ def get_evaluation_for_cycle_documents(user, pk: int) -> Evaluation:
     return get_object_or_404(
         Evaluation.objects.select_related("enrolment__cycle__authority", "enrolment__organisation"), pk=pk
     )
+
+
+def _check_tracking_print(user, enrolment: Enrolment) -> None:
+    """One person's tracking papers: the person, their tracker, Home Affairs and the chair; office staff once the
+    cycle is signed off (403 before: they see the cycle, not the scores); anyone else 404."""
+    roles = roles_of(user)
+    if roles.sees_whole_cohort:
+        return
+    if user.is_authenticated and (
+        enrolment.official.user_id == user.pk
+        or TrackerAssignment.objects.filter(enrolment=enrolment, tracker_id=user.pk).exists()
+    ):
+        return
+    if roles.is_office_staff:
+        if enrolment.cycle.status in PUBLISHED_CYCLE_STATES:
+            return
+        raise PermissionDenied
+    raise Http404
+
+
+def get_record_for_tracking_print(user, pk: int) -> PeriodRecord:
+    record = get_object_or_404(
+        PeriodRecord.objects.select_related("enrolment__cycle", "enrolment__official", "period__cycle"), pk=pk
+    )
+    _check_tracking_print(user, record.enrolment)
+    return record
+
+
+def get_enrolment_for_tracking_print(user, pk: int) -> Enrolment:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("cycle", "official"), pk=pk)
+    _check_tracking_print(user, enrolment)
+    return enrolment
+
+
+def get_period_for_cohort_tracking_print(user, pk: int) -> TrackingPeriod:
+    """Every form of one period: as the cohort papers (404 for those who do not see the cycle, 403 for office
+    staff before the sign-off)."""
+    period = get_object_or_404(TrackingPeriod.objects.select_related("cycle"), pk=pk)
+    get_cycle_for_cohort_papers(user, period.cycle_id)
+    return period

@@ -47,15 +47,21 @@ from .selectors import (
     meeting_minutes_data,
     notice_data,
     number_line,
+    period_forms_data,
+    period_record_form_data,
     rating_form_data,
     rating_form_shows_decision,
     rating_forms_data,
     report_data,
     summary_table_data,
+    year_summary_data,
 )
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from cycles.models import Enrolment
+    from tracking.models import PeriodRecord, TrackingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +80,13 @@ class _Prepared:
     evaluation: Evaluation | None
     data: dict[str, Any]
     shows_decision: bool
+    # What the document is about when it is neither a person's evaluation nor the whole cycle (a period).
+    subject: str = ""
 
     @property
     def subject_key(self) -> str:
+        if self.subject:
+            return self.subject
         return f"evaluation:{self.evaluation.pk}" if self.evaluation else f"cycle:{self.cycle.pk}"
 
 
@@ -87,8 +97,43 @@ def _prepare(
     cycle: Cycle | None,
     show_decision: bool,
     options: dict[str, Any] | None = None,
+    period_record: PeriodRecord | None = None,
+    tracking_period: TrackingPeriod | None = None,
+    enrolment: Enrolment | None = None,
 ) -> _Prepared:
     options = options or {}
+    # Periodic tracking's papers (issue #12) show period scores, never a decided level.
+    if kind == DocumentKind.TRACKING_PERIOD_FORM:
+        assert period_record is not None, kind  # one person's period
+        person = period_record.enrolment
+        return _Prepared(
+            kind,
+            person.cycle,
+            person.evaluation,
+            period_record_form_data(record=period_record),
+            False,
+            subject=f"period_record:{period_record.pk}",
+        )
+    if kind == DocumentKind.TRACKING_YEAR_SUMMARY:
+        assert enrolment is not None, kind  # one person's year
+        return _Prepared(
+            kind,
+            enrolment.cycle,
+            enrolment.evaluation,
+            year_summary_data(enrolment=enrolment),
+            False,
+            subject=f"tracking_year:{enrolment.pk}",
+        )
+    if kind == DocumentKind.TRACKING_PERIOD_FORMS:
+        assert tracking_period is not None, kind  # one period of the whole cohort
+        return _Prepared(
+            kind,
+            tracking_period.cycle,
+            None,
+            period_forms_data(period=tracking_period),
+            False,
+            subject=f"tracking_period:{tracking_period.pk}",
+        )
     if kind == DocumentKind.RATING_FORM:
         assert evaluation is not None, kind  # a document about one person
         shows = show_decision and rating_form_shows_decision(evaluation)
@@ -144,6 +189,9 @@ def document_request(
     cycle: Cycle | None = None,
     show_decision: bool = True,
     options: dict[str, Any] | None = None,
+    period_record: PeriodRecord | None = None,
+    tracking_period: TrackingPeriod | None = None,
+    enrolment: Enrolment | None = None,
 ) -> DocumentJob:
     """Record that a document is wanted and return its job at once; the worker renders it.
 
@@ -153,7 +201,14 @@ def document_request(
     typed on the request form (the report's remarks and signer); they become part of the snapshot.
     """
     request = _prepare(
-        kind=kind, evaluation=evaluation, cycle=cycle, show_decision=show_decision, options=options
+        kind=kind,
+        evaluation=evaluation,
+        cycle=cycle,
+        show_decision=show_decision,
+        options=options,
+        period_record=period_record,
+        tracking_period=tracking_period,
+        enrolment=enrolment,
     )
     checksum = checksum_of(request.data)
     existing = _same_job(request.kind, request.subject_key, checksum)
@@ -327,6 +382,9 @@ TEMPLATES = {
     DocumentKind.REPORT: "documents/report.html",
     DocumentKind.SUMMARY_TABLE: "documents/summary_table.html",
     DocumentKind.CONFERENCE_MINUTES: "documents/conference_minutes.html",
+    DocumentKind.TRACKING_PERIOD_FORM: "documents/tracking_period_form.html",
+    DocumentKind.TRACKING_PERIOD_FORMS: "documents/tracking_period_forms.html",
+    DocumentKind.TRACKING_YEAR_SUMMARY: "documents/tracking_year_summary.html",
 }
 
 
@@ -334,6 +392,9 @@ def _parts(kind: str, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The separately laid-out parts of a document (each with its own page 1 and page numbers), in order."""
     if kind == DocumentKind.RATING_FORMS:
         return [(TEMPLATES[DocumentKind.RATING_FORM], form) for form in data["forms"]]
+    if kind == DocumentKind.TRACKING_PERIOD_FORMS:
+        # Each person's form is laid out on its own (its own first page, page numbers and bookmark).
+        return [(TEMPLATES[DocumentKind.TRACKING_PERIOD_FORMS], form) for form in data["forms"]]
     if kind == DocumentKind.CONFERENCE_PACK:
         forms = data["forms"]
         return [

@@ -17,6 +17,22 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/pack/", views.conference_pack_request, name="conference_pack_request"),
     path("cycles/<int:pk>/forms/", views.rating_forms_request, name="rating_forms_request"),
+    # Periodic tracking (issue #12): a period record, an enrolment's year, a period of the whole cohort.
+    path(
+        "tracking/records/<int:pk>/form/",
+        views.tracking_period_form_request,
+        name="tracking_period_form_request",
+    ),
+    path(
+        "tracking/enrolments/<int:pk>/summary/",
+        views.tracking_year_summary_request,
+        name="tracking_year_summary_request",
+    ),
+    path(
+        "tracking/periods/<int:pk>/forms/",
+        views.tracking_period_forms_request,
+        name="tracking_period_forms_request",
+    ),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,14 +16,18 @@ from .models import DocumentKind
 from .permissions import (
     get_cycle_for_cohort_papers,
     get_document_for_user,
+    get_enrolment_for_tracking_print,
     get_evaluation_for_cycle_documents,
     get_evaluation_for_meeting_minutes,
     get_evaluation_for_printing,
     get_job_for_user,
+    get_period_for_cohort_tracking_print,
+    get_record_for_tracking_print,
     may_print_cohort_papers,
 )
 from .selectors import (
     cohort_for_documents,
+    cycle_tracking_periods,
     home_affairs_director_name,
     home_affairs_organisation,
     latest_documents,
@@ -138,11 +143,53 @@ def conference_pack_request(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     )
 
 
+def _back(request):
+    """Where a refused tracking paper sends the user back to: the page they came from (the person's or the
+    tracker's tracking page, which another app owns), else home."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return (referer,)
+    return ("home",)
+
+
+@require_POST
+def tracking_period_form_request(request, pk: int):
+    """One person's period form (Decree 335 Mẫu 01A/01B): the person, their tracker, Home Affairs, the chair."""
+    record = get_record_for_tracking_print(request.user, pk)
+    return _request(
+        request, fallback=_back(request), kind=DocumentKind.TRACKING_PERIOD_FORM, period_record=record
+    )
+
+
+@require_POST
+def tracking_year_summary_request(request, pk: int):
+    """The summary of one person's year from their periods."""
+    enrolment = get_enrolment_for_tracking_print(request.user, pk)
+    return _request(
+        request, fallback=_back(request), kind=DocumentKind.TRACKING_YEAR_SUMMARY, enrolment=enrolment
+    )
+
+
+@require_POST
+def tracking_period_forms_request(request, pk: int):
+    """Every tracked person's form of one period, as one PDF with a bookmark per person."""
+    period = get_period_for_cohort_tracking_print(request.user, pk)
+    return _request(
+        request,
+        fallback=("documents:cycle_documents", period.cycle_id),
+        kind=DocumentKind.TRACKING_PERIOD_FORMS,
+        tracking_period=period,
+    )
+
+
 @require_GET
 def cycle_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cycle = get_cycle_for_user(request.user, pk)
     context = {
         "cycle": cycle,
+        "tracking_periods": cycle_tracking_periods(cycle),
         "cohort": cohort_for_documents(cycle),
         "may_print_cohort_papers": may_print_cohort_papers(request.user, cycle),
         "documents": latest_documents(cycle),

@@ -236,6 +236,47 @@ MATRIX.update(
 )
 
 
+def _paper_tracking_a(c):
+    """The cycle tracked quarterly, with official_b as official_a's tracker: in these rows official_b plays the
+    tracker (a persona of its own is not needed: a tracker is a role bound to the people assigned, per cycle)."""
+    from tracking.models import TrackingPeriod
+    from tracking.services import period_record_get, tracker_assign, tracking_set_up
+
+    home_affairs = c.users["home_affairs"]
+    tracking_set_up(cycle=c.cycle, frequency="quarterly", by=home_affairs)
+    enrolment = c.official_a.enrolments.get()
+    tracker_assign(enrolment=enrolment, tracker=c.users["official_b"], by=home_affairs)
+    period = TrackingPeriod.objects.get(cycle=c.cycle, number=1)
+    return enrolment, period, period_record_get(enrolment=enrolment, period=period)
+
+
+# Periodic tracking's papers: one person's (their period form, their year) for the person, their tracker, Home
+# Affairs and the chair; office staff see the cycle but get 403 until the sign-off; anyone else 404. Every form of
+# a period for the whole cohort: as the cohort papers.
+TRACKING_PERSON_PAPERS = logged_in(
+    404, official_a=302, official_b=302, home_affairs=302, chair=302, office_staff=403
+)
+MATRIX.update(
+    {
+        "documents:tracking_period_form_request": (
+            "post",
+            lambda c: {"pk": _paper_tracking_a(c)[2].pk},
+            TRACKING_PERSON_PAPERS,
+        ),
+        "documents:tracking_year_summary_request": (
+            "post",
+            lambda c: {"pk": _paper_tracking_a(c)[0].pk},
+            TRACKING_PERSON_PAPERS,
+        ),
+        "documents:tracking_period_forms_request": (
+            "post",
+            lambda c: {"pk": _paper_tracking_a(c)[1].pk},
+            COHORT_PAPERS,
+        ),
+    }
+)
+
+
 def _quota_exception(c):
     from cycles.models import QuotaException
 

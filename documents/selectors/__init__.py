@@ -3,10 +3,11 @@
 A document's data is a plain JSON dict taken when it is asked for. The PDF is rendered from that dict only
 (never from the live rows), and the dict is kept with the issued PDF, so the paper can be explained later.
 `wording` has the pieces every paper shares, `rating_forms` the forms, `papers` the numbered papers, the summary
-table and the pack, `jobs` the reads of the documents pages.
+table and the pack, `jobs` the reads of the documents pages,
+`tracking_forms` the papers of periodic tracking.
 """
 
-from .jobs import cohort_for_documents, latest_documents, open_jobs
+from .jobs import cohort_for_documents, cycle_tracking_periods, latest_documents, open_jobs
 from .papers import (
     ReportSigning,
     conference_minutes_data,
@@ -26,6 +27,13 @@ from .rating_forms import (
     rating_form_shows_decision,
     rating_forms_data,
 )
+from .tracking_forms import (
+    period_forms_data,
+    period_record_form_data,
+    tracking_totals_by_enrolment,
+    tracking_totals_of,
+    year_summary_data,
+)
 from .wording import (
     LetterheadData,
     blank_date_line,
@@ -43,6 +51,7 @@ __all__ = [
     "checksum_of",
     "cohort_evaluations",
     "cohort_for_documents",
+    "cycle_tracking_periods",
     "conference_minutes_data",
     "conference_pack_data",
     "date_line",
@@ -56,10 +65,15 @@ __all__ = [
     "notice_data",
     "number_line",
     "open_jobs",
+    "period_forms_data",
+    "period_record_form_data",
     "rating_form_data",
     "rating_form_shows_decision",
     "rating_forms_data",
     "report_data",
     "signature_block",
     "summary_table_data",
+    "tracking_totals_by_enrolment",
+    "tracking_totals_of",
+    "year_summary_data",
 ]

@@ -2,6 +2,8 @@
 
 from cycles.models import Cycle, Enrolment
 from cycles.selectors import cohort_order
+from tracking.models import TrackingPeriod
+from tracking.selectors import tracking_of
 
 from ..models import Document, DocumentJob, JobStatus
 
@@ -13,6 +15,13 @@ def cohort_for_documents(cycle: Cycle):
         .select_related("peer_group", "evaluation", "evaluation__comment_meeting")
         .order_by(*cohort_order())
     )
+
+
+def cycle_tracking_periods(cycle: Cycle) -> list[TrackingPeriod]:
+    """The periods of a cycle that tracks them (for the "every form of this period" buttons), else none."""
+    if tracking_of(cycle) is None:
+        return []
+    return list(TrackingPeriod.objects.filter(cycle=cycle).order_by("number"))
 
 
 def latest_documents(cycle: Cycle):

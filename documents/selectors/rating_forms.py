@@ -17,6 +17,7 @@ from reviews.models import DECIDED_STATES, Decision, Evaluation, SigningAs
 from reviews.selectors import decision_in_force, decisions_in_force, level_for_points
 
 from ..models import DocumentKind, Letterhead
+from .tracking_forms import tracking_totals_by_enrolment, tracking_totals_of
 from .wording import (
     LetterheadData,
     ascii_text,
@@ -77,6 +78,7 @@ def rating_form_data(
     criteria=None,
     letterheads: dict | None = None,
     decision=_LOOK_UP,
+    tracking_totals=_LOOK_UP,
 ) -> dict:
     """What the rating form of one person prints (Decree 90 Mẫu 01–03; Decree 233 Phụ lục II and the
     forms presumed like it): the self-assessment, the manager's part where the form has one, and the
@@ -175,6 +177,8 @@ def rating_form_data(
                 }
             )
     submitted_on = evaluation.submitted_at and timezone.localtime(evaluation.submitted_at).date()
+    if tracking_totals is _LOOK_UP:
+        tracking_totals = tracking_totals_of(enrolment)
     return {
         "kind": DocumentKind.RATING_FORM.value,
         "filename": f"phieu-danh-gia-{cycle.year}-{slugify(ascii_text(enrolment.full_name))}.pdf",
@@ -215,6 +219,8 @@ def rating_form_data(
         "authority_date": authority["date"] if authority else "",
         "authority_signature": authority["signature"] if authority else None,
         "is_can_bo": enrolment.personnel_type == "can_bo",
+        # Decree 233 Phụ lục II "I. Tổng hợp kết quả theo dõi, đánh giá": only when the person is tracked by period.
+        "tracking_summary": tracking_totals,
         "outline": f"{enrolment.full_name} – {enrolment.title}",
     }
 
@@ -242,6 +248,7 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
         criteria.setdefault((row.rulebook_code, row.personnel_type, row.is_leader), []).append(row)
     letterheads = {row.organisation_id: row for row in Letterhead.objects.all()}
     decisions = decisions_in_force(cycle)
+    totals = tracking_totals_by_enrolment(cycle, [evaluation.enrolment for evaluation in evaluations])
     forms = []
     for evaluation in evaluations:
         enrolment = evaluation.enrolment
@@ -253,6 +260,7 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
                 criteria=criteria.get(key, []),
                 letterheads=letterheads,
                 decision=decisions.get(evaluation.pk),
+                tracking_totals=totals.get(enrolment.pk),
             )
         )
     return {
