@@ -641,6 +641,18 @@ MATRIX.update(
         "tracking:tracker_review": ("get", _submitted_record_a, {**TRACKER_ONLY, "chair": 200}),
         # An empty return is refused on the page itself (200); the reason is required.
         "tracking:tracker_return": ("post", _submitted_record_a, {**TRACKER_ONLY, "chair": 200}),
+        # The work plan's workbook: whoever may see the period downloads it (the person, the tracker, Home Affairs,
+        # the chair); only the person and the tracker import one (a post without a file goes back with a message).
+        "tracking:workplan_template": (
+            "get",
+            _record_a,
+            {**PERSON_ONLY, "official_a": 200, "chair": 200, "home_affairs": 200},
+        ),
+        "tracking:workplan_import": (
+            "post",
+            _record_a,
+            {**PERSON_ONLY, "official_a": 302, "chair": 302, "home_affairs": 403},
+        ),
     }
 )
 

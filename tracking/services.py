@@ -67,6 +67,7 @@ __all__ = [
     "period_return",
     "period_self_save",
     "period_submit",
+    "period_tasks_import",
     "period_tasks_save",
     "period_withdraw",
     "periods_close_due",
@@ -756,3 +757,16 @@ def period_person_refusal(record: PeriodRecord) -> str | None:
     except TrackingError as exc:
         return str(exc)
     return None
+
+
+def period_tasks_import(*, record: PeriodRecord, data: bytes, version: int, by: User) -> PeriodRecord:
+    """The work plan from a workbook (agencies that keep their task lists elsewhere), all or nothing: every row is
+    read first; any refused row refuses the file, with the rows named."""
+    from .workplan import workplan_parse
+
+    lines, errors = workplan_parse(data)
+    if errors:
+        raise TrackingError(" ".join(errors))
+    if not lines:
+        raise TrackingError(_("Tệp không có nhiệm vụ nào."))
+    return period_tasks_save(record=record, tasks=lines, version=version, by=by, imported=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import person, tracker
+from .views import person, tracker, workplan
 
 app_name = "tracking"
 # The person's year and their period's form.
@@ -27,4 +27,9 @@ urlpatterns += [
     ),
     path("tracker/period/<int:pk>/", tracker.tracker_review, name="tracker_review"),
     path("tracker/period/<int:pk>/return/", tracker.tracker_return, name="tracker_return"),
+]
+# The period's work plan as a workbook: the template and its import.
+urlpatterns += [
+    path("period/<int:pk>/workplan.xlsx", workplan.workplan_template_download, name="workplan_template"),
+    path("period/<int:pk>/workplan/import/", workplan.workplan_import, name="workplan_import"),
 ]

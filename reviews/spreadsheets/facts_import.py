@@ -3,23 +3,29 @@ typed as text or real Excel dates, decimal comma or dot, "có/không/x" booleans
 label) and then checked by the same `cap_facts_clean` the on-screen form uses, so a spreadsheet cannot record what
 the form would refuse."""
 
-import io
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.spreadsheets import (
+    CellError,
+    header_map,
+    norm,
+    open_workbook,
+    plain,
+    read_bool,
+    read_date,
+    read_decimal,
+    read_key,
+    read_text,
+)
 from cycles.rulebooks.caps import DisciplineCounting
 from cycles.selectors import cohort_order
 
@@ -311,56 +317,21 @@ class ParsedRow(NamedTuple):
     version: int  # the facts' version when the template was downloaded; 0 when none were recorded
 
 
-class _CellError(Exception):
-    pass
-
-
-def _norm(text) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
-
-
-def _plain(text) -> str:
-    """Lower case without diacritics, so "Khien trach" finds "Khiển trách"."""
-    decomposed = unicodedata.normalize("NFD", _norm(text).replace("đ", "d"))
-    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
-
-
-TRUE_WORDS = {"co", "x", "yes", "y", "true", "1", "dung"}
-FALSE_WORDS = {"", "khong", "no", "n", "false", "0", "sai", "-"}
-
-
-def _read_bool(value) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    word = _plain(value).rstrip(".")
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise _CellError(
-        _("Ghi “có” hoặc “không” (hoặc x / để trống), không phải “%(value)s”.") % {"value": value}
-    )
-
-
 def _discipline_lookup() -> dict[str, str]:
     lookup = {}
     for choice in DisciplineForm:
         label = str(choice.label)
         for text in (label, label.split(" (")[0], choice.value, choice.value.replace("_", " ")):
-            lookup[_plain(text)] = choice.value
+            lookup[plain(text)] = choice.value
     return lookup
 
 
 def _read_choice(value) -> str:
     if value is None or str(value).strip() == "":
         return ""
-    found = _discipline_lookup().get(_plain(value))
+    found = _discipline_lookup().get(plain(value))
     if found is None:
-        raise _CellError(
+        raise CellError(
             _("“%(value)s” không phải hình thức kỷ luật; chọn một trong: %(forms)s.")
             % {"value": value, "forms": ", ".join(str(label) for label in DisciplineForm.labels)}
         )
@@ -371,155 +342,36 @@ def _read_counting(value) -> str:
     """Which year a discipline counts in (Decree 90 Art. 2(5)(b)–(c); Decree 233 Art. 14(3)): label or code."""
     if value is None or str(value).strip() == "":
         return ""
-    lookup = {_plain(choice.label): choice.value for choice in DisciplineCounting}
-    lookup |= {_plain(choice.value): choice.value for choice in DisciplineCounting if choice.value}
-    found = lookup.get(_plain(value))
+    lookup = {plain(choice.label): choice.value for choice in DisciplineCounting}
+    lookup |= {plain(choice.value): choice.value for choice in DisciplineCounting if choice.value}
+    found = lookup.get(plain(value))
     if found is None:
-        raise _CellError(
+        raise CellError(
             _("“%(value)s” không phải một trường hợp tính năm kỷ luật; chọn một trong: %(choices)s.")
             % {"value": value, "choices": "; ".join(str(c.label) for c in DisciplineCounting if c.value)}
         )
     return found
 
 
-DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-# Excel serial numbers from 2000 to 2099, for a date cell that lost its format.
-EXCEL_SERIAL_RANGE = (36526, 73051)
-
-
-def _read_date(value) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and EXCEL_SERIAL_RANGE[0] <= value <= EXCEL_SERIAL_RANGE[1]
-    ):
-        return from_excel(value).date()
-    text = str(value).strip()
-    try:
-        if match := DATE_DMY.match(text):
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if match := DATE_ISO.match(text):
-            year, month, day = (int(part) for part in match.groups())
-            return date(year, month, day)
-    except ValueError:
-        pass
-    raise _CellError(_("“%(value)s” không phải ngày hợp lệ; ghi theo dạng dd/mm/yyyy.") % {"value": value})
-
-
-def _read_decimal(value, *, places: int, percent_format: bool) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise _CellError(_("“%(value)s” không phải là số.") % {"value": value})
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(repr(round(value, 9))) if isinstance(value, float) else Decimal(value)
-        if percent_format:
-            # The clerk typed 85% into a percentage-formatted cell: Excel stores 0.85.
-            number *= 100
-    else:
-        text = "".join(str(value).split()).replace("\u00a0", "")
-        if text.endswith("%"):
-            text = text[:-1]
-        if "," in text and "." in text:
-            raise _CellError(
-                _("“%(value)s”: chỉ dùng một dấu thập phân (phẩy hoặc chấm).") % {"value": value}
-            )
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            raise _CellError(_("“%(value)s” không phải là số.") % {"value": value})
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise _CellError(
-            _("“%(value)s”: tối đa %(places)d chữ số thập phân.") % {"value": value, "places": places}
-        )
-    return number.quantize(Decimal(1).scaleb(-places))
-
-
-def _read_text(value, *, limit: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        text = value.strftime("%d/%m/%Y")
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    else:
-        text = str(value)
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    if len(text) > limit:
-        raise _CellError(_("Dài quá %(max)d ký tự.") % {"max": limit})
-    return text
-
-
-def _read_key(value) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
 def _read_cell(spec: FactColumn, cell):
     value = cell.value
     if spec.kind == "bool":
-        return _read_bool(value)
+        return read_bool(value)
     if spec.kind == "choice":
         return _read_choice(value)
     if spec.kind == "counting":
         return _read_counting(value)
     if spec.kind == "date":
-        return _read_date(value)
+        return read_date(value)
     field = CapFacts._meta.get_field(spec.field)
     if spec.kind == "decimal":
         number_format = getattr(cell, "number_format", None) or ""
-        return _read_decimal(value, places=field.decimal_places, percent_format="%" in number_format)
-    return _read_text(value, limit=field.max_length)
+        return read_decimal(value, places=field.decimal_places, percent_format="%" in number_format)
+    return read_text(value, limit=field.max_length)
 
 
 def _file_error(message: str) -> tuple[list, list[RowError]]:
     return [], [RowError(None, "", message)]
-
-
-def _open_workbook(data: bytes):
-    not_excel = _("Tệp tải lên không phải tệp Excel (.xlsx). Hãy dùng mẫu tải từ cổng.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ReviewError(
-            _("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ; hãy lưu lại dưới dạng .xlsx rồi tải lên.")
-        )
-    if data[:4] != b"PK\x03\x04":
-        raise ReviewError(not_excel)
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    # A broken package fails in many ways (BadZipFile, KeyError, lxml/expat errors); to a clerk all mean the same.
-    except Exception as exc:
-        raise ReviewError(not_excel) from exc
-
-
-def _header_map(ws, expected: dict[str, str]) -> tuple[int, dict[str, int]] | None:
-    """Find the header row (within the first 10) and where each known header sits."""
-    wanted = {_norm(header): key for key, header in expected.items()}
-    for number, values in enumerate(
-        ws.iter_rows(min_row=1, max_row=10, max_col=60, values_only=True), start=1
-    ):
-        found = {}
-        for index, value in enumerate(values, start=1):
-            if value is not None and _norm(value) in wanted:
-                found[wanted[_norm(value)]] = index
-        if "key" in found:
-            return number, found
-    return None
 
 
 def facts_rows_parse(*, cycle, data: bytes) -> tuple[list[ParsedRow], list[RowError]]:
@@ -530,7 +382,7 @@ def facts_rows_parse(*, cycle, data: bytes) -> tuple[list[ParsedRow], list[RowEr
     if not data:
         return _file_error(_("Tệp tải lên rỗng."))
     try:
-        workbook = _open_workbook(data)
+        workbook = open_workbook(data, error=ReviewError)
     except ReviewError as exc:
         return _file_error(str(exc))
     try:
@@ -548,7 +400,7 @@ def _parse_workbook(workbook, cycle) -> tuple[list[ParsedRow], list[RowError]]:
     ws = workbook[FACTS_SHEET]
     columns = fact_columns()
     expected = {key: header for key, header, _width in _key_columns()} | {c.field: c.header for c in columns}
-    located = _header_map(ws, expected)
+    located = header_map(ws, expected)
     if located is None:
         return _file_error(_("Không thấy dòng tiêu đề của mẫu (cột “%(key)s”).") % {"key": expected["key"]})
     header_row, positions = located
@@ -577,7 +429,7 @@ def _parse_workbook(workbook, cycle) -> tuple[list[ParsedRow], list[RowError]]:
             return cells[positions[key] - 1]
 
         raw_key = getattr(cell("key"), "value", None)
-        key = _read_key(raw_key)
+        key = read_key(raw_key)
         if raw_key is None or (isinstance(raw_key, str) and not raw_key.strip()):
             errors.append(
                 RowError(
@@ -606,7 +458,7 @@ def _parse_workbook(workbook, cycle) -> tuple[list[ParsedRow], list[RowError]]:
         enrolment = evaluation.enrolment
         if "name" in positions:
             name = getattr(cell("name"), "value", None)
-            if name not in (None, "") and _norm(name) != _norm(enrolment.full_name):
+            if name not in (None, "") and norm(name) != norm(enrolment.full_name):
                 errors.append(
                     RowError(
                         number,
@@ -622,10 +474,10 @@ def _parse_workbook(workbook, cycle) -> tuple[list[ParsedRow], list[RowError]]:
         for spec in columns:
             try:
                 row_values[spec.field] = _read_cell(spec, cell(spec.field))
-            except _CellError as exc:
+            except CellError as exc:
                 row_errors.append(RowError(number, where(spec.field), str(exc)))
         raw_version = getattr(cell("version"), "value", None)
-        version = _read_key(raw_version) if raw_version not in (None, "") else 0
+        version = read_key(raw_version) if raw_version not in (None, "") else 0
         if version is None:
             row_errors.append(
                 RowError(number, where("version"), _("Phiên bản không hợp lệ; hãy tải mẫu mới."))
