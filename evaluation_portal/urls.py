@@ -27,6 +27,7 @@ urlpatterns = [
     path("cycles/", include("cycles.urls")),
     path("cycles/", include("conference.urls")),
     path("evaluations/", include("reviews.urls")),
+    path("tracking/", include("tracking.urls")),
     path("documents/", include("documents.urls")),
     path("", include("portal.urls")),
     path("admin/", admin.site.urls),
