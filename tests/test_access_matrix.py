@@ -563,7 +563,11 @@ MATRIX.update(
         "tracking:assignments_template": ("get", _cycle, TRACKING_SETUP),
         "tracking:assignments_import": ("get", _cycle, TRACKING_SETUP),
         "tracking:period_record_edit": ("get", _tracked_record_a, TRACKING_SETUP),
-        "tracking:board": ("get", _tracked_cycle, logged_in(404, home_affairs=200, chair=200, office_staff=403)),
+        "tracking:board": (
+            "get",
+            _tracked_cycle,
+            logged_in(404, home_affairs=200, chair=200, office_staff=403),
+        ),
         "tracking:period_reminders": (
             "post",
             _tracked_period,

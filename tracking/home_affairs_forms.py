@@ -40,7 +40,9 @@ class TrackingSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CycleTracking
         fields = ["frequency", "short_period", "missing_period", "rounding"]
-        widgets = {name: forms.RadioSelect for name in ["frequency", "short_period", "missing_period", "rounding"]}
+        widgets = dict.fromkeys(
+            ["frequency", "short_period", "missing_period", "rounding"], forms.RadioSelect
+        )
         help_texts = {
             "frequency": _(
                 "Nghị định 233/2026 Điều 3 khoản 5: theo dõi, đánh giá theo tháng hoặc theo quý, do cơ quan lựa chọn. "
@@ -140,7 +142,11 @@ class AssignmentsForm(forms.Form):
 
     def rows(self) -> list[tuple[Enrolment, forms.BoundField, forms.BoundField]]:
         return [
-            (enrolment, self[assignment_field_names(enrolment)[0]], self[assignment_field_names(enrolment)[1]])
+            (
+                enrolment,
+                self[assignment_field_names(enrolment)[0]],
+                self[assignment_field_names(enrolment)[1]],
+            )
             for enrolment in self.enrolments
         ]
 
@@ -167,7 +173,10 @@ class AbsenceForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
     absence = forms.ChoiceField(
-        label=_("Lý do không làm việc đủ kỳ"), choices=Absence.choices, required=False, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Lý do không làm việc đủ kỳ"),
+        choices=Absence.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     note = forms.CharField(
         label=_("Ghi chú"),
@@ -182,9 +191,9 @@ class AbsenceForm(forms.Form):
         # The range per period (0–1 or 0–3) is the service's check, with its message.
         field = self.fields["months_worked"]
         field.widget.attrs["max"] = period.months
-        field.help_text = _("Từ 0 đến %(n)d; 0 là không làm việc trong kỳ (kỳ không được tính vào điểm năm).") % {
-            "n": period.months
-        }
+        field.help_text = _(
+            "Từ 0 đến %(n)d; 0 là không làm việc trong kỳ (kỳ không được tính vào điểm năm)."
+        ) % {"n": period.months}
 
 
 class CarriedForm(forms.Form):
@@ -212,9 +221,13 @@ class BoardFilterForm(forms.Form):
     peer_group = forms.ModelChoiceField(
         label=_("Nhóm đối tượng"), queryset=PeerGroup.objects.none(), required=False
     )
-    organisation = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Cơ quan"), queryset=Organisation.objects.none(), required=False
+    )
     period = forms.ModelChoiceField(label=_("Kỳ"), queryset=TrackingPeriod.objects.none(), required=False)
-    state = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *CellState.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("Trạng thái"), choices=[("", _("Tất cả")), *CellState.choices], required=False
+    )
 
     def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,8 +237,12 @@ class BoardFilterForm(forms.Form):
         assert isinstance(peer_group, forms.ModelChoiceField)
         assert isinstance(organisation, forms.ModelChoiceField)
         assert isinstance(period, forms.ModelChoiceField)
-        peer_group.queryset = PeerGroup.objects.filter(enrolments__cycle=cycle).distinct().order_by("sort_order")
-        organisation.queryset = Organisation.objects.filter(enrolments__cycle=cycle).distinct().order_by("name")
+        peer_group.queryset = (
+            PeerGroup.objects.filter(enrolments__cycle=cycle).distinct().order_by("sort_order")
+        )
+        organisation.queryset = (
+            Organisation.objects.filter(enrolments__cycle=cycle).distinct().order_by("name")
+        )
         period.queryset = TrackingPeriod.objects.filter(cycle=cycle).order_by("number")
         peer_group.empty_label = organisation.empty_label = period.empty_label = str(_("Tất cả"))
         for field in self.fields.values():

@@ -275,7 +275,9 @@ def enrolments_in_state(
     for period in periods:
         of_period = PeriodRecord.objects.filter(period=period)
         not_worked = of_period.filter(months_worked=0).values("enrolment_id")
-        confirmed = of_period.filter(status=PeriodStatus.CONFIRMED).exclude(months_worked=0).values("enrolment_id")
+        confirmed = (
+            of_period.filter(status=PeriodStatus.CONFIRMED).exclude(months_worked=0).values("enrolment_id")
+        )
         past = period.deadline <= now
         if state == CellState.NOT_WORKED:
             condition |= Q(pk__in=not_worked)
@@ -354,7 +356,13 @@ def tracking_board(
     shown_pks = set(shown.values_list("pk", flat=True)) if shown is not None else None
     records: dict[int, dict[int, PeriodRecord]] = {}
     for record in PeriodRecord.objects.filter(period__cycle=cycle).only(
-        "enrolment_id", "period_id", "status", "months_worked", "self_score", "confirmed_score", "carried_from"
+        "enrolment_id",
+        "period_id",
+        "status",
+        "months_worked",
+        "self_score",
+        "confirmed_score",
+        "carried_from",
     ):
         records.setdefault(record.enrolment_id, {})[record.period_id] = record
     rules = tracking.rules()

@@ -909,7 +909,9 @@ def _reminders_write(period: TrackingPeriod, requested_by: User | None) -> int:
         )
     )
     rows = [
-        PeriodReminder(period=period, kind=ReminderKind.PERSON_DUE, enrolment_id=pk, requested_by=requested_by)
+        PeriodReminder(
+            period=period, kind=ReminderKind.PERSON_DUE, enrolment_id=pk, requested_by=requested_by
+        )
         for pk in people
         if pk not in existing_people
     ] + [
@@ -952,7 +954,9 @@ def period_reminders_due(*, now: datetime | None = None) -> list[int]:
         ):
             _reminders_write(period, None)
         # After the deadline the people are not reminded any more; their trackers still are, for as long.
-        for period in TrackingPeriod.objects.filter(deadline__gt=now - lead, deadline__lte=now, **open_cycles):
+        for period in TrackingPeriod.objects.filter(
+            deadline__gt=now - lead, deadline__lte=now, **open_cycles
+        ):
             PeriodReminder.objects.bulk_create(
                 [
                     PeriodReminder(period=period, kind=ReminderKind.TRACKER_WAITING, tracker_id=pk)
@@ -961,7 +965,9 @@ def period_reminders_due(*, now: datetime | None = None) -> list[int]:
                 ignore_conflicts=True,
             )
         ids = list(
-            PeriodReminder.objects.filter(_reminder_claimable(now)).order_by("pk").values_list("pk", flat=True)
+            PeriodReminder.objects.filter(_reminder_claimable(now))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         _enqueue(ids)
     return ids
@@ -974,12 +980,15 @@ def period_reminders_request(*, period: TrackingPeriod, by: User) -> int:
     _check_cycle_open(period.cycle)
     if period.closed_at is not None or period.deadline <= timezone.now():
         raise TrackingError(
-            _("Đã hết hạn gửi kết quả %(period)s; không nhắc người được theo dõi nữa.") % {"period": period.label}
+            _("Đã hết hạn gửi kết quả %(period)s; không nhắc người được theo dõi nữa.")
+            % {"period": period.label}
         )
     with transaction.atomic():
         count = _reminders_write(period, by)
         ids = list(
-            PeriodReminder.objects.filter(period=period, status=ReminderStatus.PENDING).values_list("pk", flat=True)
+            PeriodReminder.objects.filter(period=period, status=ReminderStatus.PENDING).values_list(
+                "pk", flat=True
+            )
         )
         _enqueue(ids)
     return count

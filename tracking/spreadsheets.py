@@ -134,7 +134,7 @@ def assignments_template_workbook(*, cycle: Cycle) -> bytes:
             else:
                 cell.protection = Protection(locked=False)
                 cell.number_format = "@"
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=5)
+    ws.freeze_panes = "E4"  # the people's columns stay in view
     workbook.properties.creator = "Cổng đánh giá"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -251,14 +251,14 @@ def assignments_parse(*, cycle: Cycle, data: bytes) -> tuple[list[AssignmentRow]
 
 
 def _rows_check(
-    cycle: Cycle, header_row: int, positions: dict[str, int], rows: list[tuple[object, ...]]
+    cycle: Cycle, header_row: int, positions: dict[str, int], rows: Sequence[Sequence[object]]
 ) -> tuple[list[AssignmentRow], list[RowError]]:
     headers = {key: header for key, header, _width in _columns()}
     cohort = _cohort(cycle)
-    by_pk = {enrolment.pk: enrolment for enrolment in cohort}
+    by_pk = {person.pk: person for person in cohort}
     by_name: dict[str, list[Enrolment]] = {}
-    for enrolment in cohort:
-        by_name.setdefault(_norm(enrolment.full_name), []).append(enrolment)
+    for person in cohort:
+        by_name.setdefault(_norm(person.full_name), []).append(person)
     user_model = get_user_model()
     users = {user.get_username().casefold(): user for user in user_model.objects.filter(is_active=True)}
     parsed: list[AssignmentRow] = []
@@ -274,7 +274,7 @@ def _rows_check(
         if number > header_row + MAX_IMPORT_ROWS:
             return _file_error(_("Tệp có quá %(n)d dòng.") % {"n": MAX_IMPORT_ROWS})
 
-        def cell(key: str, values: tuple[object, ...] = values) -> object:
+        def cell(key: str, values: Sequence[object] = values) -> object:
             index = positions.get(key)
             return values[index - 1] if index is not None and index <= len(values) else None
 
@@ -309,7 +309,8 @@ def _rows_check(
                     RowError(
                         number,
                         where("name"),
-                        _("Không có ai tên “%(name)s” trong danh sách người được đánh giá.") % {"name": raw_name},
+                        _("Không có ai tên “%(name)s” trong danh sách người được đánh giá.")
+                        % {"name": raw_name},
                     )
                 )
                 continue
@@ -336,7 +337,8 @@ def _rows_check(
                 RowError(
                     number,
                     where("key") if "key" in positions else where("name"),
-                    _("%(name)s đã có ở dòng %(row)d.") % {"name": enrolment.full_name, "row": seen[enrolment.pk]},
+                    _("%(name)s đã có ở dòng %(row)d.")
+                    % {"name": enrolment.full_name, "row": seen[enrolment.pk]},
                 )
             )
             continue
@@ -347,7 +349,8 @@ def _rows_check(
                 RowError(
                     number,
                     where("tracker"),
-                    _("Không có tài khoản đang hoạt động với tên đăng nhập “%(login)s”.") % {"login": raw_login},
+                    _("Không có tài khoản đang hoạt động với tên đăng nhập “%(login)s”.")
+                    % {"login": raw_login},
                 )
             )
             continue

@@ -16,5 +16,7 @@ urlpatterns = [
         name="period_record_edit",
     ),
     path("cycle/<int:pk>/board/", board.board, name="board"),
-    path("cycle/<int:pk>/board/period/<int:period_pk>/remind/", board.period_reminders, name="period_reminders"),
+    path(
+        "cycle/<int:pk>/board/period/<int:period_pk>/remind/", board.period_reminders, name="period_reminders"
+    ),
 ]

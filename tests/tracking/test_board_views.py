@@ -17,7 +17,7 @@ from tracking import services
 from tracking.models import TrackingPeriod
 
 from ..factories import OfficialFactory, enrol, submitted
-from .test_services import confirm, fill_and_submit, tracked  # noqa: F401 (the fixture)
+from .test_services import confirm, fill_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,9 @@ def board_url(cast, query=""):
 
 
 def _q1_past(cast):
-    TrackingPeriod.objects.filter(cycle=cast.cycle, number=1).update(deadline=timezone.now() - timedelta(days=1))
+    TrackingPeriod.objects.filter(cycle=cast.cycle, number=1).update(
+        deadline=timezone.now() - timedelta(days=1)
+    )
 
 
 def test_the_board_shows_each_cells_state_and_counts_that_add_up(tracked, login):
@@ -37,7 +39,9 @@ def test_the_board_shows_each_cells_state_and_counts_that_add_up(tracked, login)
     confirm(tracked, record)
     fill_and_submit(tracked, 2)
     services.period_absence_set(
-        record=services.period_record_get(enrolment=tracked.enrolment, period=TrackingPeriod.objects.get(cycle=tracked.cycle, number=3)),
+        record=services.period_record_get(
+            enrolment=tracked.enrolment, period=TrackingPeriod.objects.get(cycle=tracked.cycle, number=3)
+        ),
         months_worked=0,
         absence="maternity",
         by=ha,
@@ -59,7 +63,9 @@ def test_the_board_shows_each_cells_state_and_counts_that_add_up(tracked, login)
 def test_the_year_shows_its_working_and_what_is_pending(tracked, login):
     ha = tracked.users["home_affairs"]
     services.period_carried_record(
-        record=services.period_record_get(enrolment=tracked.enrolment, period=TrackingPeriod.objects.get(cycle=tracked.cycle, number=1)),
+        record=services.period_record_get(
+            enrolment=tracked.enrolment, period=TrackingPeriod.objects.get(cycle=tracked.cycle, number=1)
+        ),
         score=D("85"),
         source="Sở Xây dựng",
         by=ha,
@@ -95,9 +101,11 @@ def test_the_state_filter_runs_in_sql_and_keeps_the_counts(tracked, login, state
 def test_the_period_and_agency_filters(tracked, login):
     q2 = TrackingPeriod.objects.get(cycle=tracked.cycle, number=2)
     organisation = tracked.official_b.organisation
-    board = login(tracked.users["home_affairs"]).get(
-        board_url(tracked, f"?period={q2.pk}&organisation={organisation.pk}")
-    ).context["board"]
+    board = (
+        login(tracked.users["home_affairs"])
+        .get(board_url(tracked, f"?period={q2.pk}&organisation={organisation.pk}"))
+        .context["board"]
+    )
     assert [p.number for p in board.periods] == [2]
     assert [row.enrolment.full_name for row in board.rows] == ["Trần Văn Bình"]
     assert board.counts[0].total == 1
@@ -192,12 +200,17 @@ def test_the_compilation_row_shows_the_years_score_from_the_periods(tracked, log
     submitted(tracked.enrolment.evaluation, points=D("99"))
     for number in (1, 2, 3, 4):
         services.period_carried_record(
-            record=services.period_record_get(enrolment=tracked.enrolment, period=TrackingPeriod.objects.get(cycle=tracked.cycle, number=number)),
+            record=services.period_record_get(
+                enrolment=tracked.enrolment,
+                period=TrackingPeriod.objects.get(cycle=tracked.cycle, number=number),
+            ),
             score=D("85"),
             source="Sở cũ",
             by=ha,
         )
-    page = login(ha).get(reverse("reviews:compilation", kwargs={"cycle_pk": tracked.cycle.pk})).content.decode()
+    page = (
+        login(ha).get(reverse("reviews:compilation", kwargs={"cycle_pk": tracked.cycle.pk})).content.decode()
+    )
     assert "Điểm năm từ các kỳ theo dõi:" in page and "<strong>85,0</strong>" in page
     assert "(85 + 85 + 85 + 85) / 4 = 85 → 85" in page
     assert "99 điểm" not in page  # the typed total counts for nothing where the cycle tracks
@@ -207,7 +220,10 @@ def test_a_confirmed_score_recorded_by_home_affairs_wins_with_its_source(tracked
     ha = tracked.users["home_affairs"]
     evaluation = tracked.enrolment.evaluation
     review_services.cap_facts_record(
-        evaluation=evaluation, values={"points_total": D("88.5"), "source": "Báo cáo 12/BC-SXD"}, version=None, by=ha
+        evaluation=evaluation,
+        values={"points_total": D("88.5"), "source": "Báo cáo 12/BC-SXD"},
+        version=None,
+        by=ha,
     )
     client = login(ha)
     page = client.get(reverse("reviews:compilation", kwargs={"cycle_pk": tracked.cycle.pk})).content.decode()
@@ -219,16 +235,22 @@ def test_a_confirmed_score_recorded_by_home_affairs_wins_with_its_source(tracked
 
 def test_the_cap_facts_page_shows_the_periods_and_what_is_missing(tracked, login):
     _q1_past(tracked)
-    page = login(tracked.users["home_affairs"]).get(
-        reverse("reviews:cap_facts_edit", kwargs={"pk": tracked.enrolment.evaluation.pk})
-    ).content.decode()
+    page = (
+        login(tracked.users["home_affairs"])
+        .get(reverse("reviews:cap_facts_edit", kwargs={"pk": tracked.enrolment.evaluation.pk}))
+        .content.decode()
+    )
     assert "Điểm năm từ các kỳ theo dõi:" in page and "chưa đủ kỳ" in page
     assert "Đến hạn, chưa xác nhận: Quý I/2026" in page
 
 
 def test_where_the_cycle_does_not_track_the_own_total_is_shown(cast, login):
     submitted(cast.official_a.enrolments.get().evaluation, points=D("91"))
-    page = login(cast.users["home_affairs"]).get(reverse("reviews:compilation", kwargs={"cycle_pk": cast.cycle.pk})).content.decode()
+    page = (
+        login(cast.users["home_affairs"])
+        .get(reverse("reviews:compilation", kwargs={"cycle_pk": cast.cycle.pk}))
+        .content.decode()
+    )
     assert "91 điểm" in page and "Điểm năm từ các kỳ theo dõi" not in page
 
 

@@ -12,14 +12,16 @@ from django.utils import timezone
 from tracking import services
 from tracking.models import PeriodReminder, ReminderKind, ReminderStatus, TrackingPeriod
 
-from .test_services import fill_and_submit, tracked  # noqa: F401 (the fixture)
+from .test_services import fill_and_submit
 
 pytestmark = pytest.mark.django_db
 
 
 def _q1_due_in(cast, days):
     TrackingPeriod.objects.filter(cycle=cast.cycle).update(deadline=timezone.now() + timedelta(days=30))
-    TrackingPeriod.objects.filter(cycle=cast.cycle, number=1).update(deadline=timezone.now() + timedelta(days=days))
+    TrackingPeriod.objects.filter(cycle=cast.cycle, number=1).update(
+        deadline=timezone.now() + timedelta(days=days)
+    )
     return TrackingPeriod.objects.get(cycle=cast.cycle, number=1)
 
 
@@ -83,7 +85,9 @@ def test_the_tracker_who_confirmed_meanwhile_is_skipped(tracked):
     period = _q1_due_in(tracked, 1)
     record = fill_and_submit(tracked, 1)
     services.period_reminders_due()
-    services.period_confirm(record=record, values=record.self_values, version=record.version, by=tracked.tracker)
+    services.period_confirm(
+        record=record, values=record.self_values, version=record.version, by=tracked.tracker
+    )
     reminder = PeriodReminder.objects.get(period=period, kind=ReminderKind.TRACKER_WAITING)
     assert services.period_reminder_send(reminder_id=reminder.pk) is False
     assert mail.outbox == []
@@ -93,7 +97,9 @@ def test_the_database_refuses_a_second_reminder_of_the_same_kind(tracked):
     period = _q1_due_in(tracked, 1)
     PeriodReminder.objects.create(period=period, kind=ReminderKind.PERSON_DUE, enrolment=tracked.enrolment)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PeriodReminder.objects.create(period=period, kind=ReminderKind.PERSON_DUE, enrolment=tracked.enrolment)
+        PeriodReminder.objects.create(
+            period=period, kind=ReminderKind.PERSON_DUE, enrolment=tracked.enrolment
+        )
 
 
 def test_home_affairs_button_reminds_those_not_reminded_yet(tracked):
@@ -111,7 +117,9 @@ def test_a_closed_period_is_not_reminded(tracked):
     services.periods_close_due()
     assert services.period_reminder_send(reminder_id=reminder.pk) is False
     with pytest.raises(services.TrackingError, match="hết hạn"):
-        services.period_reminders_request(period=TrackingPeriod.objects.get(pk=period.pk), by=tracked.users["home_affairs"])
+        services.period_reminders_request(
+            period=TrackingPeriod.objects.get(pk=period.pk), by=tracked.users["home_affairs"]
+        )
 
 
 def test_the_beat_tasks_call_the_services(tracked):
@@ -119,5 +127,7 @@ def test_the_beat_tasks_call_the_services(tracked):
 
     _q1_due_in(tracked, 1)
     assert tasks.period_reminders_queue() == 2
-    TrackingPeriod.objects.filter(cycle=tracked.cycle, number=1).update(deadline=timezone.now() - timedelta(seconds=1))
+    TrackingPeriod.objects.filter(cycle=tracked.cycle, number=1).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
     assert tasks.periods_close() == 1

@@ -3,7 +3,6 @@ tracker assignments on one form and from Excel (all or nothing, errors by row), 
 carried results. Refusals in Vietnamese, with what was typed kept."""
 
 import io
-from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -14,7 +13,6 @@ from openpyxl import Workbook, load_workbook
 from tracking.models import PeriodRecord, PeriodStatus, TrackerAssignment, TrackingPeriod
 
 from ..factories import UserFactory
-from .test_services import tracked  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +69,15 @@ def test_deadlines_are_edited_and_a_bad_one_is_refused_with_the_typed_value_kept
     client = login(tracked.users["home_affairs"])
     periods = list(TrackingPeriod.objects.filter(cycle=tracked.cycle).order_by("number"))
     q2 = periods[1]
-    response = client.post(url("deadlines", tracked), _deadline_data(periods, **{f"deadline_{q2.pk}": "2026-07-20T17:00"}))
+    response = client.post(
+        url("deadlines", tracked), _deadline_data(periods, **{f"deadline_{q2.pk}": "2026-07-20T17:00"})
+    )
     assert response.status_code == 302
     q2.refresh_from_db()
     assert timezone.localtime(q2.deadline).strftime("%d/%m %H:%M") == "20/07 17:00"
-    response = client.post(url("deadlines", tracked), _deadline_data(periods, **{f"deadline_{q2.pk}": "2026-01-02T08:00"}))
+    response = client.post(
+        url("deadlines", tracked), _deadline_data(periods, **{f"deadline_{q2.pk}": "2026-01-02T08:00"})
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Hạn gửi phải sau ngày bắt đầu của kỳ." in page and 'value="2026-01-02T08:00"' in page
@@ -92,10 +94,18 @@ def test_many_trackers_are_assigned_on_one_form(tracked, login):
     assert "Phó Chủ tịch Hai (pct2)" in page and "Đã giao: 1/2 người." in page
     response = client.post(
         url("assignments", tracked),
-        {f"tracker_{a.pk}": vice.pk, f"title_{a.pk}": "Phó Chủ tịch", f"tracker_{b.pk}": vice.pk, f"title_{b.pk}": "Phó Chủ tịch"},
+        {
+            f"tracker_{a.pk}": vice.pk,
+            f"title_{a.pk}": "Phó Chủ tịch",
+            f"tracker_{b.pk}": vice.pk,
+            f"title_{b.pk}": "Phó Chủ tịch",
+        },
     )
     assert response.status_code == 302
-    assert set(TrackerAssignment.objects.filter(tracker=vice).values_list("enrolment_id", flat=True)) == {a.pk, b.pk}
+    assert set(TrackerAssignment.objects.filter(tracker=vice).values_list("enrolment_id", flat=True)) == {
+        a.pk,
+        b.pk,
+    }
 
 
 def test_a_refused_line_saves_nothing_and_keeps_what_was_typed(tracked, login):
@@ -121,7 +131,10 @@ def test_a_refused_line_saves_nothing_and_keeps_what_was_typed(tracked, login):
     assert TrackerAssignment.objects.get(enrolment=a).tracker == tracked.tracker  # unchanged
 
 
-def _xlsx(rows, headers=("Mã người được đánh giá", "Họ và tên", "Tên đăng nhập người theo dõi", "Chức vụ người theo dõi")):
+def _xlsx(
+    rows,
+    headers=("Mã người được đánh giá", "Họ và tên", "Tên đăng nhập người theo dõi", "Chức vụ người theo dõi"),
+):
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Người theo dõi"
@@ -142,14 +155,22 @@ def test_the_template_lists_the_cohort_with_the_current_trackers(tracked, login)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content), read_only=True)["Người theo dõi"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
-    assert (tracked.enrolment.pk, "Nguyễn Thị An") == rows[0][:2] or (tracked.enrolment.pk, "Nguyễn Thị An") == rows[1][:2]
+    assert (tracked.enrolment.pk, "Nguyễn Thị An") == rows[0][:2] or (
+        tracked.enrolment.pk,
+        "Nguyễn Thị An",
+    ) == rows[1][:2]
     assert any(row[4] == "pho_chu_tich" for row in rows)
 
 
 def test_the_import_assigns_by_id_or_by_name_tolerantly(tracked, login):
     vice = UserFactory(username="PCT_Hai", first_name="Phó Chủ tịch Hai")
     b = tracked.official_b.enrolments.get()
-    upload = _xlsx([(str(tracked.enrolment.pk), "", " pct_hai ", "Phó Chủ tịch UBND tỉnh"), ("", "trần  văn bình", "pct_hai", 12.0)])
+    upload = _xlsx(
+        [
+            (str(tracked.enrolment.pk), "", " pct_hai ", "Phó Chủ tịch UBND tỉnh"),
+            ("", "trần  văn bình", "pct_hai", 12.0),
+        ]
+    )
     response = login(tracked.users["home_affairs"]).post(url("assignments_import", tracked), {"file": upload})
     assert response.status_code == 302
     assert TrackerAssignment.objects.get(enrolment=b).tracker == vice
@@ -186,7 +207,11 @@ def test_a_self_assignment_in_the_import_is_reported_at_its_row_and_nothing_is_s
     UserFactory(username="pct2")
     b = tracked.official_b.enrolments.get()
     upload = _xlsx([(str(b.pk), "", "pct2", ""), (str(tracked.enrolment.pk), "", "alice", "")])
-    page = login(tracked.users["home_affairs"]).post(url("assignments_import", tracked), {"file": upload}).content.decode()
+    page = (
+        login(tracked.users["home_affairs"])
+        .post(url("assignments_import", tracked), {"file": upload})
+        .content.decode()
+    )
     assert "không thể tự theo dõi, đánh giá chính mình" in page and "<td>5</td>" in page
     assert not TrackerAssignment.objects.filter(enrolment=b).exists()
 
@@ -194,7 +219,11 @@ def test_a_self_assignment_in_the_import_is_reported_at_its_row_and_nothing_is_s
 def test_a_file_that_is_not_excel_is_refused(tracked, login):
     upload = io.BytesIO(b"ho ten;tai khoan\n")
     upload.name = "x.xlsx"
-    page = login(tracked.users["home_affairs"]).post(url("assignments_import", tracked), {"file": upload}).content.decode()
+    page = (
+        login(tracked.users["home_affairs"])
+        .post(url("assignments_import", tracked), {"file": upload})
+        .content.decode()
+    )
     assert "không phải tệp Excel" in page
 
 
@@ -207,7 +236,9 @@ def test_home_affairs_records_months_not_worked(tracked, login):
     client = login(tracked.users["home_affairs"])
     address, period = _record_url(tracked, 2)
     assert "3 tháng làm việc" in client.get(address).content.decode()
-    response = client.post(address, {"action": "absence", "months_worked": "0", "absence": "maternity", "note": "Từ 01/4"})
+    response = client.post(
+        address, {"action": "absence", "months_worked": "0", "absence": "maternity", "note": "Từ 01/4"}
+    )
     assert response.status_code == 302
     record = PeriodRecord.objects.get(enrolment=tracked.enrolment, period=period)
     assert record.months_worked == 0 and record.absence == "maternity"
@@ -216,7 +247,9 @@ def test_home_affairs_records_months_not_worked(tracked, login):
 def test_months_without_a_reason_are_refused_and_the_form_keeps_them(tracked, login):
     client = login(tracked.users["home_affairs"])
     address, period = _record_url(tracked, 2)
-    response = client.post(address, {"action": "absence", "months_worked": "1", "absence": "", "note": "Ghi chú gõ dở"})
+    response = client.post(
+        address, {"action": "absence", "months_worked": "1", "absence": "", "note": "Ghi chú gõ dở"}
+    )
     page = response.content.decode()
     assert "Hãy chọn lý do không làm việc đủ kỳ." in page and 'value="Ghi chú gõ dở"' in page
     assert not PeriodRecord.objects.filter(enrolment=tracked.enrolment, period=period).exists()
@@ -225,7 +258,9 @@ def test_months_without_a_reason_are_refused_and_the_form_keeps_them(tracked, lo
 def test_results_carried_from_the_earlier_agency_confirm_the_period(tracked, login):
     client = login(tracked.users["home_affairs"])
     address, period = _record_url(tracked, 1)
-    response = client.post(address, {"action": "carried", "score": "84,5", "source": "Sở Xây dựng, CV 45/SXD-VP"})
+    response = client.post(
+        address, {"action": "carried", "score": "84,5", "source": "Sở Xây dựng, CV 45/SXD-VP"}
+    )
     assert response.status_code == 302
     record = PeriodRecord.objects.get(enrolment=tracked.enrolment, period=period)
     assert record.status == PeriodStatus.CONFIRMED and record.confirmed_score == D("84.5")
@@ -237,7 +272,9 @@ def test_a_carried_score_with_too_many_decimals_is_refused_and_kept(tracked, log
     response = client.post(address, {"action": "carried", "score": "84,55", "source": "Sở Xây dựng"})
     page = response.content.decode()
     assert "tối đa 1 chữ số thập phân" in page and 'value="84,55"' in page
-    assert not PeriodRecord.objects.filter(enrolment=tracked.enrolment, period=period, status="confirmed").exists()
+    assert not PeriodRecord.objects.filter(
+        enrolment=tracked.enrolment, period=period, status="confirmed"
+    ).exists()
 
 
 def test_another_cycles_person_is_404(tracked, login):
@@ -246,7 +283,8 @@ def test_another_cycles_person_is_404(tracked, login):
     other = CycleFactory(year=2027)
     period = TrackingPeriod.objects.filter(cycle=tracked.cycle).first()
     address = reverse(
-        "tracking:period_record_edit", kwargs={"pk": other.pk, "enrolment_pk": tracked.enrolment.pk, "period_pk": period.pk}
+        "tracking:period_record_edit",
+        kwargs={"pk": other.pk, "enrolment_pk": tracked.enrolment.pk, "period_pk": period.pk},
     )
     assert login(tracked.users["home_affairs"]).get(address).status_code == 404
 

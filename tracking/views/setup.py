@@ -137,7 +137,9 @@ def assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 ngettext(
-                    "Đã giao người theo dõi cho %(n)d người.", "Đã giao người theo dõi cho %(n)d người.", changed
+                    "Đã giao người theo dõi cho %(n)d người.",
+                    "Đã giao người theo dõi cho %(n)d người.",
+                    changed,
                 )
                 % {"n": changed},
             )
@@ -150,10 +152,11 @@ def assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def assignments_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = get_cycle_for_tracking_setup(request.user, pk)
-    response = HttpResponse(assignments_template_workbook(cycle=cycle), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
+    disposition = content_disposition_header(
         as_attachment=True, filename=f"mau-nguoi-theo-doi-{cycle.year}.xlsx"
     )
+    response = HttpResponse(assignments_template_workbook(cycle=cycle), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = disposition or "attachment"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -196,7 +199,9 @@ def assignments_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def period_record_edit(request: AuthenticatedHttpRequest, pk: int, enrolment_pk: int, period_pk: int) -> HttpResponse:
+def period_record_edit(
+    request: AuthenticatedHttpRequest, pk: int, enrolment_pk: int, period_pk: int
+) -> HttpResponse:
     """A person's period as Home Affairs records it: months not worked and why (leave, transfer), or the result
     carried from the earlier agency. Two small forms, each posted on its own."""
     cycle = get_cycle_for_tracking_setup(request.user, pk)
@@ -235,7 +240,9 @@ def period_record_edit(request: AuthenticatedHttpRequest, pk: int, enrolment_pk:
                     _("Đã ghi thời gian làm việc %(period)s của %(name)s.")
                     % {"period": period.label, "name": enrolment.full_name},
                 )
-                return redirect("tracking:period_record_edit", pk=cycle.pk, enrolment_pk=enrolment.pk, period_pk=period.pk)
+                return redirect(
+                    "tracking:period_record_edit", pk=cycle.pk, enrolment_pk=enrolment.pk, period_pk=period.pk
+                )
     elif action == "carried":
         carried_form = CarriedForm(request.POST)
         if carried_form.is_valid():
@@ -254,7 +261,9 @@ def period_record_edit(request: AuthenticatedHttpRequest, pk: int, enrolment_pk:
                     _("Đã ghi kết quả %(period)s của %(name)s do cơ quan cũ gửi.")
                     % {"period": period.label, "name": enrolment.full_name},
                 )
-                return redirect("tracking:period_record_edit", pk=cycle.pk, enrolment_pk=enrolment.pk, period_pk=period.pk)
+                return redirect(
+                    "tracking:period_record_edit", pk=cycle.pk, enrolment_pk=enrolment.pk, period_pk=period.pk
+                )
     if record is not None and record.pk is not None:
         record = PeriodRecord.objects.filter(pk=record.pk).first()
     context = {
