@@ -13,6 +13,8 @@ from cycles.selectors import cohort, cycles_in_progress, next_deadline, phase_of
 from officials.permissions import roles_of
 from reviews.permissions import evaluations_visible_to
 from reviews.selectors import current_evaluation, cycle_progress, notices_of, rating_history, repeated_khtnv
+from tracking.permissions import is_tracker
+from tracking.selectors import enrolment_is_tracked, tracker_inbox, tracking_of
 
 from .forms import HistoryFilterForm
 from .permissions import get_cycle_for_audit, get_evaluation_for_audit
@@ -30,6 +32,8 @@ def home(request):
             phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
             context["my_phase"] = phase
             context["my_time_left"] = time_left(phase.deadline) if phase else None
+            enrolment = evaluation.enrolment
+            context["my_tracked"] = enrolment_is_tracked(enrolment, tracking_of(enrolment.cycle))
         context["my_history"] = rating_history(roles.official)
         context["history_khtnv_years"] = repeated_khtnv(roles.official)
         context["my_notices"] = notices_of(roles.official)
@@ -38,8 +42,17 @@ def home(request):
         cycles = []
         for cycle in cycles_in_progress():
             totals, _groups = cycle_progress(cycle)
-            cycles.append({"cycle": cycle, "totals": totals, "next_phase": next_deadline(cycle)})
+            cycles.append(
+                {
+                    "cycle": cycle,
+                    "totals": totals,
+                    "next_phase": next_deadline(cycle),
+                    "tracks": tracking_of(cycle) is not None,
+                }
+            )
         context["open_cycles"] = cycles
+    if is_tracker(request.user):
+        context["tracker_waiting"] = tracker_inbox(request.user).count()
     if roles.is_unit_secretary:
         context["unit_evaluations"] = (
             evaluations_visible_to(request.user)

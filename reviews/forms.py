@@ -255,6 +255,7 @@ class CapFactsForm(forms.ModelForm):
         # The one list of the facts that cap a rating, in the order the form shows them.
         fields = list(CAP_FACT_FIELDS)
         widgets = {"discipline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"points_total": _("Điểm năm được xác nhận (theo dõi ngoài cổng)")}
         help_texts = {
             "months_absent": _("Nghỉ từ 3 đến dưới 6 tháng: không xếp loại từ HTTNV trở lên (Nghị định 90)."),
             "months_worked": _(
@@ -263,8 +264,9 @@ class CapFactsForm(forms.ModelForm):
             ),
             "on_sick_leave": _("Chỉ được tính từ kỳ đánh giá năm 2026 (Nghị định 233 Điều 14 khoản 2)."),
             "points_total": _(
-                "Điểm trung bình cả năm đã được xác nhận, đúng số chữ số thập phân của kỳ; để trống thì dùng điểm "
-                "tự chấm."
+                "Chỉ ghi khi các kỳ được theo dõi, đánh giá ngoài cổng: điểm trung bình cả năm đã được xác nhận, "
+                "đúng số chữ số thập phân của kỳ, ghi nguồn bên cạnh. Để trống thì dùng điểm năm tính từ các kỳ "
+                "theo dõi trên cổng (kỳ đánh giá không theo dõi theo kỳ: điểm tự chấm)."
             ),
             "targets_met_pct": _("Người lãnh đạo theo Nghị định 90 và Quy định 366-QĐ/TW."),
             "discipline_unrelated_to_duties": _(

@@ -657,6 +657,54 @@ MATRIX.update(
 )
 
 
+def _tracked_cycle(c):
+    """The cast's cycle tracked quarterly (issue #12), every period open for a week."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tracking.models import TrackingPeriod
+    from tracking.services import tracking_set_up
+
+    tracking_set_up(cycle=c.cycle, frequency="quarterly", by=c.users["home_affairs"])
+    TrackingPeriod.objects.filter(cycle=c.cycle).update(deadline=timezone.now() + timedelta(days=7))
+    return {"pk": c.cycle.pk}
+
+
+def _tracked_period(c):
+    _tracked_cycle(c)
+    return {"pk": c.cycle.pk, "period_pk": c.cycle.tracking_periods.get(number=1).pk}
+
+
+def _tracked_record_a(c):
+    return {**_tracked_period(c), "enrolment_pk": c.official_a.enrolments.get().pk}
+
+
+# Periodic tracking, Home Affairs' side: the set-up, the assignments and a person's months not worked are Home
+# Affairs' (those who see the cycle get 403, everyone else 404); the chair reads the period board; reminders are
+# Home Affairs'. The person's and the tracker's pages are listed with their own branch.
+TRACKING_SETUP = logged_in(404, home_affairs=200, chair=403, office_staff=403)
+MATRIX.update(
+    {
+        "tracking:setup": ("get", _cycle, TRACKING_SETUP),
+        # An empty post is refused on the page itself (200) with what to fix.
+        "tracking:deadlines": ("post", _tracked_cycle, TRACKING_SETUP),
+        "tracking:assignments": ("get", _tracked_cycle, TRACKING_SETUP),
+        "tracking:assignments_template": ("get", _cycle, TRACKING_SETUP),
+        "tracking:assignments_import": ("get", _cycle, TRACKING_SETUP),
+        "tracking:period_record_edit": ("get", _tracked_record_a, TRACKING_SETUP),
+        "tracking:board": (
+            "get",
+            _tracked_cycle,
+            logged_in(404, home_affairs=200, chair=200, office_staff=403),
+        ),
+        "tracking:period_reminders": (
+            "post",
+            _tracked_period,
+            logged_in(404, home_affairs=302, chair=403, office_staff=403),
+        ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

@@ -316,6 +316,79 @@ class PeriodConfirmation(models.Model):
         return f"{self.record} #{self.number}: {self.score}"
 
 
+class ReminderKind(models.TextChoices):
+    # To the person: their period is not sent yet and its deadline is near.
+    PERSON_DUE = "person_due", _("Nhắc người được theo dõi gửi kết quả kỳ")
+    # To the tracker: periods of the people assigned to them wait for confirmation.
+    TRACKER_WAITING = "tracker_waiting", _("Nhắc người theo dõi xác nhận kết quả kỳ")
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    SKIPPED = "skipped", _("Không cần gửi")
+
+
+class PeriodReminder(models.Model):
+    """A reminder e-mail before a period's deadline: to one person who has not sent their period, or to one
+    tracker with periods waiting. The row is the outbox (reviews.models.Reminder's pattern): at most one per
+    (person or tracker, kind, period) by a unique constraint, written in a transaction, sent after the commit,
+    claimed by a conditional UPDATE so that a duplicate delivery sends nothing twice."""
+
+    period = models.ForeignKey(TrackingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    # The person's record of the period is (enrolment, period): the enrolment names it before it exists.
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.CASCADE, related_name="period_reminders"
+    )
+    tracker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    email_to = models.EmailField(blank=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc kỳ theo dõi")
+        verbose_name_plural = _("thư nhắc kỳ theo dõi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "kind", "period"],
+                condition=Q(enrolment__isnull=False),
+                name="periodreminder_one_per_person_kind_period",
+            ),
+            models.UniqueConstraint(
+                fields=["tracker", "kind", "period"],
+                condition=Q(tracker__isnull=False),
+                name="periodreminder_one_per_tracker_kind_period",
+            ),
+            # A person's reminder names the person, a tracker's the tracker, never both.
+            models.CheckConstraint(
+                condition=(Q(kind="person_due") & Q(enrolment__isnull=False) & Q(tracker__isnull=True))
+                | (Q(kind="tracker_waiting") & Q(tracker__isnull=False) & Q(enrolment__isnull=True)),
+                name="periodreminder_kind_names_its_addressee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in ReminderStatus]),
+                name="periodreminder_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="sent") & Q(sent_at__isnull=False) & ~Q(email_to=""))
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="periodreminder_sent_iff_sent_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} – {self.get_kind_display()}"
+
+
 def period_dates(year: int, frequency: Frequency, number: int) -> tuple[date, date]:
     """The first and last day of a month or quarter of the year."""
     import calendar
@@ -331,7 +404,10 @@ __all__ = [
     "PeriodConfirmation",
     "PeriodRecord",
     "PeriodStatus",
+    "PeriodReminder",
     "PeriodTask",
+    "ReminderKind",
+    "ReminderStatus",
     "TrackerAssignment",
     "TrackingPeriod",
     "period_dates",

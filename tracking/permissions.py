@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cycles.models import Enrolment
+from cycles.models import Cycle, Enrolment
+from cycles.permissions import get_cycle_for_user
 from officials.permissions import roles_of
 
 from .models import PeriodRecord
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = [
     "get_enrolment_for_person",
     "get_enrolment_for_tracker",
+    "get_cycle_for_tracking_board",
+    "get_cycle_for_tracking_setup",
     "get_record_for_person",
     "get_record_for_tracker",
     "get_record_for_user",
@@ -89,3 +93,19 @@ def get_enrolment_for_tracker(user: AnyUser, pk: int) -> Enrolment:
         .exclude(official__user_id=user.pk),
         pk=pk,
     )
+
+
+def get_cycle_for_tracking_setup(user: AnyUser, pk: int) -> Cycle:
+    """Home Affairs sets up a cycle's tracking; those who see the cycle get 403, everyone else 404."""
+    cycle = get_cycle_for_user(user, pk)
+    if not roles_of(user).is_home_affairs:
+        raise PermissionDenied
+    return cycle
+
+
+def get_cycle_for_tracking_board(user: AnyUser, pk: int) -> Cycle:
+    """The period board: Home Affairs, and the chair reading it; office staff see the cycle, not the board (403)."""
+    cycle = get_cycle_for_user(user, pk)
+    if not roles_of(user).sees_whole_cohort:
+        raise PermissionDenied
+    return cycle

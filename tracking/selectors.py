@@ -10,8 +10,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cycles.models import Cycle, CycleStatus, Enrolment
 from cycles.rulebooks.tracking import AnnualScore, PeriodInput, annual_score
@@ -23,15 +25,24 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 __all__ = [
+    "BoardCell",
     "BoardRow",
+    "CellState",
+    "PeriodCount",
+    "TrackingBoard",
+    "TrackingBoardRow",
     "PeriodCell",
     "YearView",
     "annual_score_of",
     "annual_scores",
+    "cell_state",
     "enrolment_is_tracked",
+    "enrolments_in_state",
     "period_board",
     "period_return_reason",
+    "tracked_enrolments",
     "tracker_inbox",
+    "tracking_board",
     "tracking_of",
     "year_of",
 ]
@@ -241,3 +252,164 @@ def period_return_reason(record: PeriodRecord) -> str:
         .first()
     )
     return latest.note if latest is not None and latest.action == Action.PERIOD_RETURNED else ""
+
+
+# --- Home Affairs' period board: the cohort × the periods, filtered in SQL, counted per period ---
+
+
+class CellState(models.TextChoices):
+    NOT_SENT = "not_sent", _("Chưa gửi")
+    SUBMITTED = "submitted", _("Đã gửi, chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    NOT_WORKED = "not_worked", _("Không làm việc")
+    LATE = "late", _("Quá hạn")
+
+
+def cell_state(period: TrackingPeriod, record: PeriodRecord | None, now: datetime) -> CellState:
+    """A period of one person as the board shows it: late is past the deadline and not confirmed (whether the
+    person sent it or not); a period with no month worked is not counted by the year at all."""
+    if record is not None and record.months_worked == 0:
+        return CellState.NOT_WORKED
+    if record is not None and record.status == PeriodStatus.CONFIRMED:
+        return CellState.CONFIRMED
+    if period.deadline <= now:
+        return CellState.LATE
+    if record is not None and record.status == PeriodStatus.SUBMITTED:
+        return CellState.SUBMITTED
+    return CellState.NOT_SENT
+
+
+def tracked_enrolments(cycle: Cycle) -> QuerySet[Enrolment]:
+    """The people of the cycle whose rulebook tracks periods (a public employee rated under Decree 90 for 2026 is
+    not), in the cohort's order."""
+    from cycles.rulebooks import RULEBOOKS
+
+    codes = [code for code, rulebook in RULEBOOKS.items() if getattr(rulebook, "tracks_periods", False)]
+    return Enrolment.objects.filter(cycle=cycle, rulebook_code__in=codes).order_by(*cohort_order())
+
+
+def enrolments_in_state(
+    enrolments: QuerySet[Enrolment], periods: Iterable[TrackingPeriod], state: str, now: datetime
+) -> QuerySet[Enrolment]:
+    """The people whose cell is in `state` in any of `periods`: one SQL condition (cell_state's rules, in SQL)."""
+    condition = Q(pk__in=[])
+    for period in periods:
+        of_period = PeriodRecord.objects.filter(period=period)
+        not_worked = of_period.filter(months_worked=0).values("enrolment_id")
+        confirmed = (
+            of_period.filter(status=PeriodStatus.CONFIRMED).exclude(months_worked=0).values("enrolment_id")
+        )
+        past = period.deadline <= now
+        if state == CellState.NOT_WORKED:
+            condition |= Q(pk__in=not_worked)
+        elif state == CellState.CONFIRMED:
+            condition |= Q(pk__in=confirmed)
+        elif state == CellState.LATE and past:
+            condition |= ~Q(pk__in=not_worked) & ~Q(pk__in=confirmed)
+        elif state == CellState.SUBMITTED and not past:
+            condition |= Q(
+                pk__in=of_period.filter(status=PeriodStatus.SUBMITTED)
+                .exclude(months_worked=0)
+                .values("enrolment_id")
+            )
+        elif state == CellState.NOT_SENT and not past:
+            sent_or_out = of_period.filter(
+                Q(status__in=(PeriodStatus.SUBMITTED, PeriodStatus.CONFIRMED)) | Q(months_worked=0)
+            ).values("enrolment_id")
+            condition |= ~Q(pk__in=sent_or_out)
+    return enrolments.filter(condition)
+
+
+@dataclass
+class BoardCell:
+    period: TrackingPeriod
+    record: PeriodRecord | None
+    state: CellState
+
+
+@dataclass
+class TrackingBoardRow:
+    enrolment: Enrolment
+    cells: list[BoardCell]
+    annual: AnnualScore
+    assignment: TrackerAssignment | None
+
+
+@dataclass
+class PeriodCount:
+    period: TrackingPeriod
+    counts: dict[str, int]
+    total: int
+
+
+@dataclass
+class TrackingBoard:
+    tracking: CycleTracking
+    periods: list[TrackingPeriod]
+    rows: list[TrackingBoardRow]
+    counts: list[PeriodCount]
+    population: int
+
+    @property
+    def count_rows(self) -> list[tuple[str, str, list[int]]]:
+        """One line per state with its count in each period: each period's column adds up to the population."""
+        return [
+            (state.value, str(state.label), [count.counts[state.value] for count in self.counts])
+            for state in CellState
+        ]
+
+
+def tracking_board(
+    tracking: CycleTracking,
+    population: QuerySet[Enrolment],
+    shown: QuerySet[Enrolment] | None = None,
+    periods: list[TrackingPeriod] | None = None,
+) -> TrackingBoard:
+    """The board: every person of `population` (the cohort narrowed by peer group and agency) counted per period,
+    so that each period's counts add up to it; the rows are `shown` (narrowed further by state). Each row carries
+    the year's score with its working and who tracks the person. Five queries whatever the cohort size and the
+    number of periods."""
+    cycle = tracking.cycle
+    now = timezone.now()
+    all_periods = list(TrackingPeriod.objects.filter(cycle=cycle).order_by("number"))
+    columns = periods if periods is not None else all_periods
+    people = list(population.select_related("tracker_assignment"))
+    shown_pks = set(shown.values_list("pk", flat=True)) if shown is not None else None
+    records: dict[int, dict[int, PeriodRecord]] = {}
+    for record in PeriodRecord.objects.filter(period__cycle=cycle).only(
+        "enrolment_id",
+        "period_id",
+        "status",
+        "months_worked",
+        "self_score",
+        "confirmed_score",
+        "carried_from",
+    ):
+        records.setdefault(record.enrolment_id, {})[record.period_id] = record
+    rules = tracking.rules()
+    counts = {period.pk: dict.fromkeys(CellState.values, 0) for period in columns}
+    rows = []
+    for enrolment in people:
+        mine = records.get(enrolment.pk, {})
+        cells = []
+        for period in columns:
+            state = cell_state(period, mine.get(period.pk), now)
+            counts[period.pk][state.value] += 1
+            cells.append(BoardCell(period, mine.get(period.pk), state))
+        if shown_pks is not None and enrolment.pk not in shown_pks:
+            continue
+        rows.append(
+            TrackingBoardRow(
+                enrolment=enrolment,
+                cells=cells,
+                annual=annual_score(_inputs(all_periods, mine, now), rules),
+                assignment=getattr(enrolment, "tracker_assignment", None),
+            )
+        )
+    return TrackingBoard(
+        tracking=tracking,
+        periods=columns,
+        rows=rows,
+        counts=[PeriodCount(period, counts[period.pk], len(people)) for period in columns],
+        population=len(people),
+    )

@@ -13,12 +13,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import ActingAs, Action
@@ -44,8 +48,11 @@ from .models import (
     CycleTracking,
     PeriodConfirmation,
     PeriodRecord,
+    PeriodReminder,
     PeriodStatus,
     PeriodTask,
+    ReminderKind,
+    ReminderStatus,
     TrackerAssignment,
     TrackingPeriod,
     period_dates,
@@ -56,6 +63,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_DEADLINE_DAY",
+    "AssignmentLine",
+    "AssignmentsImportResult",
+    "AssignmentsRefused",
+    "ImportRowError",
     "TaskLine",
     "period_absence_set",
     "period_carried_record",
@@ -70,8 +81,13 @@ __all__ = [
     "period_tasks_import",
     "period_tasks_save",
     "period_withdraw",
+    "period_reminder_send",
+    "period_reminders_due",
+    "period_reminders_request",
     "periods_close_due",
     "tracker_assign",
+    "tracker_assignments_import",
+    "tracker_assignments_set",
     "tracking_set_up",
 ]
 
@@ -770,3 +786,311 @@ def period_tasks_import(*, record: PeriodRecord, data: bytes, version: int, by: 
     if not lines:
         raise TrackingError(_("Tệp không có nhiệm vụ nào."))
     return period_tasks_save(record=record, tasks=lines, version=version, by=by, imported=True)
+
+
+# --- Home Affairs: many tracker assignments at once, from the set-up page or a spreadsheet ---
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    enrolment: Enrolment
+    tracker: User
+    title: str = ""
+    row_number: int | None = None  # the spreadsheet's row, for the error report
+
+
+class AssignmentsRefused(TrackingError):
+    """One or more assignments were refused: nothing was saved. `errors` pairs each line with its message."""
+
+    def __init__(self, errors: list[tuple[AssignmentLine, str]]):
+        super().__init__(" ".join(message for _line, message in errors))
+        self.errors = errors
+
+
+def tracker_assignments_set(*, cycle: Cycle, lines: Sequence[AssignmentLine], by: User) -> int:
+    """Assign many trackers in one go, each through tracker_assign: all or nothing. Lines that change nothing are
+    skipped. Returns how many assignments changed."""
+    require_home_affairs(by)
+    current = {
+        assignment.enrolment_id: (assignment.tracker_id, assignment.tracker_title)
+        for assignment in TrackerAssignment.objects.filter(enrolment__cycle=cycle)
+    }
+    errors: list[tuple[AssignmentLine, str]] = []
+    changed = 0
+    with transaction.atomic():
+        for line in lines:
+            if line.enrolment.cycle_id != cycle.pk:
+                errors.append((line, _("Người này không thuộc kỳ đánh giá.")))
+                continue
+            if current.get(line.enrolment.pk) == (line.tracker.pk, line.title.strip()):
+                continue
+            try:
+                tracker_assign(enrolment=line.enrolment, tracker=line.tracker, title=line.title, by=by)
+            except TrackingError as exc:
+                errors.append((line, str(exc)))
+            else:
+                changed += 1
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise AssignmentsRefused(errors)
+    return changed
+
+
+@dataclass(frozen=True)
+class ImportRowError:
+    row_number: int | None
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class AssignmentsImportResult:
+    recorded: int = 0
+    unchanged: int = 0
+    errors: tuple[ImportRowError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def tracker_assignments_import(*, cycle: Cycle, data: bytes, by: User) -> AssignmentsImportResult:
+    """The filled assignments template: every row checked first, then every assignment written through
+    tracker_assign in one transaction. Any error, and nothing is imported; the errors are listed by row."""
+    from .spreadsheets import assignments_parse
+
+    require_home_affairs(by)
+    _check_cycle_open(cycle)
+    rows, errors = assignments_parse(cycle=cycle, data=data)
+    if errors:
+        return AssignmentsImportResult(
+            errors=tuple(ImportRowError(e.row_number, e.column, e.message) for e in errors)
+        )
+    lines = [AssignmentLine(row.enrolment, row.tracker, row.title, row.row_number) for row in rows]
+    try:
+        changed = tracker_assignments_set(cycle=cycle, lines=lines, by=by)
+    except AssignmentsRefused as refused:
+        return AssignmentsImportResult(
+            errors=tuple(ImportRowError(line.row_number, "", message) for line, message in refused.errors)
+        )
+    return AssignmentsImportResult(recorded=changed, unchanged=len(lines) - changed)
+
+
+# --- Reminders before each period's deadline (beat), without duplicates ---
+
+
+def _tracked_rulebook_codes() -> list[str]:
+    from cycles.rulebooks import RULEBOOKS
+
+    return [code for code, rulebook in RULEBOOKS.items() if getattr(rulebook, "tracks_periods", False)]
+
+
+def _people_not_sent(period: TrackingPeriod) -> list[int]:
+    """Enrolment ids of the people of the period's cycle, tracked, with an active account and an address, who have
+    not sent the period (no record, or a draft) and worked in it."""
+    done = PeriodRecord.objects.filter(period=period).filter(
+        Q(status__in=(PeriodStatus.SUBMITTED, PeriodStatus.CONFIRMED)) | Q(months_worked=0)
+    )
+    return list(
+        Enrolment.objects.filter(
+            cycle_id=period.cycle_id,
+            rulebook_code__in=_tracked_rulebook_codes(),
+            official__user__is_active=True,
+        )
+        .exclude(official__user__email="")
+        .exclude(pk__in=done.values("enrolment_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+def _trackers_waiting(period: TrackingPeriod) -> list[int]:
+    """User ids of the trackers with a period sent to them and not yet confirmed."""
+    return list(
+        TrackerAssignment.objects.filter(
+            enrolment__period_records__period=period,
+            enrolment__period_records__status=PeriodStatus.SUBMITTED,
+            tracker__is_active=True,
+        )
+        .exclude(tracker__email="")
+        .values_list("tracker_id", flat=True)
+        .distinct()
+    )
+
+
+def _reminders_write(period: TrackingPeriod, requested_by: User | None) -> int:
+    """One outbox row per person who has not sent and per tracker with periods waiting; a row that exists already
+    (unique per addressee, kind and period) is not written again. Returns how many rows are new."""
+    people = _people_not_sent(period)
+    trackers = _trackers_waiting(period)
+    existing_people = set(
+        PeriodReminder.objects.filter(period=period, kind=ReminderKind.PERSON_DUE).values_list(
+            "enrolment_id", flat=True
+        )
+    )
+    existing_trackers = set(
+        PeriodReminder.objects.filter(period=period, kind=ReminderKind.TRACKER_WAITING).values_list(
+            "tracker_id", flat=True
+        )
+    )
+    rows = [
+        PeriodReminder(
+            period=period, kind=ReminderKind.PERSON_DUE, enrolment_id=pk, requested_by=requested_by
+        )
+        for pk in people
+        if pk not in existing_people
+    ] + [
+        PeriodReminder(
+            period=period, kind=ReminderKind.TRACKER_WAITING, tracker_id=pk, requested_by=requested_by
+        )
+        for pk in trackers
+        if pk not in existing_trackers
+    ]
+    # A concurrent writer (beat and the button at once) meets the unique constraint: its row is simply not added.
+    PeriodReminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _reminder_claimable(now: datetime) -> Q:
+    # A claim older than the hard time limit cannot belong to a running task: the worker was killed mid-send.
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.SENDING, claimed_at__lt=stale)
+
+
+def _enqueue(ids: Sequence[int]) -> None:
+    from .tasks import period_reminder_send as task
+
+    for pk in ids:
+        # robust: a broker outage must not undo the rows; they stay pending and the next beat sends them again.
+        transaction.on_commit(partial(task.delay, pk), robust=True)
+
+
+def period_reminders_due(*, now: datetime | None = None) -> list[int]:
+    """For beat: the reminders due now, written once each, and every reminder still waiting to be sent (lost with
+    the broker, or held by a killed worker) enqueued again after the commit. A person is reminded once the
+    period's deadline is TRACKING_REMINDER_DAYS away; a tracker from then until as long after the deadline, as
+    soon as a period waits for them. Returns the ids enqueued."""
+    now = now or timezone.now()
+    lead = timedelta(days=settings.TRACKING_REMINDER_DAYS)
+    open_cycles = {"cycle__status__in": EDITABLE_CYCLE, "cycle__tracking__isnull": False}
+    with transaction.atomic():
+        for period in TrackingPeriod.objects.filter(
+            closed_at__isnull=True, deadline__gt=now, deadline__lte=now + lead, **open_cycles
+        ):
+            _reminders_write(period, None)
+        # After the deadline the people are not reminded any more; their trackers still are, for as long.
+        for period in TrackingPeriod.objects.filter(
+            deadline__gt=now - lead, deadline__lte=now, **open_cycles
+        ):
+            PeriodReminder.objects.bulk_create(
+                [
+                    PeriodReminder(period=period, kind=ReminderKind.TRACKER_WAITING, tracker_id=pk)
+                    for pk in _trackers_waiting(period)
+                ],
+                ignore_conflicts=True,
+            )
+        ids = list(
+            PeriodReminder.objects.filter(_reminder_claimable(now))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        _enqueue(ids)
+    return ids
+
+
+def period_reminders_request(*, period: TrackingPeriod, by: User) -> int:
+    """Home Affairs' button on the board: remind now, for this period, everyone who has not sent it and every
+    tracker with periods waiting — except those already reminded of it. Returns how many reminders were queued."""
+    require_home_affairs(by)
+    _check_cycle_open(period.cycle)
+    if period.closed_at is not None or period.deadline <= timezone.now():
+        raise TrackingError(
+            _("Đã hết hạn gửi kết quả %(period)s; không nhắc người được theo dõi nữa.")
+            % {"period": period.label}
+        )
+    with transaction.atomic():
+        count = _reminders_write(period, by)
+        ids = list(
+            PeriodReminder.objects.filter(period=period, status=ReminderStatus.PENDING).values_list(
+                "pk", flat=True
+            )
+        )
+        _enqueue(ids)
+    return count
+
+
+def _absolute(name: str, args: Sequence[object]) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        path = reverse("home")
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def period_reminder_send(*, reminder_id: int) -> bool:
+    """Send one reminder once. False when there is nothing to send: already sent or being sent by another delivery,
+    or nothing is waiting any more (the person sent the period, the tracker confirmed it), or no address (the
+    reminder is then skipped). The e-mail names the period and its deadline, never a score."""
+    now = timezone.now()
+    won = PeriodReminder.objects.filter(_reminder_claimable(now), pk=reminder_id).update(
+        status=ReminderStatus.SENDING, claimed_at=now
+    )
+    if not won:
+        return False
+    reminder = PeriodReminder.objects.select_related(
+        "period__cycle", "enrolment__official__user", "tracker"
+    ).get(pk=reminder_id)
+    period = reminder.period
+    context: dict[str, object] = {"period": period, "deadline": timezone.localtime(period.deadline)}
+    user: User | None
+    if reminder.kind == ReminderKind.PERSON_DUE:
+        assert reminder.enrolment is not None
+        user = reminder.enrolment.official.user
+        still_due = (
+            period.closed_at is None
+            and period.deadline > now
+            and reminder.enrolment.pk in _people_not_sent(period)
+        )
+        context |= {
+            "name": reminder.enrolment.full_name,
+            "link": _absolute("tracking:person_year", [reminder.enrolment.pk]),
+        }
+        template = "tracking/email/period_reminder_person"
+    else:
+        user = reminder.tracker
+        waiting = list(
+            PeriodRecord.objects.filter(
+                period=period,
+                status=PeriodStatus.SUBMITTED,
+                enrolment__tracker_assignment__tracker_id=reminder.tracker_id,
+            )
+            .order_by("enrolment__full_name")
+            .values_list("enrolment__full_name", flat=True)
+        )
+        still_due = bool(waiting)
+        context |= {
+            "name": (user.get_full_name() or user.get_username()) if user else "",
+            "people": waiting,
+            "link": _absolute("tracking:tracker_inbox", []),
+        }
+        template = "tracking/email/period_reminder_tracker"
+    if not still_due or user is None or not user.is_active or not user.email:
+        PeriodReminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:
+        # Give the claim back so the task's retry (or the next beat) can send it.
+        PeriodReminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
+            status=ReminderStatus.PENDING
+        )
+        raise
+    PeriodReminder.objects.filter(pk=reminder_id).update(
+        status=ReminderStatus.SENT, sent_at=timezone.now(), email_to=user.email
+    )
+    return True

@@ -232,7 +232,14 @@ CELERY_BEAT_SCHEDULE = {
     "documents-reconcile": {"task": "documents.tasks.documents_reconcile", "schedule": 60.0},
     # Notice e-mails lost while the broker was down, or held by a killed worker, are sent again.
     "notice-emails-requeue": {"task": "reviews.tasks.notice_emails_requeue", "schedule": 300.0},
+    # Periodic tracking (issue #12): periods close at their deadline; reminders before it, each sent once.
+    "tracking-periods-close": {"task": "tracking.tasks.periods_close", "schedule": 120.0},
+    "tracking-period-reminders": {"task": "tracking.tasks.period_reminders_queue", "schedule": 600.0},
 }
+# How many days before a period's deadline the people who have not sent it are reminded (and, from then until as
+# long after it, their trackers). No text fixes a lead time (Decrees 233/2026 and 335/2025 set none; see
+# reference/periodic-tracking.md); three days is this portal's default.
+TRACKING_REMINDER_DAYS = int(os.environ.get("TRACKING_REMINDER_DAYS", "3"))
 
 # --- Printed documents ----------------------------------------------------------------------------
 # A rendering worker writes a heartbeat this often; a running job without one for DOCUMENTS_STALE_AFTER_SECONDS

@@ -13,3 +13,12 @@ def points(value):
         return ""
     value = Decimal(value).normalize()
     return number_format(value.quantize(Decimal(1)) if value == value.to_integral() else value)
+
+
+@register.filter
+def counted_score(evaluation):
+    """The score the bands, caps and quota read, with its source (reviews.selectors.counted_score). On the
+    compilation table the year's score from the periods is already on the evaluation (cohort_standing): no query."""
+    from reviews.selectors import counted_score as counted
+
+    return counted(evaluation)

@@ -48,6 +48,7 @@ from ..selectors import (
     agency_level_of,
     caps_for,
     cohort_standing,
+    counted_score,
     level_for_points,
 )
 
@@ -163,7 +164,13 @@ def cap_facts_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
             )
             return redirect("reviews:proposal_edit", pk=evaluation.pk)
     caps = caps_for(evaluation, agency_level_of(evaluation))
-    context = {"evaluation": evaluation, "enrolment": evaluation.enrolment, "form": form, "caps": caps}
+    context = {
+        "evaluation": evaluation,
+        "enrolment": evaluation.enrolment,
+        "form": form,
+        "caps": caps,
+        "counted": counted_score(evaluation),
+    }
     return render(request, "reviews/cap_facts_edit.html", context)
 
 

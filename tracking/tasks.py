@@ -1,0 +1,26 @@
+"""Periodic tracking's background work, run by Celery beat (evaluation_portal/settings/base.py): periods close at
+their deadline, and reminders go out before it — each once, whatever the number of deliveries."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def periods_close() -> int:
+    """Every few minutes: close the periods whose deadline has passed (the people's parts lock by themselves)."""
+    return services.periods_close_due()
+
+
+@shared_task
+def period_reminders_queue() -> int:
+    """Every few minutes: write the reminders now due (one outbox row each) and enqueue every one not yet sent."""
+    return len(services.period_reminders_due())
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def period_reminder_send(reminder_id: int) -> bool:
+    """One reminder e-mail: claimed first, so a duplicate delivery sends nothing twice."""
+    return services.period_reminder_send(reminder_id=reminder_id)
