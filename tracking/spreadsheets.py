@@ -6,25 +6,23 @@ Unicode NFC and case-folded. All or nothing: the caller writes only when no row 
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
+from common.spreadsheets import CellError, norm, open_workbook, read_key, read_text
 from cycles.models import Cycle, Enrolment
 
 from .errors import TrackingError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-    from openpyxl.workbook.workbook import Workbook as WorkbookType
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -144,64 +142,19 @@ def assignments_template_workbook(*, cycle: Cycle) -> bytes:
 # --- Reading a filled template ---
 
 
-def _norm(text: object) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
-
-
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value: object, *, limit: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        text = value.strftime("%d/%m/%Y")
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    else:
-        text = str(value)
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    if len(text) > limit:
-        raise TrackingError(_("Dài quá %(max)d ký tự.") % {"max": limit})
-    return text
-
-
-def _key(value: object) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
-def _open(data: bytes) -> WorkbookType:
-    not_excel = _("Tệp tải lên không phải tệp Excel (.xlsx). Hãy dùng mẫu tải từ cổng.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise TrackingError(
-            _("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ; hãy lưu lại dưới dạng .xlsx rồi tải lên.")
-        )
-    if data[:4] != b"PK\x03\x04":
-        raise TrackingError(not_excel)
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    # A broken package fails in many ways (BadZipFile, KeyError, XML errors); to a clerk all mean the same.
-    except Exception as exc:
-        raise TrackingError(not_excel) from exc
 
 
 def _header_map(rows: Iterable[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
     """The header row (within the first 10) and where each known header sits; it needs the tracker's column and
     a column naming the person (id or name)."""
-    wanted = {_norm(header): key for key, header, _width in _columns()}
+    wanted = {norm(header): key for key, header, _width in _columns()}
     for number, values in enumerate(rows, start=1):
         found = {}
         for index, value in enumerate(values, start=1):
-            if value is not None and _norm(value) in wanted:
-                found[wanted[_norm(value)]] = index
+            if value is not None and norm(value) in wanted:
+                found[wanted[norm(value)]] = index
         if "tracker" in found and ("key" in found or "name" in found):
             return number, found
         if number >= 10:
@@ -221,7 +174,7 @@ def assignments_parse(*, cycle: Cycle, data: bytes) -> tuple[list[AssignmentRow]
     if len(data) > MAX_IMPORT_BYTES:
         return _file_error(_("Tệp lớn quá %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
     try:
-        workbook = _open(data)
+        workbook = open_workbook(data, error=TrackingError)
     except TrackingError as exc:
         return _file_error(str(exc))
     try:
@@ -258,7 +211,7 @@ def _rows_check(
     by_pk = {person.pk: person for person in cohort}
     by_name: dict[str, list[Enrolment]] = {}
     for person in cohort:
-        by_name.setdefault(_norm(person.full_name), []).append(person)
+        by_name.setdefault(norm(person.full_name), []).append(person)
     user_model = get_user_model()
     users = {user.get_username().casefold(): user for user in user_model.objects.filter(is_active=True)}
     parsed: list[AssignmentRow] = []
@@ -281,7 +234,7 @@ def _rows_check(
         raw_key, raw_name = cell("key"), cell("name")
         enrolment: Enrolment | None = None
         if not _blank(raw_key):
-            key = _key(raw_key)
+            key = read_key(raw_key)
             enrolment = by_pk.get(key) if key is not None else None
             if enrolment is None:
                 errors.append(
@@ -292,7 +245,7 @@ def _rows_check(
                     )
                 )
                 continue
-            if not _blank(raw_name) and _norm(raw_name) != _norm(enrolment.full_name):
+            if not _blank(raw_name) and norm(raw_name) != norm(enrolment.full_name):
                 errors.append(
                     RowError(
                         number,
@@ -303,7 +256,7 @@ def _rows_check(
                 )
                 continue
         elif not _blank(raw_name):
-            matches = by_name.get(_norm(raw_name), [])
+            matches = by_name.get(norm(raw_name), [])
             if not matches:
                 errors.append(
                     RowError(
@@ -355,8 +308,8 @@ def _rows_check(
             )
             continue
         try:
-            title = _text(cell("tracker_title"), limit=255) if "tracker_title" in positions else ""
-        except TrackingError as exc:
+            title = read_text(cell("tracker_title"), limit=255) if "tracker_title" in positions else ""
+        except CellError as exc:
             errors.append(RowError(number, where("tracker_title"), str(exc)))
             continue
         parsed.append(AssignmentRow(number, enrolment, tracker, title))
