@@ -616,6 +616,17 @@ def _submitted_record_a(c):
     return {"pk": _period_record_a(c, submitted=True).pk}
 
 
+def _evidence_a(c):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tracking.services import period_evidence_attach
+
+    record = _period_record_a(c)
+    upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 minh chung", content_type="application/pdf")
+    evidence = period_evidence_attach(record=record, upload=upload, by=c.users["official_a"])
+    return {"pk": record.pk, "evidence_pk": evidence.pk}
+
+
 def _tracking_mine(c):
     _tracked_a(c)
     return {}
@@ -651,6 +662,23 @@ MATRIX.update(
         "tracking:workplan_import": (
             "post",
             _record_a,
+            {**PERSON_ONLY, "official_a": 302, "chair": 302, "home_affairs": 403},
+        ),
+        # Evidence: a post without a file goes back to the page with a message (302) for those who may attach; the
+        # service refuses the rest (Home Affairs sees the period but attaches nothing: 403).
+        "tracking:evidence_upload": (
+            "post",
+            _record_a,
+            {**PERSON_ONLY, "official_a": 302, "chair": 302, "home_affairs": 302},
+        ),
+        "tracking:evidence_download": (
+            "get",
+            _evidence_a,
+            {**PERSON_ONLY, "official_a": 200, "chair": 200, "home_affairs": 200},
+        ),
+        "tracking:evidence_delete": (
+            "post",
+            _evidence_a,
             {**PERSON_ONLY, "official_a": 302, "chair": 302, "home_affairs": 403},
         ),
     }

@@ -402,6 +402,7 @@ __all__ = [
     "Absence",
     "CycleTracking",
     "PeriodConfirmation",
+    "PeriodEvidence",
     "PeriodRecord",
     "PeriodStatus",
     "PeriodReminder",
@@ -412,3 +413,39 @@ __all__ = [
     "TrackingPeriod",
     "period_dates",
 ]
+
+
+def period_evidence_path(instance: PeriodEvidence, filename: str) -> str:
+    import uuid
+
+    # A random name outside the web root, like the annual form's evidence; the original name is kept in the row.
+    return f"tracking/{instance.record.period.cycle_id}/{uuid.uuid4().hex}"
+
+
+class PeriodEvidence(models.Model):
+    """A file that backs the period's results (a report, a decision, a screenshot): PDF, PNG or JPEG, checked by
+    content (common.uploads), streamed only through the access-checked download."""
+
+    record = models.ForeignKey(PeriodRecord, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=period_evidence_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minh chứng của kỳ")
+        verbose_name_plural = _("minh chứng của kỳ")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/png", "image/jpeg"]),
+                name="periodevidence_content_type_allowed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ActingAs, Action
 from audit.services import audit_record
+from common.uploads import upload_checked
 from cycles.models import Cycle, CycleStatus, Enrolment
 from cycles.rulebooks.tracking import (
     Frequency,
@@ -47,6 +48,7 @@ from .models import (
     Absence,
     CycleTracking,
     PeriodConfirmation,
+    PeriodEvidence,
     PeriodRecord,
     PeriodReminder,
     PeriodStatus,
@@ -60,6 +62,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
 
 __all__ = [
     "DEFAULT_DEADLINE_DAY",
@@ -73,6 +76,8 @@ __all__ = [
     "period_confirm",
     "period_correct",
     "period_deadline_set",
+    "period_evidence_attach",
+    "period_evidence_remove",
     "period_person_refusal",
     "period_record_get",
     "period_return",
@@ -1094,3 +1099,47 @@ def period_reminder_send(*, reminder_id: int) -> bool:
         status=ReminderStatus.SENT, sent_at=timezone.now(), email_to=user.email
     )
     return True
+
+
+# --- Evidence files of a period ---
+
+EVIDENCE_MAX_FILES = 20
+
+
+def _require_person_or_tracker_before_confirmation(record: PeriodRecord, by: User) -> None:
+    """The person while they may change their part; their tracker until they confirm."""
+    if record.enrolment.official.user_id == by.pk:
+        _check_person_may_edit(record)
+        return
+    _require_tracker(record, by)
+    _check_cycle_open(record.period.cycle)
+    if record.status == PeriodStatus.CONFIRMED:
+        raise TrackingError(_("Kết quả kỳ này đã được xác nhận; không sửa được nữa."))
+
+
+def period_evidence_attach(*, record: PeriodRecord, upload: UploadedFile, by: User) -> PeriodEvidence:
+    """A file backing the period's results: PDF, PNG or JPEG by content, within the portal's size limit."""
+    _require_person_or_tracker_before_confirmation(record, by)
+    content_type = upload_checked(upload, error=TrackingError)
+    if record.evidence.count() >= EVIDENCE_MAX_FILES:
+        raise TrackingError(_("Mỗi kỳ đính kèm tối đa %(n)d tệp.") % {"n": EVIDENCE_MAX_FILES})
+    with transaction.atomic():
+        evidence = PeriodEvidence(
+            record=record,
+            original_name=(upload.name or "")[:255],
+            content_type=content_type,
+            size=upload.size or 0,
+            uploaded_by=by,
+        )
+        evidence.file.save("evidence", upload, save=False)
+        evidence.save()
+    return evidence
+
+
+def period_evidence_remove(*, evidence: PeriodEvidence, by: User) -> None:
+    _require_person_or_tracker_before_confirmation(evidence.record, by)
+    storage, name = evidence.file.storage, evidence.file.name
+    with transaction.atomic():
+        evidence.delete()
+        # The file goes once the row's deletion is committed.
+        transaction.on_commit(lambda: storage.delete(name))

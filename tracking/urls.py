@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, person, setup, tracker, workplan
+from .views import board, evidence, person, setup, tracker, workplan
 
 app_name = "tracking"
 # The person's year and their period's form.
@@ -48,5 +48,13 @@ urlpatterns += [
     path("cycle/<int:pk>/board/", board.board, name="board"),
     path(
         "cycle/<int:pk>/board/period/<int:period_pk>/remind/", board.period_reminders, name="period_reminders"
+    ),
+]
+# Evidence files of a period.
+urlpatterns += [
+    path("period/<int:pk>/evidence/", evidence.evidence_upload, name="evidence_upload"),
+    path("period/<int:pk>/evidence/<int:evidence_pk>/", evidence.evidence_download, name="evidence_download"),
+    path(
+        "period/<int:pk>/evidence/<int:evidence_pk>/delete/", evidence.evidence_delete, name="evidence_delete"
     ),
 ]
