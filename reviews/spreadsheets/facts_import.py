@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.archives import zip_archive_refusal
 from cycles.rulebooks.caps import DisciplineCounting
 from cycles.selectors import cohort_order
 
@@ -500,6 +501,10 @@ def _open_workbook(data: bytes):
         )
     if data[:4] != b"PK\x03\x04":
         raise ReviewError(not_excel)
+    # Judge the archive by its central directory before openpyxl inflates anything (issue #18 item 4: zip bombs).
+    refusal = zip_archive_refusal(io.BytesIO(data))
+    if refusal is not None:
+        raise ReviewError(refusal)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A broken package fails in many ways (BadZipFile, KeyError, lxml/expat errors); to a clerk all mean the same.
