@@ -44,7 +44,9 @@ def enrol(client):
     return device, codes
 
 
-@pytest.mark.parametrize("persona", ["chair", "home_affairs", "office_staff", "administrator", "unit_secretary"])
+@pytest.mark.parametrize(
+    "persona", ["chair", "home_affairs", "office_staff", "administrator", "unit_secretary"]
+)
 def test_roles_other_than_official_must_enrol_on_first_login(cast, password, persona):
     client = password_login(persona, password)
     response = client.get(reverse("home"))
