@@ -272,3 +272,57 @@ def test_the_alert_mail_is_in_vietnamese(mailoutbox):
     assert login_attempts_alert_send(owner.pk) is True
     assert mailoutbox[0].to == ["alice@example.invalid"]
     assert "đang thử đăng nhập" in mailoutbox[0].subject
+
+
+# --- Issue #18 item 7: Permissions-Policy, early refusal of large bodies, formula-looking cells ---------
+
+
+def test_every_response_denies_browser_features_the_portal_never_uses(client):
+    policy = client.get(reverse("login")).headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in policy
+
+
+def test_an_oversized_body_is_refused_with_413_before_it_is_read(settings, cast, login):
+    client = login(cast.users["official_a"])
+    read = []
+
+    class Body:
+        def read(self, *args):
+            read.append(args)
+            return b""
+
+        def readline(self, *args):
+            return self.read()
+
+    too_big = settings.PORTAL_REQUEST_MAX_BYTES + 1
+    response = client.generic(
+        "POST",
+        reverse("logout"),
+        data=b"",
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(too_big),
+        **{"wsgi.input": Body()},
+    )
+    assert response.status_code == 413
+    assert "quá lớn" in response.content.decode()
+    assert read == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Bình thường", "Bình thường"),
+    ],
+)
+def test_exported_cells_that_would_become_formulas_get_an_apostrophe(text, stored):
+    from reviews.spreadsheets.workbook import cell_value_clean
+
+    assert cell_value_clean(text) == stored
+    assert cell_value_clean(-2) == -2
