@@ -180,3 +180,29 @@ def remembered_device(request: HttpRequest) -> Any | None:
 def second_factor_remembered_login(request: HttpRequest, device: Any) -> None:
     """Verified by a remembered device: the session is verified, but not fresh for step-up."""
     otp_login(request, device)
+
+
+# --- The invented demo (README `make run`) --------------------------------------------------------------
+
+# DEMO ONLY, printed by `manage.py load_demo` and in the README: a TOTP key every demo role shares and
+# recovery codes reset at each load. Refused unless PORTAL_DEMO_ALLOWED (never on production settings).
+DEMO_TOTP_KEY_HEX = "486f616c616d44656d6f4b6579323032364f6e6c79"  # "HoalamDemoKey2026Only"
+DEMO_RECOVERY_CODES = ["hoalam-1", "hoalam-2", "hoalam-3", "hoalam-4", "hoalam-5"]
+
+
+def demo_second_factor_set(user: AnyUser) -> None:
+    if not settings.PORTAL_DEMO_ALLOWED:
+        raise RuntimeError("demo second factors are refused on these settings")
+    TOTPDevice.objects.filter(user_id=user.pk).delete()
+    TOTPDevice.objects.create(user_id=user.pk, name=TOTP_DEVICE_NAME, key=DEMO_TOTP_KEY_HEX, confirmed=True)
+    device, _created = StaticDevice.objects.get_or_create(
+        user_id=user.pk, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in DEMO_RECOVERY_CODES])
+
+
+def demo_totp_key_base32() -> str:
+    from base64 import b32encode
+
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode().rstrip("=")

@@ -312,7 +312,7 @@ def test_an_oversized_body_is_refused_with_413_before_it_is_read(settings, cast,
 @pytest.mark.parametrize(
     ("text", "stored"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1+1", "'+1+1"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -143,3 +143,20 @@ def test_the_settings_switch_is_on_in_production(monkeypatch):
     assert production.PORTAL_STEP_UP_MINUTES == 10
     assert production.PORTAL_REMEMBER_DEVICE_COOKIE.startswith("__Host-")
     assert production.PORTAL_TRUSTED_PROXY_COUNT == 1
+
+
+def test_the_demo_prints_its_second_factor_and_its_recovery_code_works(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.second_factor import DEMO_RECOVERY_CODES, demo_totp_key_base32
+    from portal.demo import DEMO_PASSWORD
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert demo_totp_key_base32() in out.getvalue() and "DEMO ONLY" in out.getvalue()
+    client = password_login("chutich", DEMO_PASSWORD)
+    assert client.get(reverse("home")).url.startswith(reverse("accounts:second_factor_verify"))
+    assert client.post(reverse("accounts:second_factor_verify"), {"token": DEMO_RECOVERY_CODES[0]}).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
