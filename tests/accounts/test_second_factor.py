@@ -158,5 +158,8 @@ def test_the_demo_prints_its_second_factor_and_its_recovery_code_works(settings)
     assert demo_totp_key_base32() in out.getvalue() and "DEMO ONLY" in out.getvalue()
     client = password_login("chutich", DEMO_PASSWORD)
     assert client.get(reverse("home")).url.startswith(reverse("accounts:second_factor_verify"))
-    assert client.post(reverse("accounts:second_factor_verify"), {"token": DEMO_RECOVERY_CODES[0]}).status_code == 302
+    assert (
+        client.post(reverse("accounts:second_factor_verify"), {"token": DEMO_RECOVERY_CODES[0]}).status_code
+        == 302
+    )
     assert client.get(reverse("home")).status_code == 200
