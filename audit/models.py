@@ -65,6 +65,16 @@ class Action(models.TextChoices):
         "period.absence_set",
         pgettext_lazy("audit action", "Ghi thời gian không làm việc trong kỳ"),
     )
+    # Issue #18: role changes (separation of duties), quarantined uploads, the second factor and sessions.
+    ROLE_GRANTED = "role.granted", pgettext_lazy("audit action", "Giao vai trò")
+    ROLE_REVOKED = "role.revoked", pgettext_lazy("audit action", "Thu hồi vai trò")
+    ROLE_CONFIRMED = "role.confirmed", pgettext_lazy("audit action", "Xác nhận việc giao vai trò")
+    UPLOAD_QUARANTINED = "upload.quarantined", pgettext_lazy("audit action", "Cách ly tệp nhiễm mã độc")
+    SECOND_FACTOR_ENROLLED = (
+        "second_factor.enrolled",
+        pgettext_lazy("audit action", "Đăng ký xác thực hai lớp"),
+    )
+    SESSIONS_ENDED = "sessions.ended", pgettext_lazy("audit action", "Kết thúc các phiên đăng nhập khác")
 
 
 class AuditEvent(models.Model):

@@ -1,7 +1,11 @@
-"""Failed logins go into the audit trail (issue #5). django-axes counts them for the lockout; this keeps the record."""
+"""Failed logins (issue #5), role changes and quarantined uploads (issue #18) go into the audit trail. django-axes
+counts failed logins for the lockout; this keeps the record."""
 
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
+
+from common.uploads import upload_quarantined
+from officials.signals import role_changed
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
@@ -14,5 +18,48 @@ def login_failed(sender, credentials, request=None, **kwargs):
         action=Action.LOGIN_FAILED,
         actor_name=username,
         target=username,
-        ip=request.META.get("REMOTE_ADDR") if request is not None else None,
+        # The client's address as django-axes resolved it behind the trusted proxies (PORTAL_TRUSTED_PROXY_COUNT).
+        ip=(getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR"))
+        if request is not None
+        else None,
+    )
+
+
+@receiver(role_changed, dispatch_uid="audit_role_changed")
+def role_change_recorded(sender, assignment, change, by=None, **kwargs):
+    """Who gave or took which role from whom, and when (issue #18 item 3)."""
+    from .models import ActingAs, Action
+    from .services import audit_record
+
+    action = {
+        "granted": Action.ROLE_GRANTED,
+        "revoked": Action.ROLE_REVOKED,
+        "confirmed": Action.ROLE_CONFIRMED,
+    }
+    holder = assignment.user
+    audit_record(
+        action=action[change],
+        actor=by,
+        acting_as=None if by is not None else ActingAs.SYSTEM,
+        target=f"{holder.get_username()}: {assignment.role}",
+        after={
+            "user": holder.get_username(),
+            "role": assignment.role,
+            "organisation_id": assignment.organisation_id,
+            "granted_by_id": assignment.granted_by_id,
+            "confirmed_by_id": assignment.confirmed_by_id,
+        },
+    )
+
+
+@receiver(upload_quarantined, dispatch_uid="audit_upload_quarantined")
+def upload_quarantine_recorded(sender, name, path, signature, **kwargs):
+    from .models import ActingAs, Action
+    from .services import audit_record
+
+    audit_record(
+        action=Action.UPLOAD_QUARANTINED,
+        acting_as=ActingAs.SYSTEM,
+        target=str(name)[:255],
+        after={"quarantined_as": str(path), "signature": str(signature)},
     )

@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
+from .archives import zip_archive_refusal
+
 __all__ = [
     "CellError",
     "header_map",
@@ -159,6 +161,10 @@ def open_workbook(data: bytes, *, error: type[Exception]) -> Workbook:
         raise error(_("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ; hãy lưu lại dưới dạng .xlsx rồi tải lên."))
     if data[:4] != b"PK\x03\x04":
         raise error(not_excel)
+    # Judge the archive by its central directory before openpyxl inflates anything (issue #18 item 4: zip bombs).
+    refusal = zip_archive_refusal(io.BytesIO(data))
+    if refusal is not None:
+        raise error(refusal)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A broken package fails in many ways (BadZipFile, KeyError, lxml/expat errors); to a clerk all mean the same.

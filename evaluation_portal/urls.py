@@ -30,5 +30,6 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("documents/", include("documents.urls")),
     path("", include("portal.urls")),
+    path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -148,6 +148,26 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
     )
     created_at = models.DateTimeField(_("ngày giao"), auto_now_add=True)
+    # Separation of duties (issue #18 item 3): who granted the role, and the second person who confirmed a
+    # grant that lets its holder decide (officials.permissions.chair_grant_refusal). Empty granted_by: set up
+    # outside the portal's pages (migration, the demo loader, tests).
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giao"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("ngày xác nhận"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phân quyền")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .models import Official, Role, RoleAssignment
 
@@ -81,6 +82,31 @@ def require_home_affairs(user: AnyUser) -> PortalRoles:
     if not roles.is_home_affairs:
         raise PermissionDenied
     return roles
+
+
+def chair_grant_refusal(user: AnyUser) -> str | None:
+    """Why this chair may not decide yet, or None (issue #18 item 3, separation of duties).
+
+    The rule: a chair's role granted through the portal (the admin) takes effect for decisions, sign-off and
+    replacements only once a second person — an administrator or Home Affairs user who is neither its holder
+    nor its granter — has confirmed it; a role the holder granted themselves never does. Roles set up outside
+    the portal's pages (`granted_by` empty: migrations, the demo loader) stand as they are.
+    """
+    assignment: tuple[int | None, int | None] | None = (
+        RoleAssignment.objects.filter(user__pk=user.pk or 0, role=Role.CHAIR)
+        .values_list("granted_by_id", "confirmed_by_id")
+        .first()
+    )
+    if assignment is None:
+        return None
+    granted_by, confirmed_by = assignment
+    if granted_by == user.pk:
+        return _("Tài khoản tự giao cho mình vai trò Chủ tịch nên không được ghi quyết định hay phê duyệt.")
+    if granted_by is not None and confirmed_by is None:
+        return _(
+            "Vai trò Chủ tịch của tài khoản này chưa được người thứ hai (quản trị khác hoặc Sở Nội vụ) xác nhận."
+        )
+    return None
 
 
 def require_chair(user: AnyUser) -> PortalRoles:

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Official, Organisation, Role, RoleAssignment
+from .permissions import roles_of
+from .signals import role_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -18,18 +21,58 @@ class OfficialsError(Exception):
     """A rule refused the change; the message is for the user."""
 
 
-def role_grant(*, user: User, role: Role, organisation: Organisation | None = None) -> RoleAssignment:
+def role_grant(
+    *, user: User, role: Role, organisation: Organisation | None = None, by: User | None = None
+) -> RoleAssignment:
+    """Give `user` a role. `by` is the person granting it through the admin or a page (None for set-up by the
+    demo loader and tests); the grant is audited and, when a person made it, mailed (issue #18 item 3)."""
     if role == Role.UNIT_SECRETARY and organisation is None:
         raise OfficialsError(_("Thư ký đơn vị phải gắn với một cơ quan."))
     if role != Role.UNIT_SECRETARY:
         organisation = None
-    assignment, _created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, organisation=organisation
-    )
-    if role == Role.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
-        user.is_staff = True
-        user.is_superuser = True
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, organisation=organisation, defaults={"granted_by": by}
+        )
+        if role == Role.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
+            user.is_staff = True
+            user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        if created:
+            role_changed.send(sender=RoleAssignment, assignment=assignment, change="granted", by=by)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, by: User | None = None) -> None:
+    """Take a role away; audited and mailed like a grant. An administrator's admin access goes with the role."""
+    user = assignment.user
+    if assignment.role == Role.ADMINISTRATOR and (user.is_staff or user.is_superuser):
+        user.is_staff = False
+        user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
+    assignment.delete()
+    role_changed.send(sender=RoleAssignment, assignment=assignment, change="revoked", by=by)
+
+
+@transaction.atomic
+def role_confirm(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
+    """A second person confirms a grant, so that a chair's role takes effect for deciding
+    (`officials.permissions.chair_grant_refusal`). The confirmer is an administrator or Home Affairs user who is
+    neither the holder nor the person who granted it."""
+    roles = roles_of(by)
+    if not (roles.is_administrator or roles.is_home_affairs):
+        raise OfficialsError(_("Chỉ quản trị hoặc Sở Nội vụ được xác nhận việc giao vai trò."))
+    if by.pk in (assignment.user_id, assignment.granted_by_id):
+        raise OfficialsError(
+            _("Việc giao vai trò phải do người thứ hai xác nhận, không phải người được giao hay người giao.")
+        )
+    if assignment.confirmed_by_id is not None:
+        return assignment
+    assignment.confirmed_by = by
+    assignment.confirmed_at = timezone.now()
+    assignment.save(update_fields=["confirmed_by", "confirmed_at"])
+    role_changed.send(sender=RoleAssignment, assignment=assignment, change="confirmed", by=by)
     return assignment
 
 

@@ -684,6 +684,18 @@ MATRIX.update(
     }
 )
 
+# The account's own security pages (issue #18): everyone logged in; with the second factor off in the test
+# settings nobody in the cast has a device, so "verify" sends to enrolment and renewing codes is refused.
+MATRIX.update(
+    {
+        "accounts:second_factor_enrol": ("get", lambda c: {}, logged_in(200)),
+        "accounts:second_factor_verify": ("get", lambda c: {}, logged_in(302)),
+        "accounts:recovery_codes_renew": ("post", lambda c: {}, everyone(302)),
+        "accounts:session_list": ("get", lambda c: {}, logged_in(200)),
+        "accounts:sessions_end_others": ("post", lambda c: {}, everyone(302)),
+    }
+)
+
 
 def _tracked_cycle(c):
     """The cast's cycle tracked quarterly (issue #12), every period open for a week."""

@@ -18,6 +18,7 @@ LAYERS = [
     "reviews",
     "tracking",
     "cycles",
+    "accounts",
     "audit",
     "officials",
     "common",

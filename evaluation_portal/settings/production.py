@@ -18,6 +18,12 @@ CSRF_COOKIE_SECURE = True
 # ASVS 5.0 3.3.3: __Host- cookies are bound to this host and path, never shared with subdomains.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+PORTAL_REMEMBER_DEVICE_COOKIE = "__Host-portal_remember_device"
+PORTAL_KNOWN_DEVICE_COOKIE = "__Host-portal_device"
+# Behind the TLS proxy of docker-compose.yml: the client address is the one it appends (issue #18 item 2).
+PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "1"))
+# The second factor is never switched off in production.
+PORTAL_SECOND_FACTOR_ENFORCED = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])  # noqa: F405
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -24,3 +24,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Uploaded evidence from tests goes to a throwaway folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "evaluation-portal-test-media"
+# The suite logs people in with a password (and force_login); the second factor is switched off here and on
+# in the tests of it (tests/test_second_factor.py). The `login` fixture marks sessions verified all the same.
+PORTAL_SECOND_FACTOR_ENFORCED = False

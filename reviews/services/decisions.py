@@ -21,7 +21,7 @@ from audit.services import audit_record
 from cycles.models import Cycle, CycleStatus
 from cycles.rulebooks import Level
 from officials.models import PersonnelType
-from officials.permissions import require_chair
+from officials.permissions import chair_grant_refusal, require_chair
 
 from ..errors import ReviewError, StaleFormError
 from ..models import (
@@ -51,6 +51,15 @@ DECIDABLE = (
     EvaluationStatus.PROPOSED,
     EvaluationStatus.DECIDED,
 )
+
+
+def require_deciding_chair(by: User) -> None:
+    """The chair, whose role took effect for deciding: not self-granted, confirmed by a second person
+    (separation of duties, issue #18 item 3; the rule is `officials.permissions.chair_grant_refusal`)."""
+    require_chair(by)
+    refusal = chair_grant_refusal(by)
+    if refusal is not None:
+        raise ReviewError(refusal)
 
 
 def cap_refusal(
@@ -123,7 +132,7 @@ def decision_record(
 ) -> Decision:
     """Record (or change, before sign-off) the chair's decision on one person. Above a cap the authority may
     weigh (Decree 233 Art. 12(4)(d)) it needs `departure_reason`, which prints on the rating form."""
-    require_chair(by)
+    require_deciding_chair(by)
     comments, outlook = decision_content_check(
         evaluation=evaluation, level=level, not_rated=not_rated, comments=comments, outlook=outlook
     )
@@ -272,7 +281,7 @@ def signature_check(signing_as: str, signer_name: str) -> str:
 
 def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by: User) -> Cycle:
     """Lock every rating of the cycle at once: all decided, none above its cap, every group within its quota."""
-    require_chair(by)
+    require_deciding_chair(by)
     signer_name = signature_check(signing_as, signer_name)
     now = timezone.now()
     with transaction.atomic():
@@ -327,5 +336,6 @@ __all__ = [
     "cycle_sign_off",
     "decision_record",
     "sign_off_check",
+    "require_deciding_chair",
     "signature_check",
 ]

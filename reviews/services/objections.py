@@ -23,7 +23,6 @@ from common.dates import local_text
 from cycles.models import Cycle, CycleStatus, PhaseKind
 from cycles.rulebooks import Level
 from cycles.selectors import phase_of
-from officials.permissions import require_chair
 
 from ..errors import ReviewError
 from ..models import (
@@ -37,7 +36,7 @@ from ..models import (
     ObjectionStatus,
     SigningAs,
 )
-from .decisions import cap_refusal, decision_content_check, signature_check
+from .decisions import cap_refusal, decision_content_check, require_deciding_chair, signature_check
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -320,7 +319,7 @@ def decision_replace(
 ) -> Decision:
     """A new decision replacing the one in force, for errors or dishonesty found after the sign-off
     (domain.md §3.9). An open objection is answered instead, so the answer and the new decision stay linked."""
-    require_chair(by)
+    require_deciding_chair(by)
     reason = _clean_reason(reason)
     signer_name = signature_check(signing_as, signer_name)
     with transaction.atomic():
@@ -358,7 +357,7 @@ def objection_answer(
     by: User,
 ) -> Objection:
     """The chair answers: the rating is kept, or changed by a new decision that replaces the one objected to."""
-    require_chair(by)
+    require_deciding_chair(by)
     answer = (answer or "").strip()
     if not answer:
         raise ReviewError(_("Hãy ghi nội dung trả lời kiến nghị."))

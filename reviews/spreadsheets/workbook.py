@@ -34,10 +34,17 @@ TITLE_FONT = Font(bold=True, size=13)
 
 
 def cell_value_clean(value):
-    """Text goes in as text: control characters pasted from Word are dropped (openpyxl refuses them)."""
+    """Text goes in as text: control characters pasted from Word are dropped (openpyxl refuses them), and text
+    that a spreadsheet would read as a formula once a clerk edits the cell gets a leading apostrophe (OWASP
+    "CSV Injection": cells starting with =, +, -, @, tab or carriage return; issue #18 item 7)."""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_put(ws, row: int, column: int, value, **style):

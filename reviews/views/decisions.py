@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import step_up_refusal
 from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus
 from cycles.rulebooks import Level
@@ -116,6 +117,9 @@ def cycle_sign_off(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResp
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     if not roles_of(request.user).is_chair:
         raise PermissionDenied
+    # Issue #18: signing off asks for a fresh second factor.
+    if (refused := step_up_refusal(request)) is not None:
+        return refused
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Hãy đánh dấu xác nhận trước khi phê duyệt."))
         return redirect("reviews:decision_board", cycle_pk=cycle.pk)

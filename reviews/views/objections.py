@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import step_up_refusal
 from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus, PhaseKind
 from cycles.selectors import phase_of
@@ -20,7 +21,7 @@ from ..forms import (
     ObjectionAnswerForm,
     ObjectionForm,
 )
-from ..models import ObjectionStatus
+from ..models import ObjectionOutcome, ObjectionStatus
 from ..permissions import (
     get_cycle_for_proposals,
     get_evaluation_for_user,
@@ -132,6 +133,10 @@ def objection_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     cycle = evaluation.enrolment.cycle
     in_force = decision_in_force(evaluation)
     error = None
+    # Issue #18: a new decision replacing the one objected to asks for a fresh second factor.
+    changing = request.method == "POST" and request.POST.get("outcome") == ObjectionOutcome.CHANGED
+    if changing and (refused := step_up_refusal(request)) is not None:
+        return refused
     if request.method == "POST":
         form = ObjectionAnswerForm(request.POST)
         if form.is_valid():

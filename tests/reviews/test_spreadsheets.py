@@ -131,9 +131,10 @@ def test_export_is_set_up_to_read_and_print(compiled, login):
     assert all(cell.font.bold for cell in sheet[4])
     assert sheet.column_dimensions["B"].width >= 20
     assert sheet.cell(row=5, column=2).alignment.wrap_text
-    # A reason that looks like a formula stays text in the clerk's Excel.
+    # A reason that looks like a formula stays text in the clerk's Excel, even once edited (OWASP: a leading
+    # apostrophe; issue #18 item 7).
     reason = sheet.cell(row=5, column=[c.value for c in sheet[4]].index("Lý do đề xuất") + 1)
-    assert reason.data_type == "s" and reason.value.startswith("=HYPERLINK")
+    assert reason.data_type == "s" and reason.value.startswith("'=HYPERLINK")
     legend = [
         row[0] for row in sheet.iter_rows(values_only=True) if row[0] and str(row[0]).startswith("Ghi chú")
     ]

@@ -1,6 +1,13 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.second_factor import (
+    DEMO_RECOVERY_CODES,
+    demo_second_factor_set,
+    demo_totp_key_base32,
+    second_factor_required,
+)
 from portal.demo import DEMO_PASSWORD, load_demo
 
 
@@ -14,3 +21,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins.items():
             self.stdout.write(f"  {username:<10} {role}")
+        # Issue #18: every role other than "official" needs a second factor. DEMO ONLY: one shared TOTP key and
+        # fixed recovery codes, reset at each load.
+        needing = [
+            user
+            for user in get_user_model().objects.filter(username__in=list(logins))
+            if second_factor_required(user)
+        ]
+        for user in needing:
+            demo_second_factor_set(user)
+        self.stdout.write(
+            "Second factor for "
+            + ", ".join(user.username for user in needing)
+            + " (DEMO ONLY, never in production):\n"
+            + f"  add this key to an authenticator app: {demo_totp_key_base32()}\n"
+            + f"  or use a recovery code once per load: {', '.join(DEMO_RECOVERY_CODES)}"
+        )
