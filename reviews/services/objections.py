@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from audit.models import ActingAs, Action
 from audit.services import audit_record
 from common.dates import local_text
-from cycles.models import Cycle, CycleStatus, PhaseKind
+from cycles.models import Cycle, CycleStatus
 from cycles.rulebooks import Level
-from cycles.selectors import phase_of
+from cycles.selectors import WindowState, objection_window
 from officials.permissions import require_chair
 
 from ..errors import ReviewError
@@ -68,13 +68,32 @@ def objection_window_refusal(evaluation: Evaluation, now: datetime | None = None
         return _("Kỳ đánh giá đã kết thúc và lưu trữ; không gửi kiến nghị được nữa.")
     if not evaluation.is_published or cycle.status != CycleStatus.SIGNED_OFF:
         return _("Chỉ gửi kiến nghị được sau khi kết quả xếp loại đã được phê duyệt và thông báo.")
-    phase = phase_of(cycle, PhaseKind.OBJECTIONS)
-    if phase is None:
+    window = objection_window(cycle, now=now)
+    if window.phase is None:
         return _("Chưa đến thời gian nhận kiến nghị: Sở Nội vụ chưa đặt thời hạn kiến nghị.")
-    if (now or timezone.now()) > phase.deadline:
-        return _("Đã hết thời hạn gửi kiến nghị (%(deadline)s).") % {"deadline": local_text(phase.deadline)}
-    if not phase.is_open:
-        return _("Thời gian nhận kiến nghị chưa mở hoặc đã đóng.")
+    if window.state is WindowState.ENDED:
+        if (now or timezone.now()) > window.phase.deadline:
+            return _("Đã hết thời hạn gửi kiến nghị (%(deadline)s).") % {
+                "deadline": local_text(window.phase.deadline)
+            }
+        return _("Thời gian nhận kiến nghị đã đóng.")
+    if window.state is WindowState.NOT_YET:
+        return _("Thời gian nhận kiến nghị chưa mở (từ ngày %(day)s).") % {
+            "day": window.phase.starts_on.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+def objection_answered_refusal(
+    evaluation: Evaluation, objections: list[Objection] | None = None
+) -> str | None:
+    """One objection per decision: once the chair has answered an objection to the decision still in force (the
+    rating was kept), the person is not offered the form again; a new decision may be objected to afresh."""
+    if objections is None:
+        objections = list(Objection.objects.filter(evaluation=evaluation))
+    in_force = Decision.objects.in_force().filter(evaluation=evaluation).values_list("pk", flat=True).first()
+    if any(o.status == ObjectionStatus.ANSWERED and o.decision_id == in_force for o in objections):
+        return _("Kiến nghị của bạn về kết quả này đã được trả lời; kết quả được giữ nguyên.")
     return None
 
 
@@ -106,6 +125,9 @@ def objection_file(*, evaluation: Evaluation, text: str, by: User) -> Objection:
         decision = Decision.objects.in_force().filter(evaluation=current).first()
         if decision is None:
             raise ReviewError(_("Chưa có quyết định xếp loại đã phê duyệt để kiến nghị."))
+        answered = objection_answered_refusal(current)
+        if answered:
+            raise ReviewError(answered)
         if Objection.objects.filter(evaluation=current, status=ObjectionStatus.OPEN).exists():
             raise ReviewError(
                 _("Bạn đang có một kiến nghị chờ trả lời; hãy chờ trả lời hoặc rút kiến nghị đó.")

@@ -18,7 +18,7 @@ from cycles.permissions import get_cycle_for_user
 from cycles.rulebooks import Level
 from cycles.selectors import cohort, phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import require_home_affairs
-from reviews.selectors import cycle_progress, level_for_points
+from reviews.selectors import cohort_states, level_for_points, unreachable_by_email
 
 from .. import services
 from ..errors import ReviewError, StaleFormError
@@ -289,8 +289,7 @@ def progress_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
     rows = cohort(cycle)
     if filters.is_valid():
         rows = filters.apply(rows)
-    totals, groups = cycle_progress(cycle)
-    context = {"cycle": cycle, "rows": rows, "filters": filters, "totals": totals, "groups": groups}
+    context = {"cycle": cycle, "rows": rows, "filters": filters, "states": cohort_states(cycle)}
     template = "reviews/_progress_table.html" if request.htmx else "reviews/progress_board.html"
     return render(request, template, context)
 
@@ -301,4 +300,14 @@ def reminders_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
     cycle = get_cycle_for_user(request.user, pk)
     count = services.reminders_send(cycle=cycle, by=request.user)
     messages.success(request, _("Đã xếp %(n)d thư nhắc vào hàng gửi.") % {"n": count})
+    unreachable = unreachable_by_email(cycle)
+    if unreachable:
+        messages.warning(
+            request,
+            _(
+                "%(n)d người chưa nộp không có tài khoản hoặc địa chỉ thư điện tử nên không nhận được thư nhắc: "
+                "%(names)s. Hãy liên hệ trực tiếp hoặc nhập phiếu giấy thay họ."
+            )
+            % {"n": len(unreachable), "names": ", ".join(unreachable)},
+        )
     return redirect("reviews:progress_board", pk=cycle.pk)
