@@ -613,6 +613,14 @@ class Decision(models.Model):
 # --- Objections (domain.md §3.9, issue #5) ---
 
 
+class NoticeEmailStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi không thành công")
+    NO_ADDRESS = "no_address", _("Không có địa chỉ thư điện tử")
+
+
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("Đang chờ trả lời")
     ANSWERED = "answered", _("Đã trả lời")
@@ -660,6 +668,14 @@ class Objection(models.Model):
         on_delete=models.PROTECT,
         related_name="answered_objection",
     )
+    # A kept rating is answered by e-mail too (a changed one sends its new notice): this row is that e-mail's
+    # outbox, claimed by a conditional UPDATE like the notices, so a duplicate delivery never sends twice.
+    answer_email_status = models.CharField(
+        _("thư trả lời"), max_length=12, choices=NoticeEmailStatus.choices, blank=True
+    )
+    answer_email_to = models.EmailField(blank=True)
+    answer_email_claimed_at = models.DateTimeField(null=True, blank=True)
+    answer_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("kiến nghị")
@@ -710,14 +726,6 @@ class Objection(models.Model):
 class NoticeKind(models.TextChoices):
     RESULT = "result", _("Thông báo kết quả xếp loại")
     REPLACED_RESULT = "replaced", _("Thông báo kết quả mới (thay thế kết quả đã thông báo)")
-
-
-class NoticeEmailStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
-    FAILED = "failed", _("Gửi không thành công")
-    NO_ADDRESS = "no_address", _("Không có địa chỉ thư điện tử")
 
 
 class Notice(models.Model):

@@ -62,6 +62,17 @@ def current_evaluation(official: Official) -> Evaluation | None:
     )
 
 
+def honorific(official: Official, language: str | None = None) -> str:
+    """How letters address a leader: "Ông" or "Bà" by gender, never the familiar "anh/chị" (issue #13); in the
+    letter's own language when given."""
+    from django.utils import translation
+
+    from officials.models import Gender
+
+    with translation.override(language or translation.get_language()):
+        return gettext("Bà") if official.gender == Gender.FEMALE else gettext("Ông")
+
+
 def latest_evaluation(official: Official) -> Evaluation | None:
     """The official's evaluation in a cycle people still work in: under way, or signed off and waiting for
     objections (the home page shows the result then, not "nothing to do")."""

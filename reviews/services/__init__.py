@@ -49,6 +49,7 @@ from .notices import (
 from .objections import (
     decision_replace,
     objection_answer,
+    objection_answer_email_send,
     objection_answered_refusal,
     objection_file,
     objection_window_refusal,
@@ -119,6 +120,7 @@ __all__ = [
     "evaluation_exemption_lift",
     "self_assessment_enter_on_paper",
     "objection_answered_refusal",
+    "objection_answer_email_send",
     "MAX_REASON_LENGTH",
     "MAX_TEXT_LENGTH",
     "Answer",

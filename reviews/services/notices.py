@@ -29,6 +29,7 @@ from audit.services import audit_record
 from cycles.models import Cycle
 
 from ..models import Decision, DecisionState, Notice, NoticeEmailStatus, NoticeKind
+from ..selectors import honorific
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -157,6 +158,9 @@ def _email_message(notice: Notice, address: str) -> EmailMultiAlternatives:
         "enrolment": enrolment,
         "cycle": enrolment.cycle,
         "replaced": notice.kind == NoticeKind.REPLACED_RESULT,
+        # Leaders are addressed "Ông"/"Bà" by gender, in the e-mail's language (issue #13).
+        "honorific": honorific(enrolment.official, settings.LANGUAGE_CODE),
+        "you": honorific(enrolment.official, settings.LANGUAGE_CODE).lower(),
         "link": settings.PORTAL_BASE_URL.rstrip("/")
         + reverse("reviews:evaluation_detail", args=[notice.evaluation_id]),
     }

@@ -9,12 +9,17 @@ closing of the cycle or another replacement in the same peer group (the quota is
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import ActingAs, Action
@@ -32,12 +37,15 @@ from ..models import (
     Evaluation,
     EvaluationEvent,
     EventKind,
+    NoticeEmailStatus,
     Objection,
     ObjectionOutcome,
     ObjectionStatus,
     SigningAs,
 )
+from ..selectors import honorific
 from .decisions import cap_refusal, decision_content_check, signature_check
+from .notices import _address_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -419,9 +427,17 @@ def objection_answer(
             )
         locked.status, locked.answer, locked.outcome = ObjectionStatus.ANSWERED, answer, outcome
         locked.answered_by, locked.answered_at, locked.new_decision = by, timezone.now(), new_decision
-        locked.save(
-            update_fields=["status", "answer", "outcome", "answered_by", "answered_at", "new_decision"]
-        )
+        update_fields = ["status", "answer", "outcome", "answered_by", "answered_at", "new_decision"]
+        if outcome == ObjectionOutcome.KEPT:
+            # The filing promised an answer by e-mail; a changed rating sends its new notice instead.
+            address = _address_of(evaluation.enrolment.official)
+            locked.answer_email_status = (
+                NoticeEmailStatus.PENDING if address else NoticeEmailStatus.NO_ADDRESS
+            )
+            update_fields.append("answer_email_status")
+            if address:
+                _enqueue_answer_email(locked.pk)
+        locked.save(update_fields=update_fields)
         audit_record(
             action=Action.OBJECTION_ANSWERED,
             actor=by,
@@ -441,7 +457,57 @@ def objection_answer(
     return locked
 
 
+def _enqueue_answer_email(objection_pk: int) -> None:
+    from ..tasks import objection_answer_email_send
+
+    # After the commit, robust: the answer stands whatever the broker does; the row stays pending.
+    transaction.on_commit(partial(objection_answer_email_send.delay, objection_pk), robust=True)
+
+
+def objection_answer_email_send(*, objection_id: int) -> bool:
+    """Send the answer to a kept objection once: the row is claimed (pending → sending) before sending, so a
+    duplicate delivery of the task sends nothing. False when there is nothing to send."""
+    now = timezone.now()
+    won = Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.PENDING).update(
+        answer_email_status=NoticeEmailStatus.SENDING, answer_email_claimed_at=now
+    )
+    if not won:
+        return False
+    objection = Objection.objects.select_related(
+        "evaluation__enrolment__cycle", "evaluation__enrolment__official__user", "decision"
+    ).get(pk=objection_id)
+    official = objection.evaluation.enrolment.official
+    address = _address_of(official)
+    if not address:
+        Objection.objects.filter(pk=objection_id).update(answer_email_status=NoticeEmailStatus.NO_ADDRESS)
+        return False
+    enrolment = objection.evaluation.enrolment
+    context = {
+        "objection": objection,
+        "enrolment": enrolment,
+        "cycle": enrolment.cycle,
+        "honorific": honorific(official, settings.LANGUAGE_CODE),
+        "link": settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("reviews:evaluation_detail", args=[objection.evaluation_id]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("reviews/email/objection_answer_subject.txt", context).split())
+        body = render_to_string("reviews/email/objection_answer_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception:
+        Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.SENDING).update(
+            answer_email_status=NoticeEmailStatus.PENDING
+        )
+        raise
+    Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.SENDING).update(
+        answer_email_status=NoticeEmailStatus.SENT, answer_email_to=address, answer_emailed_at=timezone.now()
+    )
+    return True
+
+
 __all__ = [
+    "objection_answer_email_send",
     "OBJECTION_MAX_LENGTH",
     "OBJECTION_MIN_LENGTH",
     "decision_replace",

@@ -9,6 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -80,7 +81,23 @@ def _edit_context(evaluation, form, **extra):
 
 
 def _saved_at_text(evaluation) -> str:
-    return _("Đã lưu lúc %(time)s") % {"time": date_format(timezone.localtime(evaluation.saved_at), "H:i")}
+    return _("Đã lưu lúc %(time)s") % {
+        "time": date_format(timezone.localtime(evaluation.saved_at), "H:i d/m/Y")
+    }
+
+
+def _invalid_fields_text(form: SelfAssessmentForm, parts) -> str:
+    """The autosave's status line names each field that is not valid with its message: the red messages under the
+    fields appear only when the whole page is posted, so the status line must say it itself (issue #13)."""
+    titles = {}
+    for part in parts:
+        for criterion in part.criteria:
+            titles[f"points__{criterion.code}"] = titles[f"text__{criterion.code}"] = gettext(criterion.title)
+    lines = []
+    for name, errors in form.errors.items():
+        label = titles.get(name) or str(form.fields[name].label if name in form.fields else name)
+        lines.append(f"{label}: {' '.join(str(e) for e in errors)}")
+    return _("Chưa lưu: %(errors)s") % {"errors": "; ".join(lines)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,6 +129,8 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             error, stale_version = str(exc), exc.current_version
         except ReviewError as exc:
             error = str(exc)
+    elif autosave:
+        error = _invalid_fields_text(form, parts)
     else:
         error = _("Chưa lưu: có ô nhập chưa hợp lệ, xem thông báo đỏ ở từng ô.")
 

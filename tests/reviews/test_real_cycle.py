@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -275,7 +276,9 @@ def test_home_affairs_ends_an_open_window_early_but_not_one_never_opened(cast):
     assert cast.cycle.status == CycleStatus.CLOSED
 
 
-def test_a_kept_objection_is_not_offered_again_and_the_page_shows_the_window(cast, login):
+def test_a_kept_objection_is_emailed_not_offered_again_and_the_page_shows_the_window(
+    cast, login, monkeypatch, django_capture_on_commit_callbacks
+):
     objection_phase(cast)
     a = submitted(evaluation_of(cast.official_a), points=D("85"))
     b = submitted(evaluation_of(cast.official_b), points=D("80"))
@@ -287,9 +290,22 @@ def test_a_kept_objection_is_not_offered_again_and_the_page_shows_the_window(cas
     page = client.get(reverse("reviews:evaluation_detail", args=[a.pk])).content.decode()
     assert "Thời gian nhận kiến nghị" in page and "đang mở" in page
     objection = services.objection_file(evaluation=a, text=OBJECTION, by=cast.users["official_a"])
-    services.objection_answer(
-        objection=objection, answer="Giữ nguyên kết quả.", outcome="kept", by=cast.users["chair"]
+    sent = []
+    monkeypatch.setattr(
+        "reviews.tasks.objection_answer_email_send.delay",
+        lambda pk: sent.append(services.objection_answer_email_send(objection_id=pk)),
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.objection_answer(
+            objection=objection, answer="Giữ nguyên kết quả.", outcome="kept", by=cast.users["chair"]
+        )
+    # The e-mail the filing promised, once, addressing the leader by gender.
+    assert sent == [True]
+    assert len(mail.outbox) == 1 and "Giữ nguyên kết quả." in mail.outbox[0].body
+    assert mail.outbox[0].body.startswith(("Kính gửi Ông", "Kính gửi Bà"))
+    objection.refresh_from_db()
+    assert objection.answer_email_status == "sent" and objection.answer_emailed_at is not None
+    assert services.objection_answer_email_send(objection_id=objection.pk) is False
     page = client.get(reverse("reviews:evaluation_detail", args=[a.pk])).content.decode()
     assert 'action="' + reverse("reviews:objection_file", args=[a.pk]) not in page
     assert "đã được trả lời" in page
