@@ -52,6 +52,14 @@ class Action(models.TextChoices):
         "enrolment.head_set",
         pgettext_lazy("audit action", "Sửa vị trí người đứng đầu của người được đánh giá"),
     )
+    SELF_ASSESSMENT_ENTERED_ON_PAPER = (
+        "self_assessment.paper",
+        pgettext_lazy("audit action", "Sở Nội vụ nhập phiếu tự đánh giá bản giấy"),
+    )
+    EVALUATION_EXEMPTED = (
+        "evaluation.exempted",
+        pgettext_lazy("audit action", "Ghi trường hợp không đánh giá, xếp loại"),
+    )
     CYCLE_CLOSED = "cycle.closed", pgettext_lazy("audit action", "Kết thúc kỳ đánh giá")
     LOGIN_FAILED = "login.failed", pgettext_lazy("audit action", "Đăng nhập không thành công")
     ACCESS_REFUSED = "access.refused", pgettext_lazy("audit action", "Bị từ chối truy cập")

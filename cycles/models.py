@@ -146,6 +146,10 @@ class Phase(models.Model):
     deadline = models.DateTimeField(_("hạn chót"))
     # Home Affairs opens and closes each phase by hand; the deadline is enforced on top of that.
     is_open = models.BooleanField(_("đang mở"), default=False)
+    # When the phase last opened and when Home Affairs closed it by hand. The objection window must have run its
+    # course before the cycle closes (domain.md §3.9): its deadline passed, or it opened and was closed early.
+    opened_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("giai đoạn")

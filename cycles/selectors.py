@@ -4,13 +4,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import overload
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Cycle, CycleCriterion, CycleStatus, Enrolment, FilledBy, Phase, PhaseKind
+from .models import (
+    PUBLISHED_CYCLE_STATES,
+    Cycle,
+    CycleCriterion,
+    CycleStatus,
+    Enrolment,
+    FilledBy,
+    Phase,
+    PhaseKind,
+)
 
 
 def cycles_in_progress() -> QuerySet[Cycle]:
@@ -30,6 +40,95 @@ def time_left(deadline: datetime, now: datetime | None = None) -> str:
     if days:
         return gettext("còn %(days)d ngày %(hours)d giờ") % {"days": days, "hours": hours}
     return gettext("còn %(hours)d giờ %(minutes)d phút") % {"hours": hours, "minutes": minutes}
+
+
+class WindowState(StrEnum):
+    UNSET = "unset"  # no objection phase: Home Affairs has not set the window
+    NOT_YET = "not_yet"  # before publication, or before its first day
+    OPEN = "open"
+    ENDED = "ended"  # its deadline passed, or it opened and Home Affairs closed it
+
+
+@dataclass(frozen=True)
+class ObjectionWindow:
+    state: WindowState
+    phase: Phase | None
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self.phase.deadline if self.phase else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is WindowState.OPEN
+
+    @property
+    def has_run_its_course(self) -> bool:
+        return self.state is WindowState.ENDED
+
+    @property
+    def label(self) -> str:
+        return {
+            WindowState.UNSET: gettext("chưa đặt thời hạn"),
+            WindowState.NOT_YET: gettext("chưa mở"),
+            WindowState.OPEN: gettext("đang mở"),
+            WindowState.ENDED: gettext("đã kết thúc"),
+        }[self.state]
+
+
+def objection_window(
+    cycle: Cycle, phase: Phase | None = None, now: datetime | None = None
+) -> ObjectionWindow:
+    """The one rule of the objection window (domain.md §3.9): it follows publication, never comes before it, and
+    opens on its first day or when Home Affairs opens it; it ends at its deadline, or earlier when Home Affairs
+    closes it after it opened. The cycle may close only once it has ended (reviews.selectors.cycle_close_blockers)."""
+    if phase is None:
+        phase = phase_of(cycle, PhaseKind.OBJECTIONS)
+    if phase is None:
+        return ObjectionWindow(WindowState.UNSET, None)
+    if cycle.status == CycleStatus.CLOSED:
+        return ObjectionWindow(WindowState.ENDED, phase)
+    if cycle.status not in PUBLISHED_CYCLE_STATES:
+        return ObjectionWindow(WindowState.NOT_YET, phase)
+    now = now or timezone.now()
+    if now > phase.deadline or (phase.closed_at is not None and not phase.is_open):
+        return ObjectionWindow(WindowState.ENDED, phase)
+    if phase.is_open or phase.starts_on <= timezone.localdate(now):
+        return ObjectionWindow(WindowState.OPEN, phase)
+    return ObjectionWindow(WindowState.NOT_YET, phase)
+
+
+def cycles_active() -> QuerySet[Cycle]:
+    """The cycles people still work in: under way, or signed off and not yet closed (results, objections)."""
+    return Cycle.objects.filter(status__in=[CycleStatus.IN_PROGRESS, CycleStatus.SIGNED_OFF]).select_related(
+        "authority"
+    )
+
+
+PHASE_ORDER = {kind.value: index for index, kind in enumerate(PhaseKind)}
+
+
+def current_phase(
+    cycle: Cycle, phases: list[Phase] | None = None, now: datetime | None = None
+) -> Phase | None:
+    """The phase the cycle is in, following its real order (domain.md §3): after the sign-off the objection window;
+    before, the latest phase Home Affairs has open, or else the first whose deadline is still ahead."""
+    if cycle.status in (CycleStatus.SETUP, CycleStatus.CLOSED):
+        return None
+    if phases is None:
+        phases = list(Phase.objects.filter(cycle=cycle))
+    ordered = sorted(phases, key=lambda phase: PHASE_ORDER.get(phase.kind, 99))
+    if cycle.status == CycleStatus.SIGNED_OFF:
+        return next((phase for phase in ordered if phase.kind == PhaseKind.OBJECTIONS), None)
+    before_publication = [phase for phase in ordered if phase.kind != PhaseKind.OBJECTIONS]
+    opened = [phase for phase in before_publication if phase.is_open]
+    if opened:
+        return opened[-1]
+    now = now or timezone.now()
+    ahead = [phase for phase in before_publication if phase.deadline >= now]
+    if ahead:
+        return ahead[0]
+    return before_publication[-1] if before_publication else None
 
 
 def next_deadline(cycle: Cycle) -> Phase | None:

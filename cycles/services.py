@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.dates import local_text
 from officials.models import Official, Organisation, PeerGroup, PersonnelType
 from officials.permissions import require_home_affairs
 
@@ -160,20 +161,43 @@ def _check_points_forms_total_100(cycle: Cycle) -> None:
 
 
 def phase_open(*, phase: Phase, by: User) -> Phase:
+    """Phases follow the cycle's order: every phase opens while the cycle is under way, except the objection
+    window, which opens only after publication (domain.md §3.9) and before its deadline."""
     require_home_affairs(by)
-    if phase.cycle.status != CycleStatus.IN_PROGRESS:
+    cycle = phase.cycle
+    now = timezone.now()
+    if phase.kind == PhaseKind.OBJECTIONS:
+        if cycle.status != CycleStatus.SIGNED_OFF:
+            raise CycleError(
+                _("Thời gian nhận kiến nghị chỉ mở sau khi kết quả xếp loại được phê duyệt và công bố.")
+            )
+        if phase.deadline <= now:
+            raise CycleError(
+                _("Hạn nhận kiến nghị (%(deadline)s) đã qua; hãy đặt hạn mới trước khi mở.")
+                % {"deadline": local_text(phase.deadline)}
+            )
+    elif cycle.status != CycleStatus.IN_PROGRESS:
         raise CycleError(_("Chỉ mở giai đoạn khi kỳ đánh giá đang diễn ra."))
     if phase.kind == PhaseKind.SELF_ASSESSMENT:
-        _check_points_forms_total_100(phase.cycle)
-    Phase.objects.filter(pk=phase.pk).update(is_open=True)
-    phase.is_open = True
+        _check_points_forms_total_100(cycle)
+    Phase.objects.filter(pk=phase.pk).update(is_open=True, opened_at=now, closed_at=None)
+    phase.is_open, phase.opened_at, phase.closed_at = True, now, None
     return phase
 
 
 def phase_close(*, phase: Phase, by: User) -> Phase:
+    """Home Affairs closes a phase by hand. Closing an objection window that has opened ends it early (it has then
+    run its course); one that has not opened yet stays to open on its date."""
+    from .selectors import objection_window
+
     require_home_affairs(by)
-    Phase.objects.filter(pk=phase.pk).update(is_open=False)
-    phase.is_open = False
+    if phase.cycle.status == CycleStatus.CLOSED:
+        raise CycleError(_("Kỳ đánh giá đã kết thúc, không thể thay đổi."))
+    closed_at = phase.closed_at
+    if phase.kind == PhaseKind.OBJECTIONS and objection_window(phase.cycle, phase).is_open:
+        closed_at = timezone.now()
+    Phase.objects.filter(pk=phase.pk).update(is_open=False, closed_at=closed_at)
+    phase.is_open, phase.closed_at = False, closed_at
     return phase
 
 
@@ -186,9 +210,10 @@ def phase_set(
         raise CycleError(_("Hạn chót phải sau ngày bắt đầu."))
     if is_open and kind == PhaseKind.SELF_ASSESSMENT:
         _check_points_forms_total_100(cycle)
-    phase, _created = Phase.objects.update_or_create(
-        cycle=cycle, kind=kind, defaults={"starts_on": starts_on, "deadline": deadline, "is_open": is_open}
-    )
+    defaults: dict[str, object] = {"starts_on": starts_on, "deadline": deadline, "is_open": is_open}
+    if is_open:
+        defaults.update(opened_at=timezone.now(), closed_at=None)
+    phase, _created = Phase.objects.update_or_create(cycle=cycle, kind=kind, defaults=defaults)
     return phase
 
 

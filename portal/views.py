@@ -1,5 +1,7 @@
 """The pages that bring the apps together: each role's home, the cycle's overview, the audit history."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -7,31 +9,46 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from audit.selectors import cycle_history, evaluation_history, history_rows
+from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus, PhaseKind
 from cycles.permissions import get_cycle_for_user
-from cycles.selectors import cohort, cycles_in_progress, next_deadline, phase_of, time_left
+from cycles.selectors import cohort, current_phase, cycles_active, objection_window, phase_of, time_left
 from officials.permissions import roles_of
 from reviews.permissions import evaluations_visible_to
-from reviews.selectors import current_evaluation, cycle_progress, notices_of, rating_history, repeated_khtnv
+from reviews.selectors import (
+    cohort_states,
+    cycle_close_blockers,
+    latest_evaluation,
+    notices_of,
+    rating_history,
+    repeated_khtnv,
+)
 from tracking.permissions import is_tracker
 from tracking.selectors import enrolment_is_tracked, tracker_inbox, tracking_of
 
+from .dashboard import cycle_card, official_next_action
 from .forms import HistoryFilterForm
 from .permissions import get_cycle_for_audit, get_evaluation_for_audit
 
 
 @require_GET
-def home(request):
-    """Each role lands on what it has to do next; a person with several roles sees each part."""
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each role lands on what it has to do next in the phase each cycle is in; a person with several roles sees
+    each part."""
     roles = roles_of(request.user)
-    context = {"roles": roles}
-    if roles.is_official:
-        evaluation = current_evaluation(roles.official)
+    context: dict[str, Any] = {"roles": roles}
+    if roles.is_official and roles.official is not None:
+        evaluation = latest_evaluation(roles.official)
         context["my_evaluation"] = evaluation
         if evaluation:
-            phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
-            context["my_phase"] = phase
-            context["my_time_left"] = time_left(phase.deadline) if phase else None
+            cycle = evaluation.enrolment.cycle
+            phase = phase_of(cycle, PhaseKind.SELF_ASSESSMENT)
+            if cycle.status == CycleStatus.IN_PROGRESS:
+                context["my_phase"] = phase
+                context["my_time_left"] = time_left(phase.deadline) if phase else None
+            else:
+                context["my_window"] = objection_window(cycle)
+            context["my_action"] = official_next_action(evaluation)
             enrolment = evaluation.enrolment
             context["my_tracked"] = enrolment_is_tracked(enrolment, tracking_of(enrolment.cycle))
         context["my_history"] = rating_history(roles.official)
@@ -39,18 +56,12 @@ def home(request):
         context["my_notices"] = notices_of(roles.official)
         context["my_unread_notices"] = sum(1 for notice in context["my_notices"] if notice.is_unread)
     if roles.sees_whole_cohort or roles.is_office_staff or roles.is_unit_secretary:
-        cycles = []
-        for cycle in cycles_in_progress():
-            totals, _groups = cycle_progress(cycle)
-            cycles.append(
-                {
-                    "cycle": cycle,
-                    "totals": totals,
-                    "next_phase": next_deadline(cycle),
-                    "tracks": tracking_of(cycle) is not None,
-                }
-            )
-        context["open_cycles"] = cycles
+        cards = []
+        for cycle in cycles_active():
+            card = cycle_card(cycle, roles)
+            card.tracks = tracking_of(cycle) is not None
+            cards.append(card)
+        context["open_cycles"] = cards
     if is_tracker(request.user):
         context["tracker_waiting"] = tracker_inbox(request.user).count()
     if roles.is_unit_secretary:
@@ -67,18 +78,27 @@ def home(request):
 
 
 @require_GET
-def cycle_detail(request, pk: int):
+def cycle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = get_cycle_for_user(request.user, pk)
     roles = roles_of(request.user)
+    phases = list(cycle.phases.order_by("deadline"))
+    objections_phase = next((phase for phase in phases if phase.kind == PhaseKind.OBJECTIONS), None)
+    window = objection_window(cycle, objections_phase) if objections_phase else objection_window(cycle)
     context = {
         "cycle": cycle,
         "cohort": cohort(cycle),
         "show_status": roles.sees_whole_cohort,
         "can_edit_enrolments": roles.is_home_affairs,
-        "phases": cycle.phases.order_by("deadline"),
+        "phases": phases,
+        "current_phase": current_phase(cycle, phases),
+        "window": window,
+        "is_closed": cycle.status == CycleStatus.CLOSED,
+        "is_signed_off": cycle.status == CycleStatus.SIGNED_OFF,
     }
     if roles.sees_whole_cohort:
-        context["totals"], context["groups"] = cycle_progress(cycle)
+        context["states"] = cohort_states(cycle)
+    if roles.is_home_affairs and cycle.status == CycleStatus.SIGNED_OFF:
+        context["close_blockers"] = cycle_close_blockers(cycle)
     return render(request, "portal/cycle_detail.html", context)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cycles.rulebooks import Level
 from officials.models import Organisation, PeerGroup
 
-from .models import CapFacts, EvaluationStatus
+from .models import CapFacts, EvaluationStatus, ExemptionKind
 from .services import (
     CAP_FACT_FIELDS,
     MAX_LINE_LENGTH,
@@ -686,3 +686,43 @@ class ProgressFilterForm(forms.Form):
         if data.get("status"):
             rows = rows.filter(evaluation__status=data["status"])
         return rows
+
+
+# --- Home Affairs acting for people who do not use the portal (issue #13) ---
+
+
+class PaperEntryForm(SelfAssessmentForm):
+    """The person's paper form typed in by Home Affairs: the same fields as online, the level they chose on paper,
+    and the signed scan."""
+
+    scan = forms.FileField(
+        label=_("Bản scan phiếu giấy có chữ ký (PDF, PNG, JPEG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["self_level"].required = True
+        self.fields["self_level"].label = _("Mức tự xếp loại ghi trên phiếu giấy")
+
+
+class ExemptionForm(forms.Form):
+    """Not rated this year: the case, the reason and the article."""
+
+    kind = forms.ChoiceField(label=_("Trường hợp"), choices=ExemptionKind.choices)
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
+    )
+    article = forms.CharField(
+        label=_("Căn cứ (điều, khoản)"),
+        max_length=255,
+        help_text=_(
+            "Ví dụ: Nghị định 90/2020/NĐ-CP, Điều 2 khoản 3; Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1–2; "
+            "văn bản hướng dẫn của tỉnh."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -28,11 +28,28 @@ class EvaluationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Đã đề xuất mức xếp loại")
     DECIDED = "decided", _("Đã quyết định")
     PUBLISHED = "published", _("Đã công bố")
+    # Home Affairs recorded that the person is not rated this year (did not submit, under 6 months' work...).
+    EXEMPT = "exempt", _("Không đánh giá, xếp loại")
+
+
+class ExemptionKind(models.TextChoices):
+    """Why a person of the cohort is not rated this year, recorded by Home Affairs with the article."""
+
+    NOT_SUBMITTED = "not_submitted", _("Không nộp phiếu tự đánh giá")
+    UNDER_SIX_MONTHS = "under_six_months", _("Công tác dưới 6 tháng trong năm")
+    OTHER = "other", _("Trường hợp khác")
 
 
 # The official may still change their form in these states.
 EDITABLE_BY_OFFICIAL = (EvaluationStatus.NOT_STARTED, EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
 DECIDED_STATES = (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED)
+
+
+def paper_scan_path(instance: Evaluation, filename: str) -> str:
+    import uuid
+
+    # Like the evidence: a random name outside the web root, the original name kept in the row.
+    return f"paper/{instance.enrolment.cycle_id}/{uuid.uuid4().hex}"
 
 
 class Evaluation(models.Model):
@@ -72,6 +89,23 @@ class Evaluation(models.Model):
     # A personal extension of the self-assessment deadline, granted by Home Affairs.
     deadline_extended_to = models.DateTimeField(_("gia hạn đến"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A form filled on paper and entered by Home Affairs on the person's behalf, with the signed scan.
+    entered_on_paper = models.BooleanField(_("nhập từ phiếu giấy"), default=False)
+    paper_scan = models.FileField(
+        _("bản scan phiếu có chữ ký"), upload_to=paper_scan_path, max_length=255, blank=True
+    )
+    paper_scan_name = models.CharField(max_length=255, blank=True)
+    paper_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Not rated this year (status EXEMPT): why, and the article that says so.
+    exemption_kind = models.CharField(
+        _("trường hợp"), max_length=20, choices=ExemptionKind.choices, blank=True
+    )
+    exemption_reason = models.TextField(_("lý do không đánh giá, xếp loại"), blank=True)
+    exemption_article = models.CharField(_("căn cứ (điều, khoản)"), max_length=255, blank=True)
+    # Home Affairs' draft of the authority's comments, offered to the chair with the proposal (issue #13).
+    proposal_comments = models.TextField(_("dự thảo nhận xét ưu, khuyết điểm"), blank=True)
 
     class Meta:
         verbose_name = _("phiếu đánh giá")
@@ -115,8 +149,24 @@ class Evaluation(models.Model):
             ),
             # Anything past the draft stage was submitted at some moment.
             models.CheckConstraint(
-                condition=Q(status__in=["not_started", "draft"]) | Q(submitted_at__isnull=False),
+                condition=Q(status__in=["not_started", "draft", "exempt"]) | Q(submitted_at__isnull=False),
                 name="evaluation_submitted_at_after_submission",
+            ),
+            # Not rated always says why and under which article; nobody else carries an exemption.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="exempt")
+                    & ~Q(exemption_kind="")
+                    & ~Q(exemption_reason="")
+                    & ~Q(exemption_article="")
+                )
+                | (~Q(status="exempt") & Q(exemption_kind="")),
+                name="evaluation_exempt_has_reason",
+            ),
+            # A paper form carries its signed scan.
+            models.CheckConstraint(
+                condition=Q(entered_on_paper=False) | ~Q(paper_scan=""),
+                name="evaluation_paper_has_scan",
             ),
         ]
 
@@ -170,6 +220,8 @@ class EventKind(models.TextChoices):
     PROPOSED = "proposed", _("Sở Nội vụ đề xuất mức xếp loại")
     DECIDED = "decided", _("Chủ tịch quyết định mức xếp loại")
     SIGNED_OFF = "signed_off", _("Phê duyệt và thông báo kết quả")
+    EXEMPTED = "exempted", _("Ghi trường hợp không đánh giá, xếp loại")
+    EXEMPTION_LIFTED = "exemption_lifted", _("Bỏ ghi trường hợp không đánh giá, xếp loại")
 
 
 class EvaluationEvent(models.Model):
@@ -561,6 +613,14 @@ class Decision(models.Model):
 # --- Objections (domain.md §3.9, issue #5) ---
 
 
+class NoticeEmailStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi không thành công")
+    NO_ADDRESS = "no_address", _("Không có địa chỉ thư điện tử")
+
+
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("Đang chờ trả lời")
     ANSWERED = "answered", _("Đã trả lời")
@@ -608,6 +668,14 @@ class Objection(models.Model):
         on_delete=models.PROTECT,
         related_name="answered_objection",
     )
+    # A kept rating is answered by e-mail too (a changed one sends its new notice): this row is that e-mail's
+    # outbox, claimed by a conditional UPDATE like the notices, so a duplicate delivery never sends twice.
+    answer_email_status = models.CharField(
+        _("thư trả lời"), max_length=12, choices=NoticeEmailStatus.choices, blank=True
+    )
+    answer_email_to = models.EmailField(blank=True)
+    answer_email_claimed_at = models.DateTimeField(null=True, blank=True)
+    answer_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("kiến nghị")
@@ -658,14 +726,6 @@ class Objection(models.Model):
 class NoticeKind(models.TextChoices):
     RESULT = "result", _("Thông báo kết quả xếp loại")
     REPLACED_RESULT = "replaced", _("Thông báo kết quả mới (thay thế kết quả đã thông báo)")
-
-
-class NoticeEmailStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
-    FAILED = "failed", _("Gửi không thành công")
-    NO_ADDRESS = "no_address", _("Không có địa chỉ thư điện tử")
 
 
 class Notice(models.Model):

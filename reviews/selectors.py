@@ -12,16 +12,23 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
-from cycles.models import AgencyRating, Cycle, CycleStatus, Enrolment, PhaseKind, QuotaException
+from cycles.models import AgencyRating, Cycle, CycleStatus, Enrolment, QuotaException
 from cycles.rulebooks import Level, Scoring, small_unit_group_rule
 from cycles.rulebooks.caps import Caps, PersonFacts
 from cycles.rulebooks.quota import QuotaPosition, quota_position
 from cycles.rulebooks.tracking import AnnualScore
-from cycles.selectors import cohort_order, phase_of, quota_citation, quota_exception_refusal
+from cycles.selectors import (
+    WindowState,
+    cohort_order,
+    objection_window,
+    quota_citation,
+    quota_exception_refusal,
+)
 from officials.models import Official, PeerGroup
 from tracking.selectors import annual_score_of, annual_scores
 
 from .models import (
+    EDITABLE_BY_OFFICIAL,
     Decision,
     DecisionState,
     Evaluation,
@@ -48,6 +55,31 @@ def current_evaluation(official: Official) -> Evaluation | None:
     return (
         Evaluation.objects.filter(
             enrolment__official=official, enrolment__cycle__status=CycleStatus.IN_PROGRESS
+        )
+        .select_related("enrolment__cycle", "enrolment__organisation")
+        .order_by("-enrolment__cycle__year")
+        .first()
+    )
+
+
+def honorific(official: Official, language: str | None = None) -> str:
+    """How letters address a leader: "Ông" or "Bà" by gender, never the familiar "anh/chị" (issue #13); in the
+    letter's own language when given."""
+    from django.utils import translation
+
+    from officials.models import Gender
+
+    with translation.override(language or translation.get_language()):
+        return gettext("Bà") if official.gender == Gender.FEMALE else gettext("Ông")
+
+
+def latest_evaluation(official: Official) -> Evaluation | None:
+    """The official's evaluation in a cycle people still work in: under way, or signed off and waiting for
+    objections (the home page shows the result then, not "nothing to do")."""
+    return (
+        Evaluation.objects.filter(
+            enrolment__official=official,
+            enrolment__cycle__status__in=[CycleStatus.IN_PROGRESS, CycleStatus.SIGNED_OFF],
         )
         .select_related("enrolment__cycle", "enrolment__organisation")
         .order_by("-enrolment__cycle__year")
@@ -193,6 +225,10 @@ class GroupQuota:
     total: int = 0
     not_rated: int = 0
     undecided: int = 0
+    # Not rated this year by Home Affairs' record (EXEMPT): neither decided nor waiting for a decision.
+    exempt: int = 0
+    # Whose levels are counted: proposals ("Chưa đề xuất") or decisions ("Chưa quyết định").
+    source: str = "proposed_level"
 
     @property
     def within(self) -> bool:
@@ -348,7 +384,13 @@ def cohort_standing(
         quota.citation = quota_citation(cycle, members)
         quota.undecided = sum(1 for level in levels if not level)
         quota.not_rated = sum(1 for row in rows if row.enrolment.peer_group_id == group_id and row.not_rated)
-        quota.undecided -= quota.not_rated
+        quota.exempt = sum(
+            1
+            for row in rows
+            if row.enrolment.peer_group_id == group_id and row.evaluation.status == EvaluationStatus.EXEMPT
+        )
+        quota.undecided -= quota.not_rated + quota.exempt
+        quota.source = source.value
         groups.append(quota)
     earlier_khtnv = khtnv_years_for(row.enrolment.official_id for row in rows)
     for row in rows:
@@ -497,36 +539,153 @@ def evaluation_events(evaluation: Evaluation, *, authority: bool, limit: int = 5
     return list(events[:limit])
 
 
-# --- Progress of the self-assessment (the progress board, the home pages and the cycle page) ---
+# --- The states of a cohort: the one count every page shows (home, progress board, cycle page, decision board) ---
+
+
+class CohortState(StrEnum):
+    """Where each person of a cohort stands: exactly one state each, so the counts add up to the cohort. It is the
+    evaluation's status, except that a form Home Affairs entered from paper counts apart while it waits."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    RETURNED = "returned"
+    SUBMITTED = "submitted"
+    PAPER = "paper"
+    IN_REVIEW = "in_review"
+    PROPOSED = "proposed"
+    DECIDED = "decided"
+    PUBLISHED = "published"
+    EXEMPT = "exempt"
+
+    @property
+    def label(self) -> str:
+        return {
+            CohortState.NOT_STARTED: gettext("Chưa bắt đầu"),
+            CohortState.DRAFT: gettext("Đang soạn"),
+            CohortState.RETURNED: gettext("Trả lại để sửa"),
+            CohortState.SUBMITTED: gettext("Đã nộp trên cổng"),
+            CohortState.PAPER: gettext("Đã nộp bản giấy"),
+            CohortState.IN_REVIEW: gettext("Đang xem xét"),
+            CohortState.PROPOSED: gettext("Đã đề xuất"),
+            CohortState.DECIDED: gettext("Đã quyết định"),
+            CohortState.PUBLISHED: gettext("Đã công bố"),
+            CohortState.EXEMPT: gettext("Không đánh giá"),
+        }[self]
+
+
+# Who has not handed in a form yet (online or on paper), and who has a decision.
+NOT_SUBMITTED_STATES = (CohortState.NOT_STARTED, CohortState.DRAFT, CohortState.RETURNED)
+DECIDED_COHORT_STATES = (CohortState.DECIDED, CohortState.PUBLISHED)
+
+
+def cohort_state(status: str, entered_on_paper: bool) -> CohortState:
+    if status == EvaluationStatus.SUBMITTED and entered_on_paper:
+        return CohortState.PAPER
+    return CohortState(status)
 
 
 @dataclass
-class GroupProgress:
+class StateCount:
+    state: CohortState
+    count: int
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+    @property
+    def code(self) -> str:
+        return self.state.value
+
+
+@dataclass
+class GroupStates:
     peer_group_id: int
     name: str
     total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
+    by_state: dict[str, int] = field(default_factory=dict)
+    cells: list[int] = field(default_factory=list)
 
 
-def cycle_progress(cycle: Cycle) -> tuple[dict[str, int], list[GroupProgress]]:
-    """Counts of evaluations per status, for the whole cohort and per peer group: one query."""
+@dataclass
+class CohortStates:
+    total: int
+    by_state: dict[str, int]
+    groups: list[GroupStates]
+
+    @property
+    def shown(self) -> list[StateCount]:
+        """The states someone of this cohort is in, in the cycle's order (no column of zeros)."""
+        return [StateCount(state, self.by_state[state]) for state in CohortState if self.by_state.get(state)]
+
+    def count(self, *states: CohortState) -> int:
+        return sum(self.by_state.get(state, 0) for state in states)
+
+    @property
+    def not_submitted(self) -> int:
+        return self.count(*NOT_SUBMITTED_STATES)
+
+    @property
+    def handed_in(self) -> int:
+        """Everyone whose form is in (online or on paper) or who is not rated: the self-assessment is done."""
+        return self.total - self.not_submitted
+
+    @property
+    def decided(self) -> int:
+        return self.count(*DECIDED_COHORT_STATES)
+
+    @property
+    def undecided(self) -> int:
+        return self.total - self.decided - self.count(CohortState.EXEMPT)
+
+
+def cohort_states(cycle: Cycle) -> CohortStates:
+    """How many people of the cohort are in each state, in all and per peer group: one query. Each person is in
+    exactly one state, so every row adds up to its group's size and the groups to the cohort."""
     rows = (
         Enrolment.objects.filter(cycle=cycle)
-        .values("peer_group_id", "peer_group__name", "peer_group__sort_order", "evaluation__status")
-        .annotate(n=Count("pk"))
-        .order_by("peer_group__sort_order", "peer_group__name")
-    )
-    totals = {status.value: 0 for status in EvaluationStatus}
-    groups: dict[int, GroupProgress] = {}
-    for row in rows:
-        group = groups.setdefault(
-            row["peer_group_id"], GroupProgress(row["peer_group_id"], row["peer_group__name"])
+        .values(
+            "peer_group_id",
+            "peer_group__name",
+            "peer_group__sort_order",
+            "evaluation__status",
+            "evaluation__entered_on_paper",
         )
-        status = row["evaluation__status"]
-        group.by_status[status] = group.by_status.get(status, 0) + row["n"]
+        .annotate(n=Count("pk"))
+        .order_by("peer_group__sort_order", "peer_group_id")
+    )
+    by_state: dict[str, int] = {}
+    groups: dict[int, GroupStates] = {}
+    for row in rows:
+        status = row["evaluation__status"] or EvaluationStatus.NOT_STARTED
+        state = cohort_state(status, bool(row["evaluation__entered_on_paper"]))
+        group = groups.setdefault(
+            row["peer_group_id"], GroupStates(row["peer_group_id"], row["peer_group__name"])
+        )
+        group.by_state[state] = group.by_state.get(state, 0) + row["n"]
         group.total += row["n"]
-        totals[status] = totals.get(status, 0) + row["n"]
-    return totals, list(groups.values())
+        by_state[state] = by_state.get(state, 0) + row["n"]
+    states = CohortStates(total=sum(by_state.values()), by_state=by_state, groups=list(groups.values()))
+    for group in states.groups:
+        group.cells = [group.by_state.get(item.state, 0) for item in states.shown]
+    return states
+
+
+def unreachable_by_email(cycle: Cycle) -> list[str]:
+    """The people who have not handed in a form and whom no reminder reaches (no account, or no address): Home
+    Affairs calls them or enters their paper form. One query."""
+    from django.db.models import Q
+
+    return list(
+        Evaluation.objects.filter(enrolment__cycle=cycle, status__in=EDITABLE_BY_OFFICIAL)
+        .filter(
+            Q(enrolment__official__user__isnull=True)
+            | Q(enrolment__official__user__email="")
+            | Q(enrolment__official__user__is_active=False)
+        )
+        .order_by(*cohort_order("enrolment__"))
+        .values_list("enrolment__full_name", flat=True)
+    )
 
 
 # --- Closing the cycle (domain.md §3.10, issue #5) ---
@@ -562,14 +721,21 @@ def cycle_close_blockers(cycle: Cycle, now: datetime | None = None) -> list[str]
             )
             % {"count": len(open_objections), "names": ", ".join(open_objections)}
         )
-    phase = phase_of(cycle, PhaseKind.OBJECTIONS)
-    if phase is None:
+    window = objection_window(cycle, now=now)
+    if window.state is WindowState.UNSET:
         # Closing without ever opening the window would take away the right to object (domain.md §3.9).
         blockers.append(gettext("Chưa đặt thời hạn nhận kiến nghị."))
-    elif phase.is_open and phase.deadline > (now or timezone.now()):
+    elif window.state is WindowState.NOT_YET and window.phase is not None:
+        blockers.append(
+            gettext(
+                "Thời gian nhận kiến nghị chưa mở (mở từ ngày %(day)s hoặc khi Sở Nội vụ mở, sau khi công bố kết quả)."
+            )
+            % {"day": date_format(window.phase.starts_on, "d/m/Y")}
+        )
+    elif window.state is WindowState.OPEN and window.phase is not None:
         blockers.append(
             gettext("Thời hạn nhận kiến nghị chưa hết (đến %(deadline)s) và giai đoạn kiến nghị đang mở.")
-            % {"deadline": date_format(timezone.localtime(phase.deadline), "H:i d/m/Y")}
+            % {"deadline": date_format(timezone.localtime(window.phase.deadline), "H:i d/m/Y")}
         )
     names = list(
         _unsent_notices(cycle)

@@ -31,3 +31,11 @@ def notice_emails_requeue() -> int:
     for notice_id in due:
         notice_email_send.delay(notice_id)
     return len(due)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def objection_answer_email_send(objection_id: int) -> bool:
+    """The answer to a kept objection by e-mail (services.objection_answer_email_send): claimed before sending."""
+    from .services.objections import objection_answer_email_send as send
+
+    return send(objection_id=objection_id)

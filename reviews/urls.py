@@ -6,6 +6,7 @@ from .views import (
     decisions,
     evaluation,
     objections,
+    paper,
     results,
     self_assessment,
     spreadsheets,
@@ -84,4 +85,10 @@ urlpatterns += [
     path("cycle/<int:pk>/progress/", self_assessment.progress_board, name="progress_board"),
     path("cycle/<int:pk>/reminders/", self_assessment.reminders_send, name="reminders_send"),
     path("cycle/<int:pk>/close/", closing.cycle_close, name="cycle_close"),
+]
+# Home Affairs acting for people who do not use the portal (issue #13).
+urlpatterns += [
+    path("<int:pk>/paper/", paper.paper_entry, name="paper_entry"),
+    path("<int:pk>/paper/scan/", paper.paper_scan_download, name="paper_scan_download"),
+    path("<int:pk>/exemption/", paper.exemption_edit, name="exemption_edit"),
 ]

@@ -745,6 +745,39 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _paper_scan_a(c):
+    from django.core.files.base import ContentFile
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    evaluation.paper_scan_name = "phieu-giay.pdf"
+    evaluation.paper_scan.save("scan", ContentFile(b"%PDF-1.4\n"), save=False)
+    evaluation.save(update_fields=["paper_scan", "paper_scan_name"])
+    return {"pk": evaluation.pk}
+
+
+# Issue #13: Home Affairs enters paper forms and records who is not rated; the signed scan is read by Home Affairs,
+# the chair and the person.
+MATRIX.update(
+    {
+        "reviews:paper_entry": (
+            "get",
+            lambda c: {"pk": c.official_a.enrolments.get().evaluation.pk},
+            logged_in(404, official_a=403, home_affairs=200, chair=403),
+        ),
+        "reviews:paper_scan_download": (
+            "get",
+            _paper_scan_a,
+            logged_in(404, official_a=200, home_affairs=200, chair=200),
+        ),
+        "reviews:exemption_edit": (
+            "get",
+            lambda c: {"pk": c.official_a.enrolments.get().evaluation.pk},
+            logged_in(404, official_a=403, home_affairs=200, chair=403),
+        ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

@@ -49,9 +49,17 @@ from .notices import (
 from .objections import (
     decision_replace,
     objection_answer,
+    objection_answer_email_send,
+    objection_answered_refusal,
     objection_file,
     objection_window_refusal,
     objection_withdraw,
+)
+from .paper import (
+    PAPER_ENTERABLE,
+    evaluation_exempt,
+    evaluation_exemption_lift,
+    self_assessment_enter_on_paper,
 )
 from .self_assessment import (
     MAX_REASON_LENGTH,
@@ -107,6 +115,12 @@ __all__ = [
     "objection_file",
     "objection_window_refusal",
     "objection_withdraw",
+    "PAPER_ENTERABLE",
+    "evaluation_exempt",
+    "evaluation_exemption_lift",
+    "self_assessment_enter_on_paper",
+    "objection_answered_refusal",
+    "objection_answer_email_send",
     "MAX_REASON_LENGTH",
     "MAX_TEXT_LENGTH",
     "Answer",

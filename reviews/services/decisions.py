@@ -231,6 +231,9 @@ def sign_off_check(cycle: Cycle, standing: CohortStanding | None = None) -> Sign
     check = SignOffCheck()
     for row in standing.rows:
         evaluation = row.evaluation
+        if evaluation.status == EvaluationStatus.EXEMPT:
+            # Not rated this year, recorded by Home Affairs with the reason and article: nothing to decide.
+            continue
         if evaluation.status not in (EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED):
             check.undecided.append(evaluation.enrolment.full_name)
             continue
@@ -295,7 +298,10 @@ def cycle_sign_off(*, cycle: Cycle, signing_as: str, signer_name: str, by: User)
         signed = Decision.objects.filter(evaluation__in=evaluations, state=DecisionState.DRAFT).update(
             state=DecisionState.SIGNED, signing_as=signing_as, signer_name=signer_name, signed_at=now
         )
-        evaluations.update(status=EvaluationStatus.PUBLISHED, version=F("version") + 1)
+        # Those not rated (EXEMPT) keep their state: they have no decision to publish.
+        evaluations.filter(status=EvaluationStatus.DECIDED).update(
+            status=EvaluationStatus.PUBLISHED, version=F("version") + 1
+        )
         Cycle.objects.filter(pk=locked.pk).update(status=CycleStatus.SIGNED_OFF)
         EvaluationEvent.objects.bulk_create(
             EvaluationEvent(evaluation_id=pk, kind=EventKind.SIGNED_OFF, by=by)

@@ -29,6 +29,7 @@ from audit.services import audit_record
 from cycles.models import Cycle
 
 from ..models import Decision, DecisionState, Notice, NoticeEmailStatus, NoticeKind
+from ..selectors import honorific
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -65,7 +66,7 @@ def _is_transient(exc: Exception) -> bool:
     return False
 
 
-def _address_of(official: Official) -> str:
+def email_address_of(official: Official) -> str:
     user = official.user
     return user.email if user is not None and user.is_active and user.email else ""
 
@@ -79,7 +80,7 @@ def _enqueue_email(notice_pk: int) -> None:
 
 
 def _issue(decision: Decision) -> tuple[Notice, bool]:
-    address = _address_of(decision.evaluation.enrolment.official)
+    address = email_address_of(decision.evaluation.enrolment.official)
     notice, created = Notice.objects.get_or_create(
         decision=decision,
         defaults={
@@ -157,6 +158,9 @@ def _email_message(notice: Notice, address: str) -> EmailMultiAlternatives:
         "enrolment": enrolment,
         "cycle": enrolment.cycle,
         "replaced": notice.kind == NoticeKind.REPLACED_RESULT,
+        # Leaders are addressed "Ông"/"Bà" by gender, in the e-mail's language (issue #13).
+        "honorific": honorific(enrolment.official, settings.LANGUAGE_CODE),
+        "you": honorific(enrolment.official, settings.LANGUAGE_CODE).lower(),
         "link": settings.PORTAL_BASE_URL.rstrip("/")
         + reverse("reviews:evaluation_detail", args=[notice.evaluation_id]),
     }
@@ -182,7 +186,7 @@ def notice_email_send(*, notice_id: int) -> bool:
     )
     if claimed is None:
         return False
-    address = _address_of(claimed.evaluation.enrolment.official)
+    address = email_address_of(claimed.evaluation.enrolment.official)
     if not address:
         Notice.objects.filter(pk=notice_id, email_status=claimed.email_status).update(
             email_status=NoticeEmailStatus.NO_ADDRESS
@@ -255,6 +259,7 @@ def notices_due_for_email(now: datetime | None = None) -> list[int]:
 __all__ = [
     "TRANSIENT_MAIL_ERRORS",
     "TransientMailError",
+    "email_address_of",
     "notice_email_send",
     "notice_issue_for_decision",
     "notice_mark_read",

@@ -9,20 +9,25 @@ closing of the cycle or another replacement in the same peer group (the quota is
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import ActingAs, Action
 from audit.services import audit_record
 from common.dates import local_text
-from cycles.models import Cycle, CycleStatus, PhaseKind
+from cycles.models import Cycle, CycleStatus
 from cycles.rulebooks import Level
-from cycles.selectors import phase_of
+from cycles.selectors import WindowState, objection_window
 
 from ..errors import ReviewError
 from ..models import (
@@ -31,12 +36,15 @@ from ..models import (
     Evaluation,
     EvaluationEvent,
     EventKind,
+    NoticeEmailStatus,
     Objection,
     ObjectionOutcome,
     ObjectionStatus,
     SigningAs,
 )
+from ..selectors import honorific
 from .decisions import cap_refusal, decision_content_check, require_deciding_chair, signature_check
+from .notices import email_address_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -67,13 +75,32 @@ def objection_window_refusal(evaluation: Evaluation, now: datetime | None = None
         return _("Kỳ đánh giá đã kết thúc và lưu trữ; không gửi kiến nghị được nữa.")
     if not evaluation.is_published or cycle.status != CycleStatus.SIGNED_OFF:
         return _("Chỉ gửi kiến nghị được sau khi kết quả xếp loại đã được phê duyệt và thông báo.")
-    phase = phase_of(cycle, PhaseKind.OBJECTIONS)
-    if phase is None:
+    window = objection_window(cycle, now=now)
+    if window.phase is None:
         return _("Chưa đến thời gian nhận kiến nghị: Sở Nội vụ chưa đặt thời hạn kiến nghị.")
-    if (now or timezone.now()) > phase.deadline:
-        return _("Đã hết thời hạn gửi kiến nghị (%(deadline)s).") % {"deadline": local_text(phase.deadline)}
-    if not phase.is_open:
-        return _("Thời gian nhận kiến nghị chưa mở hoặc đã đóng.")
+    if window.state is WindowState.ENDED:
+        if (now or timezone.now()) > window.phase.deadline:
+            return _("Đã hết thời hạn gửi kiến nghị (%(deadline)s).") % {
+                "deadline": local_text(window.phase.deadline)
+            }
+        return _("Thời gian nhận kiến nghị đã đóng.")
+    if window.state is WindowState.NOT_YET:
+        return _("Thời gian nhận kiến nghị chưa mở (từ ngày %(day)s).") % {
+            "day": window.phase.starts_on.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+def objection_answered_refusal(
+    evaluation: Evaluation, objections: list[Objection] | None = None
+) -> str | None:
+    """One objection per decision: once the chair has answered an objection to the decision still in force (the
+    rating was kept), the person is not offered the form again; a new decision may be objected to afresh."""
+    if objections is None:
+        objections = list(Objection.objects.filter(evaluation=evaluation))
+    in_force = Decision.objects.in_force().filter(evaluation=evaluation).values_list("pk", flat=True).first()
+    if any(o.status == ObjectionStatus.ANSWERED and o.decision_id == in_force for o in objections):
+        return _("Kiến nghị của bạn về kết quả này đã được trả lời; kết quả được giữ nguyên.")
     return None
 
 
@@ -105,6 +132,9 @@ def objection_file(*, evaluation: Evaluation, text: str, by: User) -> Objection:
         decision = Decision.objects.in_force().filter(evaluation=current).first()
         if decision is None:
             raise ReviewError(_("Chưa có quyết định xếp loại đã phê duyệt để kiến nghị."))
+        answered = objection_answered_refusal(current)
+        if answered:
+            raise ReviewError(answered)
         if Objection.objects.filter(evaluation=current, status=ObjectionStatus.OPEN).exists():
             raise ReviewError(
                 _("Bạn đang có một kiến nghị chờ trả lời; hãy chờ trả lời hoặc rút kiến nghị đó.")
@@ -396,9 +426,17 @@ def objection_answer(
             )
         locked.status, locked.answer, locked.outcome = ObjectionStatus.ANSWERED, answer, outcome
         locked.answered_by, locked.answered_at, locked.new_decision = by, timezone.now(), new_decision
-        locked.save(
-            update_fields=["status", "answer", "outcome", "answered_by", "answered_at", "new_decision"]
-        )
+        update_fields = ["status", "answer", "outcome", "answered_by", "answered_at", "new_decision"]
+        if outcome == ObjectionOutcome.KEPT:
+            # The filing promised an answer by e-mail; a changed rating sends its new notice instead.
+            address = email_address_of(evaluation.enrolment.official)
+            locked.answer_email_status = (
+                NoticeEmailStatus.PENDING if address else NoticeEmailStatus.NO_ADDRESS
+            )
+            update_fields.append("answer_email_status")
+            if address:
+                _enqueue_answer_email(locked.pk)
+        locked.save(update_fields=update_fields)
         audit_record(
             action=Action.OBJECTION_ANSWERED,
             actor=by,
@@ -418,7 +456,57 @@ def objection_answer(
     return locked
 
 
+def _enqueue_answer_email(objection_pk: int) -> None:
+    from ..tasks import objection_answer_email_send
+
+    # After the commit, robust: the answer stands whatever the broker does; the row stays pending.
+    transaction.on_commit(partial(objection_answer_email_send.delay, objection_pk), robust=True)
+
+
+def objection_answer_email_send(*, objection_id: int) -> bool:
+    """Send the answer to a kept objection once: the row is claimed (pending → sending) before sending, so a
+    duplicate delivery of the task sends nothing. False when there is nothing to send."""
+    now = timezone.now()
+    won = Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.PENDING).update(
+        answer_email_status=NoticeEmailStatus.SENDING, answer_email_claimed_at=now
+    )
+    if not won:
+        return False
+    objection = Objection.objects.select_related(
+        "evaluation__enrolment__cycle", "evaluation__enrolment__official__user", "decision"
+    ).get(pk=objection_id)
+    official = objection.evaluation.enrolment.official
+    address = email_address_of(official)
+    if not address:
+        Objection.objects.filter(pk=objection_id).update(answer_email_status=NoticeEmailStatus.NO_ADDRESS)
+        return False
+    enrolment = objection.evaluation.enrolment
+    context = {
+        "objection": objection,
+        "enrolment": enrolment,
+        "cycle": enrolment.cycle,
+        "honorific": honorific(official, settings.LANGUAGE_CODE),
+        "link": settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("reviews:evaluation_detail", args=[objection.evaluation_id]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("reviews/email/objection_answer_subject.txt", context).split())
+        body = render_to_string("reviews/email/objection_answer_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception:
+        Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.SENDING).update(
+            answer_email_status=NoticeEmailStatus.PENDING
+        )
+        raise
+    Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.SENDING).update(
+        answer_email_status=NoticeEmailStatus.SENT, answer_email_to=address, answer_emailed_at=timezone.now()
+    )
+    return True
+
+
 __all__ = [
+    "objection_answer_email_send",
     "OBJECTION_MAX_LENGTH",
     "OBJECTION_MIN_LENGTH",
     "decision_replace",

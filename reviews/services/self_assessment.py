@@ -39,6 +39,7 @@ from ..models import (
     Reminder,
     ReminderStatus,
 )
+from ..selectors import honorific
 from .events import event_record
 
 if TYPE_CHECKING:
@@ -387,8 +388,11 @@ def reminder_email_send(*, reminder_id: int) -> bool:
         Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
         return False
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
+    official = evaluation.enrolment.official
     context = {
         "enrolment": evaluation.enrolment,
+        "honorific": honorific(official, settings.LANGUAGE_CODE),
+        "you": honorific(official, settings.LANGUAGE_CODE).lower(),
         "deadline": self_assessment_deadline(evaluation.enrolment, phase),
         "link": settings.PORTAL_BASE_URL.rstrip("/")
         + reverse("reviews:self_assessment_edit", args=[evaluation.pk]),

@@ -30,6 +30,7 @@ from ..permissions import (
 from ..selectors import (
     LevelSource,
     cohort_standing,
+    cohort_states,
 )
 
 # --- The chair's decisions on one batch screen, and the sign-off (issue #5) ---
@@ -69,6 +70,7 @@ def decision_board(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResp
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     context = _decision_rows_context(request, cycle)
     context["rows"] = context["standing"].rows
+    context["states"] = cohort_states(cycle)
     return render(request, "reviews/decision_board.html", context)
 
 

@@ -46,6 +46,7 @@ def evaluation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "points_level": level_for_points(evaluation),
         "is_own": is_own,
         "is_home_affairs": roles.is_home_affairs,
+        "may_download_paper": is_own or roles.sees_whole_cohort,
         # Proposals stay with Home Affairs and the chair until publication (domain.md §2).
         "show_proposal": roles.sees_whole_cohort,
         "show_result": roles.sees_whole_cohort or result_visible_to_official(evaluation),

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import step_up_refusal
 from common.types import AuthenticatedHttpRequest
-from cycles.models import CycleStatus, PhaseKind
-from cycles.selectors import phase_of
+from cycles.models import CycleStatus
+from cycles.selectors import objection_window
 from officials.permissions import roles_of
 
 from .. import services
@@ -47,14 +47,16 @@ def objection_context(user, evaluation, roles, is_own, form=None) -> dict:
     objections = list(
         Objection.objects.filter(evaluation=evaluation).select_related("decision", "new_decision")
     )
-    refusal = services.objection_window_refusal(evaluation)
+    refusal = services.objection_window_refusal(evaluation) or services.objection_answered_refusal(
+        evaluation, objections
+    )
     has_open = any(objection.status == ObjectionStatus.OPEN for objection in objections)
+    window = objection_window(evaluation.enrolment.cycle)
     return {
         "objections": objections,
         "objection_window_refusal": refusal,
-        "objection_deadline": getattr(
-            phase_of(evaluation.enrolment.cycle, PhaseKind.OBJECTIONS), "deadline", None
-        ),
+        "objection_window": window,
+        "objection_deadline": window.deadline,
         "objection_form": (form or ObjectionForm()) if is_own and not refusal and not has_open else None,
         "may_answer_objections": roles.is_chair,
         "may_read_audit": roles.sees_whole_cohort,
@@ -107,7 +109,7 @@ def objection_list(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResp
         "cycle": cycle,
         "objections": objections_of_cycle(cycle),
         "may_answer": roles_of(request.user).is_chair,
-        "window": phase_of(cycle, PhaseKind.OBJECTIONS),
+        "window": objection_window(cycle),
     }
     return render(request, "reviews/objection_list.html", context)
 

@@ -9,6 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +19,7 @@ from cycles.permissions import get_cycle_for_user
 from cycles.rulebooks import Level
 from cycles.selectors import cohort, phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import require_home_affairs
-from reviews.selectors import cycle_progress, level_for_points
+from reviews.selectors import cohort_states, level_for_points, unreachable_by_email
 
 from .. import services
 from ..errors import ReviewError, StaleFormError
@@ -80,7 +81,23 @@ def _edit_context(evaluation, form, **extra):
 
 
 def _saved_at_text(evaluation) -> str:
-    return _("Đã lưu lúc %(time)s") % {"time": date_format(timezone.localtime(evaluation.saved_at), "H:i")}
+    return _("Đã lưu lúc %(time)s") % {
+        "time": date_format(timezone.localtime(evaluation.saved_at), "H:i d/m/Y")
+    }
+
+
+def _invalid_fields_text(form: SelfAssessmentForm, parts) -> str:
+    """The autosave's status line names each field that is not valid with its message: the red messages under the
+    fields appear only when the whole page is posted, so the status line must say it itself (issue #13)."""
+    titles = {}
+    for part in parts:
+        for criterion in part.criteria:
+            titles[f"points__{criterion.code}"] = titles[f"text__{criterion.code}"] = gettext(criterion.title)
+    lines = []
+    for name, errors in form.errors.items():
+        label = titles.get(name) or str(form.fields[name].label if name in form.fields else name)
+        lines.append(f"{label}: {' '.join(str(e) for e in errors)}")
+    return _("Chưa lưu: %(errors)s") % {"errors": "; ".join(lines)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,6 +129,8 @@ def self_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             error, stale_version = str(exc), exc.current_version
         except ReviewError as exc:
             error = str(exc)
+    elif autosave:
+        error = _invalid_fields_text(form, parts)
     else:
         error = _("Chưa lưu: có ô nhập chưa hợp lệ, xem thông báo đỏ ở từng ô.")
 
@@ -289,8 +308,7 @@ def progress_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
     rows = cohort(cycle)
     if filters.is_valid():
         rows = filters.apply(rows)
-    totals, groups = cycle_progress(cycle)
-    context = {"cycle": cycle, "rows": rows, "filters": filters, "totals": totals, "groups": groups}
+    context = {"cycle": cycle, "rows": rows, "filters": filters, "states": cohort_states(cycle)}
     template = "reviews/_progress_table.html" if request.htmx else "reviews/progress_board.html"
     return render(request, template, context)
 
@@ -301,4 +319,14 @@ def reminders_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
     cycle = get_cycle_for_user(request.user, pk)
     count = services.reminders_send(cycle=cycle, by=request.user)
     messages.success(request, _("Đã xếp %(n)d thư nhắc vào hàng gửi.") % {"n": count})
+    unreachable = unreachable_by_email(cycle)
+    if unreachable:
+        messages.warning(
+            request,
+            _(
+                "%(n)d người chưa nộp không có tài khoản hoặc địa chỉ thư điện tử nên không nhận được thư nhắc: "
+                "%(names)s. Hãy liên hệ trực tiếp hoặc nhập phiếu giấy thay họ."
+            )
+            % {"n": len(unreachable), "names": ", ".join(unreachable)},
+        )
     return redirect("reviews:progress_board", pk=cycle.pk)

@@ -15,9 +15,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import Action, AuditEvent
+from common.spreadsheets import open_workbook
 from common.uploads import upload_checked
 from reviews.errors import ReviewError
-from reviews.spreadsheets.facts_import import _open_workbook
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
@@ -45,7 +45,7 @@ def test_an_excel_zip_bomb_is_refused_in_under_a_second_with_bounded_memory():
     tracemalloc.start()
     started = time.perf_counter()
     with pytest.raises(ReviewError, match="bất thường"):
-        _open_workbook(data)
+        open_workbook(data, error=ReviewError)
     elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -62,7 +62,7 @@ def test_an_archive_with_too_many_members_is_refused():
         for n in range(500):
             archive.writestr(f"x/{n}.xml", "<a/>")
     with pytest.raises(ReviewError, match="bất thường"):
-        _open_workbook(buffer.getvalue())
+        open_workbook(buffer.getvalue(), error=ReviewError)
 
 
 def test_the_portals_own_template_still_opens():
@@ -72,7 +72,7 @@ def test_the_portals_own_template_still_opens():
     workbook = Workbook()
     workbook.active.append(["Mã", "Họ và tên"])
     workbook.save(buffer)
-    assert _open_workbook(buffer.getvalue()) is not None
+    assert open_workbook(buffer.getvalue(), error=ReviewError) is not None
 
 
 # --- ClamAV ------------------------------------------------------------------------------------------

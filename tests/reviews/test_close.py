@@ -78,7 +78,9 @@ def test_close_is_refused_with_the_list_of_what_is_unfinished_then_allowed(
         objection=objection, answer="Giữ nguyên.", outcome="kept", by=cast.users["chair"]
     )
     # Home Affairs closes the window early: that is enough, the deadline need not have passed.
-    Phase.objects.filter(cycle=cast.cycle, kind=PhaseKind.OBJECTIONS).update(is_open=False)
+    cycle_services.phase_close(
+        phase=Phase.objects.get(cycle=cast.cycle, kind=PhaseKind.OBJECTIONS), by=cast.users["home_affairs"]
+    )
     _mark_notices_emailed(cast.cycle)
     assert cycle_close_blockers(cast.cycle) == []
     close(cast)
@@ -260,7 +262,9 @@ def test_the_close_button_shows_what_is_unfinished(cast, login, django_capture_o
         publish(cast)
     detail = client.get(reverse("portal:cycle_detail", kwargs={"pk": cast.cycle.pk})).content.decode()
     assert url in detail and reverse("portal:cycle_history", kwargs={"pk": cast.cycle.pk}) in detail
-    Phase.objects.filter(cycle=cast.cycle, kind=PhaseKind.OBJECTIONS).update(is_open=False)
+    cycle_services.phase_close(
+        phase=Phase.objects.get(cycle=cast.cycle, kind=PhaseKind.OBJECTIONS), by=cast.users["home_affairs"]
+    )
     _mark_notices_emailed(cast.cycle)
     response = client.post(url)
     assert response.status_code == 302

@@ -113,7 +113,8 @@ def test_the_email_gives_the_level_and_a_link_never_the_comments(signed_off, set
     message = mail.outbox[0]
     assert message.to == ["alice@example.invalid"]
     assert message.subject == "Thông báo kết quả đánh giá, xếp loại chất lượng năm 2026"
-    assert "Kính gửi Nguyễn Thị An" in message.body
+    # Leaders are addressed by gender (issue #13), not "anh/chị".
+    assert "Kính gửi Ông Nguyễn Thị An" in message.body or "Kính gửi Bà Nguyễn Thị An" in message.body
     assert "Hoàn thành tốt nhiệm vụ" in message.body
     assert "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH Phó Chủ Tịch Thử" in message.body
     link = f"https://danhgia.example.invalid/evaluations/{notice.evaluation_id}/"
