@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -90,7 +90,18 @@ class _Prepared:
         return f"evaluation:{self.evaluation.pk}" if self.evaluation else f"cycle:{self.cycle.pk}"
 
 
-def _prepare(
+# Papers are Vietnamese whoever asks (issue #14): the data is taken and the paper rendered in this language, so the
+# reader's language never reaches a paper nor its checksum.
+PAPER_LANGUAGE = "vi"
+
+
+def _prepare(*, kind: str, **kwargs: Any) -> _Prepared:
+    """The data of a paper, always taken under Vietnamese (the requester's language is the page's, not the paper's)."""
+    with translation.override(PAPER_LANGUAGE):
+        return _prepare_data(kind=kind, **kwargs)
+
+
+def _prepare_data(
     *,
     kind: str,
     evaluation: Evaluation | None,
@@ -423,6 +434,11 @@ def _issuer_of(job: DocumentJob) -> Organisation:
 
 def document_job_run(*, job_id: int) -> str:
     """The worker's whole job: claim, render, store, finish. Returns what happened, for the log."""
+    with translation.override(PAPER_LANGUAGE):
+        return _document_job_run(job_id=job_id)
+
+
+def _document_job_run(*, job_id: int) -> str:
     job = job_claim(job_id=job_id)
     if job is None:
         return "skipped"
