@@ -30,12 +30,20 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record
-from cycles.models import Cycle
+from cycles.models import Cycle, CycleStatus
 from officials.models import Organisation
 from reviews.models import Evaluation
 
 from .errors import DocumentError
-from .models import REGISTER_CODES, Document, DocumentJob, DocumentKind, JobStatus, RegisterCounter
+from .models import (
+    ISSUED_KINDS,
+    REGISTER_CODES,
+    Document,
+    DocumentJob,
+    DocumentKind,
+    JobStatus,
+    RegisterCounter,
+)
 from .rendering import document_html, pdf_from_html
 from .selectors import (
     ReportSigning,
@@ -177,6 +185,12 @@ def _prepare_data(
             signer_name=options.get("signer_name", ""),
             signing=signing,
         )
+        # What was typed on the request form, so that issuing the draft prepares the very same paper again.
+        data["options"] = {
+            "remarks": options.get("remarks", ""),
+            "signer_name": options.get("signer_name", ""),
+            "signing": signing,
+        }
         return _Prepared(kind, cycle, None, data, False)
     if kind == DocumentKind.SUMMARY_TABLE:
         assert cycle is not None, kind  # a document about the whole cycle
@@ -203,6 +217,9 @@ def document_request(
     period_record: PeriodRecord | None = None,
     tracking_period: TrackingPeriod | None = None,
     enrolment: Enrolment | None = None,
+    issue: bool = False,
+    reissue: bool = False,
+    expected_checksum: str = "",
 ) -> DocumentJob:
     """Record that a document is wanted and return its job at once; the worker renders it.
 
@@ -210,6 +227,12 @@ def document_request(
     data, that job is returned instead and nothing is rendered again. `show_decision` is False when the
     reader may not see a decided level yet (an official before publication). `options` are what the requester
     typed on the request form (the report's remarks and signer); they become part of the snapshot.
+
+    A numbered paper (ISSUED_KINDS) is a draft unless `issue` (issue #14): the draft has "DỰ THẢO" on every page
+    and no number; asking again for a paper already issued from the same data returns the issued one, and in a
+    past cycle the issued paper is what any reprint returns. `issue` is the explicit act of the person who may
+    sign (see `document_issue`): refused while the paper is incomplete, and refused when it would replace a
+    paper issued from other data unless `reissue`.
     """
     request = _prepare(
         kind=kind,
@@ -222,7 +245,33 @@ def document_request(
         enrolment=enrolment,
     )
     checksum = checksum_of(request.data)
-    existing = _same_job(request.kind, request.subject_key, checksum)
+    if expected_checksum and checksum != expected_checksum:
+        raise DocumentError(
+            _(
+                "Dữ liệu đã thay đổi từ khi in bản dự thảo này. Hãy in lại bản dự thảo, đọc lại rồi mới ban hành."
+            )
+        )
+    issued = _issued(request.kind, request.subject_key) if request.kind in ISSUED_KINDS else None
+    if issue:
+        if request.kind not in ISSUED_KINDS:
+            raise DocumentError(_("Loại văn bản này không có số nên không cần ban hành."))
+        refusal = issue_refusal(request.kind, request.data, evaluation=request.evaluation)
+        if refusal:
+            raise DocumentError(refusal)
+        if issued is not None and issued.checksum == checksum:
+            return issued.job
+        if issued is not None and not reissue:
+            raise DocumentError(
+                _(
+                    "Văn bản này đã ban hành số %(number)s ngày %(day)s từ dữ liệu khác. Ban hành bản này sẽ thay "
+                    "thế văn bản số %(number)s: hãy chọn “Ban hành lại (thay thế số %(number)s)”."
+                )
+                % {"number": issued.number_text, "day": date_format(issued.issued_on, "d/m/Y")}
+            )
+    elif issued is not None and (issued.checksum == checksum or is_past_cycle(request.cycle)):
+        # Asking again: the issued paper (in a past cycle the stored paper, whatever the data now says).
+        return issued.job
+    existing = _same_job(request.kind, request.subject_key, checksum, issue)
     if existing is not None:
         return existing
     try:
@@ -235,21 +284,97 @@ def document_request(
                 requested_by=by,
                 data=request.data,
                 checksum=checksum,
+                issue=issue,
                 shows_decision=request.shows_decision,
             )
             transaction.on_commit(lambda: job_enqueue(job_id=job.pk), robust=True)
     except IntegrityError:
         # Someone asked for the very same document a moment ago (unique per kind, subject and checksum).
-        existing = _same_job(request.kind, request.subject_key, checksum)
+        existing = _same_job(request.kind, request.subject_key, checksum, issue)
         if existing is None:
             raise
         return existing
     return job
 
 
-def _same_job(kind: str, subject_key: str, checksum: str) -> DocumentJob | None:
+def _issued(kind: str, subject_key: str) -> Document | None:
+    """The paper in force for a subject: its newest issued (non-draft) version."""
     return (
-        DocumentJob.objects.filter(kind=kind, subject_key=subject_key, checksum=checksum)
+        Document.objects.filter(kind=kind, subject_key=subject_key, is_draft=False)
+        .select_related("job")
+        .order_by("-version")
+        .first()
+    )
+
+
+def issued_document_of(job: DocumentJob) -> Document | None:
+    """For a draft's job page: the paper issued for the same subject, if any."""
+    return _issued(job.kind, job.subject_key)
+
+
+def issue_refusal(kind: str, data: dict[str, Any], *, evaluation: Evaluation | None = None) -> str:
+    """Why a numbered paper may not be issued yet ("" when it may): a paper takes a number only when it is
+    complete (issue #14). Read from the paper's own data, so the reason is about what would be printed."""
+    if kind == DocumentKind.CONFERENCE_MINUTES:
+        if not data.get("closed_at"):
+            return _("Hội nghị chưa kết thúc (chưa ghi giờ kết thúc) nên chưa thể ban hành biên bản.")
+        if data.get("dated_on") and date.fromisoformat(data["dated_on"]) > _today():
+            return _("Hội nghị chưa diễn ra nên chưa thể ban hành biên bản.")
+        if not data.get("present_count"):
+            return _("Chưa điểm danh người dự hội nghị nên chưa thể ban hành biên bản.")
+    elif kind == DocumentKind.REPORT:
+        missing = data.get("undecided", 0)
+        if missing:
+            return _(
+                "Còn %(missing)d trong số %(total)d người chưa có đề xuất mức xếp loại nên chưa thể ban hành báo cáo."
+            ) % {"missing": missing, "total": data.get("total", 0)}
+    elif kind == DocumentKind.NOTICE:
+        if not data.get("decision_signed"):
+            return _("Quyết định xếp loại chưa được ký nên chưa thể ban hành thông báo.")
+    elif kind == DocumentKind.MEETING_MINUTES:
+        if not data.get("adopted"):
+            return _("Biên bản chưa được thông qua tại cuộc họp nên chưa thể ban hành.")
+        if not data.get("attended_count"):
+            return _("Biên bản chưa ghi số người có mặt nên chưa thể ban hành.")
+        submitted = evaluation.submitted_at if evaluation is not None else None
+        held = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else None
+        if submitted is None:
+            return _(
+                "Người được đánh giá chưa nộp bản tự đánh giá nên chưa thể ban hành biên bản họp nhận xét."
+            )
+        if held is not None and held < timezone.localtime(submitted).date():
+            return _(
+                "Cuộc họp ghi ngày %(held)s, trước ngày nộp bản tự đánh giá (%(submitted)s): hãy sửa ngày họp."
+            ) % {
+                "held": date_format(held, "d/m/Y"),
+                "submitted": date_format(timezone.localtime(submitted).date(), "d/m/Y"),
+            }
+    return ""
+
+
+def document_issue(*, job: DocumentJob, by: User | None, reissue: bool = False) -> DocumentJob:
+    """Issue the paper a draft shows: the same inputs prepared again, refused if the data changed since the draft
+    was printed (print a new draft and read it first), if the paper is incomplete, or if it would replace an
+    issued paper without `reissue`. Returns the issuing job; the worker takes the number at render."""
+    if job.kind not in ISSUED_KINDS:
+        raise DocumentError(_("Loại văn bản này không có số nên không cần ban hành."))
+    cohort_paper = job.evaluation_id is None
+    issuing = document_request(
+        kind=job.kind,
+        by=by,
+        evaluation=None if cohort_paper else job.evaluation,
+        cycle=job.cycle if cohort_paper else None,
+        options=job.data.get("options"),
+        issue=True,
+        reissue=reissue,
+        expected_checksum=job.checksum,
+    )
+    return issuing
+
+
+def _same_job(kind: str, subject_key: str, checksum: str, issue: bool = False) -> DocumentJob | None:
+    return (
+        DocumentJob.objects.filter(kind=kind, subject_key=subject_key, checksum=checksum, issue=issue)
         .exclude(status=JobStatus.FAILED)
         .first()
     )
@@ -284,7 +409,7 @@ def document_job_retry(*, job: DocumentJob, by: User) -> DocumentJob:
                 transaction.on_commit(lambda: job_enqueue(job_id=job.pk), robust=True)
     except IntegrityError:
         # The same document was asked for again meanwhile; follow that job.
-        return _same_job(job.kind, job.subject_key, job.checksum) or job
+        return _same_job(job.kind, job.subject_key, job.checksum, job.issue) or job
     job.refresh_from_db()
     return job
 
@@ -498,29 +623,63 @@ def _replaces_text(previous: Document | None) -> str:
     }
 
 
+def _today() -> date:
+    """The day a paper is issued (one place, so tests can set the calendar)."""
+    return timezone.localdate()
+
+
+def is_past_cycle(cycle: Cycle, day: date | None = None) -> bool:
+    """A cycle whose papers are history: closed, or more than a year behind (its papers are issued by January)."""
+    day = day or _today()
+    return cycle.status == CycleStatus.CLOSED or day.year > cycle.year + 1
+
+
 def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
     data = dict(job.data)
-    # Minutes are dated the day of the meeting they record; everything else the day it is issued.
-    issued_on = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else timezone.localdate()
+    today = _today()
+    numbered = job.kind in REGISTER_CODES
+    draft = numbered and not job.issue
+    # A numbered paper is dated the day it takes its number, so the register runs in date order (Decree 30/2020
+    # Art. 15); the minutes say the meeting's own day in their text. Other papers: their day, else today.
+    own_day = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else today
+    issued_on = today if numbered else own_day
     with transaction.atomic():
-        # Versions of one subject are made one at a time: lock the newest so two renders cannot both be "next".
-        previous = (
-            Document.objects.select_for_update()
-            .filter(kind=job.kind, subject_key=job.subject_key)
-            .order_by("-version")
-            .first()
-        )
+        previous = None
+        if not draft:
+            # Versions of one subject are made one at a time: lock the newest so two renders cannot both be "next".
+            previous = (
+                Document.objects.select_for_update()
+                .filter(kind=job.kind, subject_key=job.subject_key, is_draft=False)
+                .order_by("-version")
+                .first()
+            )
         number, symbol, issuer = None, "", None
-        if job.kind in REGISTER_CODES:
-            # The number is taken at issue, inside this transaction (Decree 30/2020 Art. 15(2)).
+        if numbered:
             issuer = _issuer_of(job)
             type_code = REGISTER_CODES[DocumentKind(job.kind)]
-            number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
             symbol = f"{type_code}-{issuer.abbreviation}"
-            data["number_line"] = number_line(number, symbol)
             # The place printed is the snapshot's (the letterhead the data was taken with).
             place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
-            data["date_line"] = date_line(place, issued_on)
+            if draft:
+                # A draft takes no number and no date: both are given when the paper is issued.
+                data["number_line"] = number_line(None, symbol)
+                data["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {"place": place}
+                data["draft_mark"] = _("DỰ THẢO")
+            else:
+                # The number is taken at issue, inside this transaction (Decree 30/2020 Art. 15(2)).
+                number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
+                data["number_line"] = number_line(number, symbol)
+                data["date_line"] = date_line(place, issued_on)
+                if is_past_cycle(job.cycle, issued_on):
+                    # Never issued in its own year: said on the paper, and registered in the year it is issued.
+                    data["late_text"] = _(
+                        "Văn bản ban hành muộn: thuộc kỳ đánh giá năm %(year)d, ban hành ngày %(day)s, "
+                        "vào sổ văn bản đi năm %(register)d."
+                    ) % {
+                        "year": job.cycle.year,
+                        "day": date_format(issued_on, "d/m/Y"),
+                        "register": issued_on.year,
+                    }
         data["replaces_text"] = _replaces_text(previous)
 
         parts = _parts(job.kind, data)
@@ -548,7 +707,8 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
             cycle=job.cycle,
             evaluation=job.evaluation,
             subject_key=job.subject_key,
-            version=(previous.version + 1) if previous else 1,
+            is_draft=draft,
+            version=0 if draft else ((previous.version + 1) if previous else 1),
             replaces=previous,
             issuer=issuer,
             year=issued_on.year if number else job.cycle.year,

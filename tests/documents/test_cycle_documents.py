@@ -3,7 +3,7 @@ Affairs report, the landscape summary table, the conference minutes, the notice 
 in force, the conference pack with its outline; numbers per issuer, year and type; an audit event per issue."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.db import connection
@@ -13,7 +13,7 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from cycles.models import CycleStatus
 from documents import services
-from documents.models import Document, DocumentJob, DocumentKind
+from documents.models import ISSUED_KINDS, Document, DocumentJob, DocumentKind
 from reviews.models import (
     Decision,
     DecisionState,
@@ -34,7 +34,16 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _issue(kind, by, **kwargs) -> Document:
+@pytest.fixture(autouse=True)
+def _issue_day(monkeypatch):
+    """Papers are issued on 15 December 2026: after the conference (10 December) and the decisions (14 December)."""
+    monkeypatch.setattr(services, "_today", lambda: date(2026, 12, 15))
+
+
+def _issue(kind, by, reissue=False, **kwargs) -> Document:
+    """The paper as issued: a numbered one through the explicit issue (issue #14), the others as asked."""
+    if kind in ISSUED_KINDS:
+        kwargs.update(issue=True, reissue=reissue)
     job = services.document_request(kind=kind, by=by, **kwargs)
     assert run(job) == "done", job.error
     return job.document
@@ -59,7 +68,8 @@ def test_meeting_minutes_are_issued_by_the_persons_own_agency_numbered_per_agenc
     assert "BIÊN BẢN" in text
     assert "Họp nhận xét, đánh giá, xếp loại chất lượng năm 2026 đối với ông/bà Nguyễn Thị An" in text
     # Dated the day of the meeting, leading zeros, place from the province.
-    assert "Thử, ngày 21 tháng 11 năm 2026" in text
+    # Dated the day it is issued (the register runs in date order); the meeting's own day is in the text.
+    assert "Thử, ngày 15 tháng 12 năm 2026" in text and "ngày 21 tháng 11 năm 2026" in text
     assert "Chủ trì: Đặng Văn Chủ." in text and "Thư ký: Lý Thị Ghi." in text
     assert "Số người được triệu tập: 17; có mặt: 16; vắng mặt: 1." in text
     assert "- Bà Phó Giám Đốc: Đồng ý, cần đẩy mạnh cải cách." in text  # position not said twice
@@ -160,10 +170,11 @@ def test_report_counts_levels_per_group_from_cohort_standing_with_quota_list_rem
     assert "\ufffd" not in raw
     assert document.data["remarks"].startswith("Hai cơ quan")  # kept in the snapshot
 
-    # Asked again with other remarks: a new number, citing the one it replaces.
+    # Issued again with other remarks (an explicit re-issue): a new number, citing the one it replaces.
     again = _issue(
         DocumentKind.REPORT,
         cast.users["home_affairs"],
+        reissue=True,
         cycle=cast.cycle,
         options={"remarks": "Bổ sung.", "signer_name": "Phan Văn Nội", "signing": "director"},
     )
@@ -270,7 +281,7 @@ def test_conference_minutes_record_attendance_guests_report_discussion_in_agenda
     raw = pdf_text(document)
     text = _flat(raw)
     assert document.issuer == cast.cycle.authority and document.number_text == "01/BB-UBND"
-    assert "Số: 01/BB-UBND" in text and "Thử, ngày 10 tháng 12 năm 2026" in text
+    assert "Số: 01/BB-UBND" in text and "Thử, ngày 15 tháng 12 năm 2026" in text
     assert "ỦY BAN NHÂN DÂN" in raw and "Hội nghị đánh giá, xếp loại chất lượng năm 2026" in text
     assert "Vào hồi 8 giờ 00 phút, ngày 10 tháng 12 năm 2026, tại Hội trường tầng 3." in text
     assert "Chủ trì: Chủ Tịch Thử – Chủ tịch UBND tỉnh." in text
@@ -311,7 +322,8 @@ def test_the_signed_form_carries_the_authoritys_comments_level_signature_and_dat
     text = _flat(pdf_text(_issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=a)))
     assert "Ưu điểm: quyết liệt. Khuyết điểm: giải ngân chậm." in text
     assert "Kết quả đánh giá, xếp loại chất lượng: Hoàn thành tốt nhiệm vụ" in text
-    assert "Thử, ngày 14 tháng 12 năm 2026 TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text
+    # The chair rates personally: "CHỦ TỊCH", not "TM. ỦY BAN NHÂN DÂN" (issue #14).
+    assert "Thử, ngày 14 tháng 12 năm 2026 CHỦ TỊCH" in text and "TM. ỦY BAN NHÂN DÂN" not in text
     assert "Chủ Tịch Thử" in text
 
 
@@ -342,7 +354,7 @@ def test_a_notice_after_an_objection_says_which_result_it_replaces(cast, compile
     first = _issue(DocumentKind.NOTICE, cast.users["chair"], evaluation=a)
     Decision.objects.filter(pk=first_decision.pk).update(state=DecisionState.REPLACED)
     _sign(a, level="httnv", replaces=first_decision)
-    second = _issue(DocumentKind.NOTICE, cast.users["chair"], evaluation=a)
+    second = _issue(DocumentKind.NOTICE, cast.users["chair"], reissue=True, evaluation=a)
     text = _flat(pdf_text(second))
     assert second.number_text == "02/TB-UBND" and second.replaces == first
     assert "Kết quả xếp loại chất lượng năm 2026: Hoàn thành tốt nhiệm vụ." in text

@@ -16,7 +16,7 @@ from documents.rendering import DOCUMENT_ORIGIN, RefusedURL, pdf_from_html, stat
 from documents.selectors import date_line, number_line
 from reviews.models import Evaluation
 
-from .conftest import fill, pdf_reader, pdf_text, run
+from .conftest import fill, pdf_reader, pdf_text, run, sign_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -202,8 +202,9 @@ def test_number_and_date_lines_follow_decree_30():
 def test_the_date_line_of_an_issued_notice_is_the_issue_day(evaluation_a, cast):
     Evaluation.objects.filter(pk=evaluation_a.pk).update(status="published", final_level="httnv")
     evaluation_a.refresh_from_db()
+    sign_decision(evaluation_a)
     job = services.document_request(
-        kind=DocumentKind.NOTICE, evaluation=evaluation_a, by=cast.users["office_staff"]
+        kind=DocumentKind.NOTICE, evaluation=evaluation_a, by=cast.users["office_staff"], issue=True
     )
     assert run(job) == "done", job.error
     text = _flat(pdf_text(job.document))
@@ -212,7 +213,7 @@ def test_the_date_line_of_an_issued_notice_is_the_issue_day(evaluation_a, cast):
     assert f"ngày {today:%d} tháng {today:%m} năm {today:%Y}" in text
     assert "THÔNG BÁO" in text and "Kết quả đánh giá, xếp loại chất lượng năm 2026" in text
     assert "Kết quả xếp loại chất lượng năm 2026: Hoàn thành tốt nhiệm vụ." in text
-    assert "Ông/bà: Nguyễn Thị An, Giám đốc, Sở số" in text
+    assert "Ông Nguyễn Thị An, Giám đốc, Sở số" in text  # the factory's official is recorded male
     assert "ỦY BAN NHÂN DÂN\nTỈNH THỬ" in pdf_text(job.document)
     assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Chủ Tịch Thử" in text
     assert "Nơi nhận:" in text and "- Lưu: VT, NC." in text
