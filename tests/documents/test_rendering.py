@@ -254,3 +254,20 @@ def test_the_authoritys_reason_for_departing_from_a_cap_prints_with_the_level(ev
     text = _flat(pdf_text(_form(evaluation_a, cast.users["home_affairs"])))
     assert "Lý do xếp loại khác mức giới hạn (Nghị định 233/2026/NĐ-CP, Điều 12 khoản 4 điểm d)" in text
     assert "Đã tự phát hiện và khắc phục." in text
+
+
+def test_blank_lines_for_the_pen_cost_bytes_not_megabytes(decree_90_evaluation, cast):
+    """Issue #14 item 6: a qualitative (Decree 90) form left blank is mostly lines for the pen. Drawn as a "dotted"
+    border WeasyPrint wrote each dot as its own path (~380 KB for a 3-page form); one stretched SVG line each is
+    a few hundred bytes."""
+    Evaluation.objects.filter(pk=decree_90_evaluation.pk).update(answers={})
+    decree_90_evaluation.refresh_from_db()
+    job = services.document_request(
+        kind=DocumentKind.RATING_FORM, evaluation=decree_90_evaluation, by=cast.users["home_affairs"]
+    )
+    assert run(job) == "done", job.error
+    html = job.document.data  # the lines are there: the form prints them for every unanswered item
+    assert html["self_sections"] and not any(
+        item["text"] for s in html["self_sections"] for item in s["items"]
+    )
+    assert job.document.size < 120_000, job.document.size
