@@ -477,19 +477,29 @@ def job_claim(*, job_id: int) -> DocumentJob | None:
 
 
 class _Heartbeat(threading.Thread):
-    """Tells the database the claim is alive and how far the render is, from its own connection (the
-    render runs inside a transaction whose writes nobody sees until it commits)."""
+    """Tells the database the claim is alive and how far the render is, from its own connection: every few
+    seconds, and at once when the render reports progress (each part laid out, the PDF written)."""
 
     def __init__(self, job_id: int, token: uuid.UUID | None) -> None:
         super().__init__(daemon=True, name=f"document-heartbeat-{job_id}")
         self.job_id, self.token = job_id, token
         self.progress: int | None = None
         self._stop_event = threading.Event()
+        self._wake = threading.Event()
+
+    def report(self, progress: int) -> None:
+        """The render got this far (per cent): written by the thread now, not at the next beat."""
+        self.progress = max(self.progress or 0, min(progress, 99))
+        self._wake.set()
 
     def run(self) -> None:
         every = _setting("DOCUMENTS_HEARTBEAT_SECONDS", 5)
         try:
-            while not self._stop_event.wait(every):
+            while not self._stop_event.is_set():
+                self._wake.wait(every)
+                self._wake.clear()
+                if self._stop_event.is_set():
+                    break
                 fields: dict[str, datetime | int] = {"heartbeat_at": timezone.now()}
                 if self.progress is not None:
                     fields["progress"] = self.progress
@@ -503,6 +513,7 @@ class _Heartbeat(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
+        self._wake.set()
         self.join(timeout=10)
 
 
@@ -634,7 +645,29 @@ def is_past_cycle(cycle: Cycle, day: date | None = None) -> bool:
     return cycle.status == CycleStatus.CLOSED or day.year > cycle.year + 1
 
 
+class _RegisterMoved(Exception):
+    """Another paper took the number (or the version) this render printed; render again with the next one."""
+
+
 def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
+    """Render outside any transaction, then store in a short one (issue #14).
+
+    The render takes seconds to minutes. Holding a write transaction that long blocked every other writer on
+    SQLite (the embedded default: one writer at a time), so the progress polls, which save the session, failed
+    after the 20 s timeout with HTTP 400. Now the number and version the paper will carry are read without a lock,
+    the paper rendered with them, and the short storing transaction takes the number under the register's row
+    lock: if another issue took it meanwhile, the transaction rolls back (nothing is stored, no number is lost)
+    and the paper is rendered again with the next number. Numbers still run 01, 02, … with no gap and none twice.
+    """
+    for _attempt in range(5):
+        try:
+            return _render_once(job, heartbeat)
+        except _RegisterMoved:
+            continue
+    raise RuntimeError("the register kept moving while the paper was rendered")
+
+
+def _render_once(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
     data = dict(job.data)
     today = _today()
     numbered = job.kind in REGISTER_CODES
@@ -643,64 +676,83 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
     # Art. 15); the minutes say the meeting's own day in their text. Other papers: their day, else today.
     own_day = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else today
     issued_on = today if numbered else own_day
-    with transaction.atomic():
-        previous = None
-        if not draft:
-            # Versions of one subject are made one at a time: lock the newest so two renders cannot both be "next".
-            previous = (
-                Document.objects.select_for_update()
-                .filter(kind=job.kind, subject_key=job.subject_key, is_draft=False)
-                .order_by("-version")
-                .first()
-            )
-        number, symbol, issuer = None, "", None
-        if numbered:
-            issuer = _issuer_of(job)
-            type_code = REGISTER_CODES[DocumentKind(job.kind)]
-            symbol = f"{type_code}-{issuer.abbreviation}"
-            # The place printed is the snapshot's (the letterhead the data was taken with).
-            place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
-            if draft:
-                # A draft takes no number and no date: both are given when the paper is issued.
-                data["number_line"] = number_line(None, symbol)
-                data["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {"place": place}
-                data["draft_mark"] = _("DỰ THẢO")
-            else:
-                # The number is taken at issue, inside this transaction (Decree 30/2020 Art. 15(2)).
-                number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
-                data["number_line"] = number_line(number, symbol)
-                data["date_line"] = date_line(place, issued_on)
-                if is_past_cycle(job.cycle, issued_on):
-                    # Never issued in its own year: said on the paper, and registered in the year it is issued.
-                    data["late_text"] = _(
-                        "Văn bản ban hành muộn: thuộc kỳ đánh giá năm %(year)d, ban hành ngày %(day)s, "
-                        "vào sổ văn bản đi năm %(register)d."
-                    ) % {
-                        "year": job.cycle.year,
-                        "day": date_format(issued_on, "d/m/Y"),
-                        "register": issued_on.year,
-                    }
-        data["replaces_text"] = _replaces_text(previous)
 
-        parts = _parts(job.kind, data)
+    # What the paper will carry, read without a lock (checked again when it is stored).
+    previous = (
+        None
+        if draft
+        else Document.objects.filter(kind=job.kind, subject_key=job.subject_key, is_draft=False)
+        .order_by("-version")
+        .first()
+    )
+    number, symbol, issuer, type_code = None, "", None, ""
+    if numbered:
+        issuer = _issuer_of(job)
+        type_code = REGISTER_CODES[DocumentKind(job.kind)]
+        symbol = f"{type_code}-{issuer.abbreviation}"
+        # The place printed is the snapshot's (the letterhead the data was taken with).
+        place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
+        if draft:
+            # A draft takes no number and no date: both are given when the paper is issued.
+            data["number_line"] = number_line(None, symbol)
+            data["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {"place": place}
+            data["draft_mark"] = _("DỰ THẢO")
+        else:
+            counter = RegisterCounter.objects.filter(
+                issuer=issuer, year=issued_on.year, type_code=type_code
+            ).first()
+            number = (counter.last_number if counter else 0) + 1
+            data["number_line"] = number_line(number, symbol)
+            data["date_line"] = date_line(place, issued_on)
+            if is_past_cycle(job.cycle, issued_on):
+                # Never issued in its own year: said on the paper, and registered in the year it is issued.
+                data["late_text"] = _(
+                    "Văn bản ban hành muộn: thuộc kỳ đánh giá năm %(year)d, ban hành ngày %(day)s, "
+                    "vào sổ văn bản đi năm %(register)d."
+                ) % {
+                    "year": job.cycle.year,
+                    "day": date_format(issued_on, "d/m/Y"),
+                    "register": issued_on.year,
+                }
+    data["replaces_text"] = _replaces_text(previous)
 
-        def on_part(done: int) -> None:
-            heartbeat.progress = 10 + int(85 * done / len(parts))
+    parts = _parts(job.kind, data)
+    heartbeat.report(10)
 
-        # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.
-        html = [
-            document_html(
-                template,
-                part
-                if job.kind == DocumentKind.CONFERENCE_PACK
-                else {**part, "replaces_text": data["replaces_text"]},
-            )
-            for template, part in parts
-        ]
-        pdf, pages = pdf_from_html(
-            html, on_part=on_part, title=data.get("outline") or data.get("filename", "")
+    def on_part(done: int) -> None:
+        # Laying the parts out is most of the work (10 → 85 %); writing the PDF the rest.
+        heartbeat.report(10 + int(75 * done / len(parts)))
+
+    # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.
+    html = [
+        document_html(
+            template,
+            part
+            if job.kind == DocumentKind.CONFERENCE_PACK
+            else {**part, "replaces_text": data["replaces_text"]},
         )
+        for template, part in parts
+    ]
+    pdf, pages = pdf_from_html(html, on_part=on_part, title=data.get("outline") or data.get("filename", ""))
+    heartbeat.report(95)
 
+    with transaction.atomic():
+        # Versions of one subject are made one at a time: lock the newest; it must be the one printed against.
+        newest = (
+            None
+            if draft
+            else Document.objects.select_for_update()
+            .filter(kind=job.kind, subject_key=job.subject_key, is_draft=False)
+            .order_by("-version")
+            .first()
+        )
+        if getattr(newest, "pk", None) != getattr(previous, "pk", None):
+            raise _RegisterMoved
+        if number is not None:
+            assert issuer is not None
+            # The number is taken at issue, under the register's row lock (Decree 30/2020 Art. 15(2)).
+            if register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code) != number:
+                raise _RegisterMoved
         document = Document(
             job=job,
             kind=job.kind,
@@ -723,29 +775,33 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
             page_count=pages,
         )
         document.pdf.save("document.pdf", ContentFile(pdf), save=False)
-        document.save()
-        # Issue #5/#6: every document issued is an audit event, in the issuing transaction.
-        audit_record(
-            action=Action.DOCUMENT_ISSUED,
-            actor=job.requested_by,
-            cycle=job.cycle,
-            evaluation=job.evaluation,
-            target=f"document:{document.pk}",
-            after={
-                "kind": document.kind,
-                "number": document.number_text,
-                "version": document.version,
-                "pages": pages,
-                "sha256": document.pdf_sha256,
-            },
-        )
-        finished = DocumentJob.objects.filter(
-            pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING
-        ).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
-        if not finished:
-            # Taken over meanwhile: roll back this document (and its number) and leave the job to the other.
+        try:
+            document.save()
+            # Issue #5/#6: every document issued is an audit event, in the issuing transaction.
+            audit_record(
+                action=Action.DOCUMENT_ISSUED,
+                actor=job.requested_by,
+                cycle=job.cycle,
+                evaluation=job.evaluation,
+                target=f"document:{document.pk}",
+                after={
+                    "kind": document.kind,
+                    "number": document.number_text,
+                    "version": document.version,
+                    "draft": draft,
+                    "pages": pages,
+                    "sha256": document.pdf_sha256,
+                },
+            )
+            finished = DocumentJob.objects.filter(
+                pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING
+            ).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+            if not finished:
+                # Taken over meanwhile: roll back this document (and its number) and leave the job to the other.
+                raise ClaimLost
+        except BaseException:
             document.pdf.delete(save=False)
-            raise ClaimLost
+            raise
     return document
 
 
