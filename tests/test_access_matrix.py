@@ -773,7 +773,9 @@ def _minutes_draft_a(c):
     from reviews.models import Evaluation
 
     evaluation = Evaluation.objects.get(pk=_meeting_a(c)["pk"])
-    job = document_request(kind=DocumentKind.MEETING_MINUTES, evaluation=evaluation, by=c.users["home_affairs"])
+    job = document_request(
+        kind=DocumentKind.MEETING_MINUTES, evaluation=evaluation, by=c.users["home_affairs"]
+    )
     return {"pk": job.pk}
 
 

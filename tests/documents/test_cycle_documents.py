@@ -66,7 +66,7 @@ def test_meeting_minutes_are_issued_by_the_persons_own_agency_numbered_per_agenc
     assert f"Số: 01/BB-{agency.abbreviation}" in text
     assert agency.name.upper() in text  # the agency's own letterhead, not the province's
     assert "BIÊN BẢN" in text
-    assert "Họp nhận xét, đánh giá, xếp loại chất lượng năm 2026 đối với ông/bà Nguyễn Thị An" in text
+    assert "Họp nhận xét, đánh giá, xếp loại chất lượng năm 2026 đối với ông Nguyễn Thị An" in text
     # Dated the day of the meeting, leading zeros, place from the province.
     # Dated the day it is issued (the register runs in date order); the meeting's own day is in the text.
     assert "Thử, ngày 15 tháng 12 năm 2026" in text and "ngày 21 tháng 11 năm 2026" in text

@@ -13,6 +13,14 @@ from .conftest import pdf_text, run
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _back_to_vietnamese():
+    """The test client's English request leaves English active in this thread (LocaleMiddleware does not reset it):
+    later tests would create their cycles' criteria in English. Put the default back."""
+    yield
+    translation.deactivate()
+
+
 def _english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     return client
