@@ -137,6 +137,26 @@ def test_page_numbers_are_centred_at_the_top_from_page_two_only(decree_90_evalua
             assert top == [str(index)], (index, top)
 
 
+def _images(reader) -> list:
+    """Every image XObject of the PDF, also inside form XObjects (the SVG pen lines are forms)."""
+    found, seen = [], set()
+
+    def walk(resources):
+        for ref in (resources or {}).get("/XObject", {}).values():
+            obj = ref.get_object()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if obj.get("/Subtype") == "/Image":
+                found.append(obj)
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return found
+
+
 def test_user_text_cannot_pull_in_a_local_file_or_a_url(evaluation_a, cast):
     hostile = (
         '<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
@@ -146,7 +166,8 @@ def test_user_text_cannot_pull_in_a_local_file_or_a_url(evaluation_a, cast):
     document = _form(evaluation_a, cast.users["home_affairs"])
     reader = pdf_reader(document)
     assert reader.attachments == {}
-    assert not any(page["/Resources"].get("/XObject") for page in reader.pages)  # no image at all
+    # No image at all: the only external objects are the forms that draw the bundled pen lines (issue #14).
+    assert _images(reader) == []
     text = _flat(pdf_text(document))
     # Escaped, printed as the words the person typed.
     assert '<img src="file:///etc/passwd">' in text
