@@ -199,3 +199,29 @@ def test_an_unsubmitted_self_assessment_never_prints_as_final(cast, evaluation_a
     )
     run(submitted)
     assert "DỰ THẢO" not in pdf_text(submitted.document) and "CHƯA NỘP" not in pdf_text(submitted.document)
+
+
+def test_a_past_cycles_paper_issued_now_is_marked_late_and_a_reprint_is_the_stored_paper(
+    cast, decree_90_evaluation
+):
+    """Issue #14 item 5: a 2023 notice never issued in 2023 is issued now, marked as late, in the 2026 register;
+    asking for it again, even after its data changed, returns the stored paper."""
+    evaluation = fill(decree_90_evaluation, status="published", final_level="httnv")
+    sign_decision(evaluation)
+    cycle = evaluation.enrolment.cycle
+    cycle.__class__.objects.filter(pk=cycle.pk).update(status="closed")
+    evaluation = Evaluation.objects.get(pk=evaluation.pk)
+    issuing = services.document_request(
+        kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["chair"], issue=True
+    )
+    run(issuing)
+    document = issuing.document
+    assert document.year == 2026 and document.number == 1 and document.issued_on == date(2026, 12, 15)
+    text = " ".join(pdf_text(document).split())
+    assert "Văn bản ban hành muộn: thuộc kỳ đánh giá năm 2023, ban hành ngày 15/12/2026" in text
+    assert "vào sổ văn bản đi năm 2026" in text
+    Evaluation.objects.filter(pk=evaluation.pk).update(final_level="htnv")
+    again = services.document_request(
+        kind=DocumentKind.NOTICE, evaluation=Evaluation.objects.get(pk=evaluation.pk), by=cast.users["chair"]
+    )
+    assert again.pk == issuing.pk
