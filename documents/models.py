@@ -41,6 +41,9 @@ REGISTER_CODES = {
     DocumentKind.REPORT: "BC",
     DocumentKind.NOTICE: "TB",
 }
+# Issue #14: a numbered paper is printed as a draft ("DỰ THẢO", no number) as often as wanted; issuing it is a
+# separate act of the person who may sign, allowed once the paper is complete, and only then takes a number.
+ISSUED_KINDS = tuple(REGISTER_CODES)
 
 
 class JobStatus(models.TextChoices):
@@ -67,6 +70,8 @@ class DocumentJob(models.Model):
         _("trạng thái"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # A numbered paper's issue (takes the next number) rather than its draft (no number, "DỰ THẢO" on every page).
+    issue = models.BooleanField(_("ban hành"), default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     # The data to print, taken when the job was asked for, and its SHA-256: the same data is not rendered twice.
     data = models.JSONField()
@@ -102,7 +107,7 @@ class DocumentJob(models.Model):
             ),
             # The same data for the same document is one job: asking again returns it, never renders twice.
             models.UniqueConstraint(
-                fields=["kind", "subject_key", "checksum"],
+                fields=["kind", "subject_key", "checksum", "issue"],
                 condition=~Q(status="failed"),
                 name="documentjob_unique_live_per_checksum",
             ),
@@ -131,6 +136,8 @@ class Document(models.Model):
         Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     subject_key = models.CharField(max_length=64)
+    # A draft of a numbered paper: no number, no version of its own (0), "DỰ THẢO" on every page; never replaces.
+    is_draft = models.BooleanField(_("dự thảo"), default=False)
     version = models.PositiveIntegerField(_("lần in"))
     replaces = models.OneToOneField(
         "self",
@@ -163,7 +170,13 @@ class Document(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject_key", "version"], name="document_unique_version"
+                fields=["kind", "subject_key", "version"],
+                condition=Q(is_draft=False),
+                name="document_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_draft=False) | (Q(number__isnull=True) & Q(version=0)),
+                name="document_draft_has_no_number",
             ),
             # Decree 30/2020 Art. 15(1): a number and symbol are unique for the issuer in the year.
             models.UniqueConstraint(
@@ -178,6 +191,8 @@ class Document(models.Model):
         ]
 
     def __str__(self):
+        if self.is_draft:
+            return f"{self.get_kind_display()} (dự thảo)"
         if self.number:
             return f"{self.get_kind_display()} số {self.number_text}"
         return f"{self.get_kind_display()} ({self.version})"

@@ -174,3 +174,22 @@ def get_period_for_cohort_tracking_print(user, pk: int) -> TrackingPeriod:
     period = get_object_or_404(TrackingPeriod.objects.select_related("cycle"), pk=pk)
     get_cycle_for_cohort_papers(user, period.cycle_id)
     return period
+
+
+def may_issue(user, job: DocumentJob) -> bool:
+    """Who issues a numbered paper (gives it its number; issue #14) — the person who may sign it, or the office that
+    registers it for them:
+    - the Home Affairs report: Home Affairs (its director signs it);
+    - the authority's papers (the conference minutes, the notice of result): the chair, or the chair's office
+      (office staff) who registers what the chair signed;
+    - the comment meeting's minutes: those who record that meeting (the person's own agency's secretary, or Home
+      Affairs for everyone), never the person themself.
+    """
+    roles = roles_of(user)
+    if job.kind == DocumentKind.REPORT:
+        return roles.is_home_affairs
+    if job.kind in (DocumentKind.CONFERENCE_MINUTES, DocumentKind.NOTICE):
+        return roles.is_chair or roles.is_office_staff
+    if job.kind == DocumentKind.MEETING_MINUTES and job.evaluation is not None:
+        return may_record_meeting(user, job.evaluation)
+    return False

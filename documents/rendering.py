@@ -80,7 +80,7 @@ def url_fetcher():
 
 def document_html(template: str, data: dict) -> str:
     """The HTML of a document from its data only (Vietnamese, whatever the requester's language)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override("vi"):
         return render_to_string(template, {"doc": data})
 
 

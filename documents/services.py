@@ -24,18 +24,26 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record
-from cycles.models import Cycle
+from cycles.models import Cycle, CycleStatus
 from officials.models import Organisation
 from reviews.models import Evaluation
 
 from .errors import DocumentError
-from .models import REGISTER_CODES, Document, DocumentJob, DocumentKind, JobStatus, RegisterCounter
+from .models import (
+    ISSUED_KINDS,
+    REGISTER_CODES,
+    Document,
+    DocumentJob,
+    DocumentKind,
+    JobStatus,
+    RegisterCounter,
+)
 from .rendering import document_html, pdf_from_html
 from .selectors import (
     ReportSigning,
@@ -90,7 +98,18 @@ class _Prepared:
         return f"evaluation:{self.evaluation.pk}" if self.evaluation else f"cycle:{self.cycle.pk}"
 
 
-def _prepare(
+# Papers are Vietnamese whoever asks (issue #14): the data is taken and the paper rendered in this language, so the
+# reader's language never reaches a paper nor its checksum.
+PAPER_LANGUAGE = "vi"
+
+
+def _prepare(*, kind: str, **kwargs: Any) -> _Prepared:
+    """The data of a paper, always taken under Vietnamese (the requester's language is the page's, not the paper's)."""
+    with translation.override(PAPER_LANGUAGE):
+        return _prepare_data(kind=kind, **kwargs)
+
+
+def _prepare_data(
     *,
     kind: str,
     evaluation: Evaluation | None,
@@ -166,6 +185,12 @@ def _prepare(
             signer_name=options.get("signer_name", ""),
             signing=signing,
         )
+        # What was typed on the request form, so that issuing the draft prepares the very same paper again.
+        data["options"] = {
+            "remarks": options.get("remarks", ""),
+            "signer_name": options.get("signer_name", ""),
+            "signing": signing,
+        }
         return _Prepared(kind, cycle, None, data, False)
     if kind == DocumentKind.SUMMARY_TABLE:
         assert cycle is not None, kind  # a document about the whole cycle
@@ -192,6 +217,9 @@ def document_request(
     period_record: PeriodRecord | None = None,
     tracking_period: TrackingPeriod | None = None,
     enrolment: Enrolment | None = None,
+    issue: bool = False,
+    reissue: bool = False,
+    expected_checksum: str = "",
 ) -> DocumentJob:
     """Record that a document is wanted and return its job at once; the worker renders it.
 
@@ -199,6 +227,12 @@ def document_request(
     data, that job is returned instead and nothing is rendered again. `show_decision` is False when the
     reader may not see a decided level yet (an official before publication). `options` are what the requester
     typed on the request form (the report's remarks and signer); they become part of the snapshot.
+
+    A numbered paper (ISSUED_KINDS) is a draft unless `issue` (issue #14): the draft has "DỰ THẢO" on every page
+    and no number; asking again for a paper already issued from the same data returns the issued one, and in a
+    past cycle the issued paper is what any reprint returns. `issue` is the explicit act of the person who may
+    sign (see `document_issue`): refused while the paper is incomplete, and refused when it would replace a
+    paper issued from other data unless `reissue`.
     """
     request = _prepare(
         kind=kind,
@@ -211,7 +245,33 @@ def document_request(
         enrolment=enrolment,
     )
     checksum = checksum_of(request.data)
-    existing = _same_job(request.kind, request.subject_key, checksum)
+    if expected_checksum and checksum != expected_checksum:
+        raise DocumentError(
+            _(
+                "Dữ liệu đã thay đổi từ khi in bản dự thảo này. Hãy in lại bản dự thảo, đọc lại rồi mới ban hành."
+            )
+        )
+    issued = _issued(request.kind, request.subject_key) if request.kind in ISSUED_KINDS else None
+    if issue:
+        if request.kind not in ISSUED_KINDS:
+            raise DocumentError(_("Loại văn bản này không có số nên không cần ban hành."))
+        refusal = issue_refusal(request.kind, request.data, evaluation=request.evaluation)
+        if refusal:
+            raise DocumentError(refusal)
+        if issued is not None and issued.checksum == checksum:
+            return issued.job
+        if issued is not None and not reissue:
+            raise DocumentError(
+                _(
+                    "Văn bản này đã ban hành số %(number)s ngày %(day)s từ dữ liệu khác. Ban hành bản này sẽ thay "
+                    "thế văn bản số %(number)s: hãy chọn “Ban hành lại (thay thế số %(number)s)”."
+                )
+                % {"number": issued.number_text, "day": date_format(issued.issued_on, "d/m/Y")}
+            )
+    elif issued is not None and (issued.checksum == checksum or is_past_cycle(request.cycle)):
+        # Asking again: the issued paper (in a past cycle the stored paper, whatever the data now says).
+        return issued.job
+    existing = _same_job(request.kind, request.subject_key, checksum, issue)
     if existing is not None:
         return existing
     try:
@@ -224,21 +284,97 @@ def document_request(
                 requested_by=by,
                 data=request.data,
                 checksum=checksum,
+                issue=issue,
                 shows_decision=request.shows_decision,
             )
             transaction.on_commit(lambda: job_enqueue(job_id=job.pk), robust=True)
     except IntegrityError:
         # Someone asked for the very same document a moment ago (unique per kind, subject and checksum).
-        existing = _same_job(request.kind, request.subject_key, checksum)
+        existing = _same_job(request.kind, request.subject_key, checksum, issue)
         if existing is None:
             raise
         return existing
     return job
 
 
-def _same_job(kind: str, subject_key: str, checksum: str) -> DocumentJob | None:
+def _issued(kind: str, subject_key: str) -> Document | None:
+    """The paper in force for a subject: its newest issued (non-draft) version."""
     return (
-        DocumentJob.objects.filter(kind=kind, subject_key=subject_key, checksum=checksum)
+        Document.objects.filter(kind=kind, subject_key=subject_key, is_draft=False)
+        .select_related("job")
+        .order_by("-version")
+        .first()
+    )
+
+
+def issued_document_of(job: DocumentJob) -> Document | None:
+    """For a draft's job page: the paper issued for the same subject, if any."""
+    return _issued(job.kind, job.subject_key)
+
+
+def issue_refusal(kind: str, data: dict[str, Any], *, evaluation: Evaluation | None = None) -> str:
+    """Why a numbered paper may not be issued yet ("" when it may): a paper takes a number only when it is
+    complete (issue #14). Read from the paper's own data, so the reason is about what would be printed."""
+    if kind == DocumentKind.CONFERENCE_MINUTES:
+        if not data.get("closed_at"):
+            return _("Hội nghị chưa kết thúc (chưa ghi giờ kết thúc) nên chưa thể ban hành biên bản.")
+        if data.get("dated_on") and date.fromisoformat(data["dated_on"]) > _today():
+            return _("Hội nghị chưa diễn ra nên chưa thể ban hành biên bản.")
+        if not data.get("present_count"):
+            return _("Chưa điểm danh người dự hội nghị nên chưa thể ban hành biên bản.")
+    elif kind == DocumentKind.REPORT:
+        missing = data.get("undecided", 0)
+        if missing:
+            return _(
+                "Còn %(missing)d trong số %(total)d người chưa có đề xuất mức xếp loại nên chưa thể ban hành báo cáo."
+            ) % {"missing": missing, "total": data.get("total", 0)}
+    elif kind == DocumentKind.NOTICE:
+        if not data.get("decision_signed"):
+            return _("Quyết định xếp loại chưa được ký nên chưa thể ban hành thông báo.")
+    elif kind == DocumentKind.MEETING_MINUTES:
+        if not data.get("adopted"):
+            return _("Biên bản chưa được thông qua tại cuộc họp nên chưa thể ban hành.")
+        if not data.get("attended_count"):
+            return _("Biên bản chưa ghi số người có mặt nên chưa thể ban hành.")
+        submitted = evaluation.submitted_at if evaluation is not None else None
+        held = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else None
+        if submitted is None:
+            return _(
+                "Người được đánh giá chưa nộp bản tự đánh giá nên chưa thể ban hành biên bản họp nhận xét."
+            )
+        if held is not None and held < timezone.localtime(submitted).date():
+            return _(
+                "Cuộc họp ghi ngày %(held)s, trước ngày nộp bản tự đánh giá (%(submitted)s): hãy sửa ngày họp."
+            ) % {
+                "held": date_format(held, "d/m/Y"),
+                "submitted": date_format(timezone.localtime(submitted).date(), "d/m/Y"),
+            }
+    return ""
+
+
+def document_issue(*, job: DocumentJob, by: User | None, reissue: bool = False) -> DocumentJob:
+    """Issue the paper a draft shows: the same inputs prepared again, refused if the data changed since the draft
+    was printed (print a new draft and read it first), if the paper is incomplete, or if it would replace an
+    issued paper without `reissue`. Returns the issuing job; the worker takes the number at render."""
+    if job.kind not in ISSUED_KINDS:
+        raise DocumentError(_("Loại văn bản này không có số nên không cần ban hành."))
+    cohort_paper = job.evaluation_id is None
+    issuing = document_request(
+        kind=job.kind,
+        by=by,
+        evaluation=None if cohort_paper else job.evaluation,
+        cycle=job.cycle if cohort_paper else None,
+        options=job.data.get("options"),
+        issue=True,
+        reissue=reissue,
+        expected_checksum=job.checksum,
+    )
+    return issuing
+
+
+def _same_job(kind: str, subject_key: str, checksum: str, issue: bool = False) -> DocumentJob | None:
+    return (
+        DocumentJob.objects.filter(kind=kind, subject_key=subject_key, checksum=checksum, issue=issue)
         .exclude(status=JobStatus.FAILED)
         .first()
     )
@@ -273,7 +409,7 @@ def document_job_retry(*, job: DocumentJob, by: User) -> DocumentJob:
                 transaction.on_commit(lambda: job_enqueue(job_id=job.pk), robust=True)
     except IntegrityError:
         # The same document was asked for again meanwhile; follow that job.
-        return _same_job(job.kind, job.subject_key, job.checksum) or job
+        return _same_job(job.kind, job.subject_key, job.checksum, job.issue) or job
     job.refresh_from_db()
     return job
 
@@ -341,19 +477,29 @@ def job_claim(*, job_id: int) -> DocumentJob | None:
 
 
 class _Heartbeat(threading.Thread):
-    """Tells the database the claim is alive and how far the render is, from its own connection (the
-    render runs inside a transaction whose writes nobody sees until it commits)."""
+    """Tells the database the claim is alive and how far the render is, from its own connection: every few
+    seconds, and at once when the render reports progress (each part laid out, the PDF written)."""
 
     def __init__(self, job_id: int, token: uuid.UUID | None) -> None:
         super().__init__(daemon=True, name=f"document-heartbeat-{job_id}")
         self.job_id, self.token = job_id, token
         self.progress: int | None = None
         self._stop_event = threading.Event()
+        self._wake = threading.Event()
+
+    def report(self, progress: int) -> None:
+        """The render got this far (per cent): written by the thread now, not at the next beat."""
+        self.progress = max(self.progress or 0, min(progress, 99))
+        self._wake.set()
 
     def run(self) -> None:
         every = _setting("DOCUMENTS_HEARTBEAT_SECONDS", 5)
         try:
-            while not self._stop_event.wait(every):
+            while not self._stop_event.is_set():
+                self._wake.wait(every)
+                self._wake.clear()
+                if self._stop_event.is_set():
+                    break
                 fields: dict[str, datetime | int] = {"heartbeat_at": timezone.now()}
                 if self.progress is not None:
                     fields["progress"] = self.progress
@@ -367,6 +513,7 @@ class _Heartbeat(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
+        self._wake.set()
         self.join(timeout=10)
 
 
@@ -423,6 +570,11 @@ def _issuer_of(job: DocumentJob) -> Organisation:
 
 def document_job_run(*, job_id: int) -> str:
     """The worker's whole job: claim, render, store, finish. Returns what happened, for the log."""
+    with translation.override(PAPER_LANGUAGE):
+        return _document_job_run(job_id=job_id)
+
+
+def _document_job_run(*, job_id: int) -> str:
     job = job_claim(job_id=job_id)
     if job is None:
         return "skipped"
@@ -482,57 +634,133 @@ def _replaces_text(previous: Document | None) -> str:
     }
 
 
+def _today() -> date:
+    """The day a paper is issued (one place, so tests can set the calendar)."""
+    return timezone.localdate()
+
+
+def is_past_cycle(cycle: Cycle, day: date | None = None) -> bool:
+    """A cycle whose papers are history: closed, or more than a year behind (its papers are issued by January)."""
+    day = day or _today()
+    return cycle.status == CycleStatus.CLOSED or day.year > cycle.year + 1
+
+
+class _RegisterMoved(Exception):
+    """Another paper took the number (or the version) this render printed; render again with the next one."""
+
+
 def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
+    """Render outside any transaction, then store in a short one (issue #14).
+
+    The render takes seconds to minutes. Holding a write transaction that long blocked every other writer on
+    SQLite (the embedded default: one writer at a time), so the progress polls, which save the session, failed
+    after the 20 s timeout with HTTP 400. Now the number and version the paper will carry are read without a lock,
+    the paper rendered with them, and the short storing transaction takes the number under the register's row
+    lock: if another issue took it meanwhile, the transaction rolls back (nothing is stored, no number is lost)
+    and the paper is rendered again with the next number. Numbers still run 01, 02, … with no gap and none twice.
+    """
+    for _attempt in range(5):
+        try:
+            return _render_once(job, heartbeat)
+        except _RegisterMoved:
+            continue
+    raise RuntimeError("the register kept moving while the paper was rendered")
+
+
+def _render_once(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
     data = dict(job.data)
-    # Minutes are dated the day of the meeting they record; everything else the day it is issued.
-    issued_on = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else timezone.localdate()
+    today = _today()
+    numbered = job.kind in REGISTER_CODES
+    draft = numbered and not job.issue
+    # A numbered paper is dated the day it takes its number, so the register runs in date order (Decree 30/2020
+    # Art. 15); the minutes say the meeting's own day in their text. Other papers: their day, else today.
+    own_day = date.fromisoformat(data["dated_on"]) if data.get("dated_on") else today
+    issued_on = today if numbered else own_day
+
+    # What the paper will carry, read without a lock (checked again when it is stored).
+    previous = (
+        None
+        if draft
+        else Document.objects.filter(kind=job.kind, subject_key=job.subject_key, is_draft=False)
+        .order_by("-version")
+        .first()
+    )
+    number, symbol, issuer, type_code = None, "", None, ""
+    if numbered:
+        issuer = _issuer_of(job)
+        type_code = REGISTER_CODES[DocumentKind(job.kind)]
+        symbol = f"{type_code}-{issuer.abbreviation}"
+        # The place printed is the snapshot's (the letterhead the data was taken with).
+        place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
+        if draft:
+            # A draft takes no number and no date: both are given when the paper is issued.
+            data["number_line"] = number_line(None, symbol)
+            data["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {"place": place}
+            data["draft_mark"] = _("DỰ THẢO")
+        else:
+            counter = RegisterCounter.objects.filter(
+                issuer=issuer, year=issued_on.year, type_code=type_code
+            ).first()
+            number = (counter.last_number if counter else 0) + 1
+            data["number_line"] = number_line(number, symbol)
+            data["date_line"] = date_line(place, issued_on)
+            if is_past_cycle(job.cycle, issued_on):
+                # Never issued in its own year: said on the paper, and registered in the year it is issued.
+                data["late_text"] = _(
+                    "Văn bản ban hành muộn: thuộc kỳ đánh giá năm %(year)d, ban hành ngày %(day)s, "
+                    "vào sổ văn bản đi năm %(register)d."
+                ) % {
+                    "year": job.cycle.year,
+                    "day": date_format(issued_on, "d/m/Y"),
+                    "register": issued_on.year,
+                }
+    data["replaces_text"] = _replaces_text(previous)
+
+    parts = _parts(job.kind, data)
+    heartbeat.report(10)
+
+    def on_part(done: int) -> None:
+        # Laying the parts out is most of the work (10 → 85 %); writing the PDF the rest.
+        heartbeat.report(10 + int(75 * done / len(parts)))
+
+    # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.
+    html = [
+        document_html(
+            template,
+            part
+            if job.kind == DocumentKind.CONFERENCE_PACK
+            else {**part, "replaces_text": data["replaces_text"]},
+        )
+        for template, part in parts
+    ]
+    pdf, pages = pdf_from_html(html, on_part=on_part, title=data.get("outline") or data.get("filename", ""))
+    heartbeat.report(95)
+
     with transaction.atomic():
-        # Versions of one subject are made one at a time: lock the newest so two renders cannot both be "next".
-        previous = (
-            Document.objects.select_for_update()
-            .filter(kind=job.kind, subject_key=job.subject_key)
+        # Versions of one subject are made one at a time: lock the newest; it must be the one printed against.
+        newest = (
+            None
+            if draft
+            else Document.objects.select_for_update()
+            .filter(kind=job.kind, subject_key=job.subject_key, is_draft=False)
             .order_by("-version")
             .first()
         )
-        number, symbol, issuer = None, "", None
-        if job.kind in REGISTER_CODES:
-            # The number is taken at issue, inside this transaction (Decree 30/2020 Art. 15(2)).
-            issuer = _issuer_of(job)
-            type_code = REGISTER_CODES[DocumentKind(job.kind)]
-            number = register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code)
-            symbol = f"{type_code}-{issuer.abbreviation}"
-            data["number_line"] = number_line(number, symbol)
-            # The place printed is the snapshot's (the letterhead the data was taken with).
-            place = (data.get("letterhead") or {}).get("place_name") or letterhead_for(issuer).place_name
-            data["date_line"] = date_line(place, issued_on)
-        data["replaces_text"] = _replaces_text(previous)
-
-        parts = _parts(job.kind, data)
-
-        def on_part(done: int) -> None:
-            heartbeat.progress = 10 + int(85 * done / len(parts))
-
-        # The "replaces" line belongs to this document; the pack's parts keep what they printed themselves.
-        html = [
-            document_html(
-                template,
-                part
-                if job.kind == DocumentKind.CONFERENCE_PACK
-                else {**part, "replaces_text": data["replaces_text"]},
-            )
-            for template, part in parts
-        ]
-        pdf, pages = pdf_from_html(
-            html, on_part=on_part, title=data.get("outline") or data.get("filename", "")
-        )
-
+        if getattr(newest, "pk", None) != getattr(previous, "pk", None):
+            raise _RegisterMoved
+        if number is not None:
+            assert issuer is not None
+            # The number is taken at issue, under the register's row lock (Decree 30/2020 Art. 15(2)).
+            if register_number_take(issuer=issuer, year=issued_on.year, type_code=type_code) != number:
+                raise _RegisterMoved
         document = Document(
             job=job,
             kind=job.kind,
             cycle=job.cycle,
             evaluation=job.evaluation,
             subject_key=job.subject_key,
-            version=(previous.version + 1) if previous else 1,
+            is_draft=draft,
+            version=0 if draft else ((previous.version + 1) if previous else 1),
             replaces=previous,
             issuer=issuer,
             year=issued_on.year if number else job.cycle.year,
@@ -547,29 +775,33 @@ def _render_and_store(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
             page_count=pages,
         )
         document.pdf.save("document.pdf", ContentFile(pdf), save=False)
-        document.save()
-        # Issue #5/#6: every document issued is an audit event, in the issuing transaction.
-        audit_record(
-            action=Action.DOCUMENT_ISSUED,
-            actor=job.requested_by,
-            cycle=job.cycle,
-            evaluation=job.evaluation,
-            target=f"document:{document.pk}",
-            after={
-                "kind": document.kind,
-                "number": document.number_text,
-                "version": document.version,
-                "pages": pages,
-                "sha256": document.pdf_sha256,
-            },
-        )
-        finished = DocumentJob.objects.filter(
-            pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING
-        ).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
-        if not finished:
-            # Taken over meanwhile: roll back this document (and its number) and leave the job to the other.
+        try:
+            document.save()
+            # Issue #5/#6: every document issued is an audit event, in the issuing transaction.
+            audit_record(
+                action=Action.DOCUMENT_ISSUED,
+                actor=job.requested_by,
+                cycle=job.cycle,
+                evaluation=job.evaluation,
+                target=f"document:{document.pk}",
+                after={
+                    "kind": document.kind,
+                    "number": document.number_text,
+                    "version": document.version,
+                    "draft": draft,
+                    "pages": pages,
+                    "sha256": document.pdf_sha256,
+                },
+            )
+            finished = DocumentJob.objects.filter(
+                pk=job.pk, claim_token=job.claim_token, status=JobStatus.RUNNING
+            ).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+            if not finished:
+                # Taken over meanwhile: roll back this document (and its number) and leave the job to the other.
+                raise ClaimLost
+        except BaseException:
             document.pdf.delete(save=False)
-            raise ClaimLost
+            raise
     return document
 
 

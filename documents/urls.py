@@ -36,5 +36,6 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("jobs/<int:pk>/issue/", views.job_issue, name="job_issue"),
     path("<int:pk>/download/", views.document_download, name="document_download"),
 ]

@@ -1,11 +1,14 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import step_up_refusal
 from common.types import AuthenticatedHttpRequest
 from cycles.permissions import get_cycle_for_user
 
@@ -23,6 +26,7 @@ from .permissions import (
     get_job_for_user,
     get_period_for_cohort_tracking_print,
     get_record_for_tracking_print,
+    may_issue,
     may_print_cohort_papers,
 )
 from .selectors import (
@@ -198,22 +202,52 @@ def cycle_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
     return render(request, "documents/cycle_documents.html", context)
 
 
-def _job_context(job):
+def _job_context(job, user=None):
     document = getattr(job, "document", None) if job.status == "done" else None
-    return {"job": job, "document": document}
+    context = {"job": job, "document": document}
+    if document is not None and document.is_draft:
+        # A draft's page offers to issue it (to those who may) and says what issuing would replace.
+        issued = services.issued_document_of(job)
+        context.update(
+            issued=issued,
+            may_issue=user is not None and may_issue(user, job),
+            refusal=services.issue_refusal(job.kind, job.data, evaluation=job.evaluation),
+        )
+    return context
 
 
 @require_GET
 def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     job = get_job_for_user(request.user, pk)
-    return render(request, "documents/job_detail.html", _job_context(job))
+    return render(request, "documents/job_detail.html", _job_context(job, request.user))
 
 
 @require_GET
 def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The progress bar alone, polled by htmx until the job is finished."""
     job = get_job_for_user(request.user, pk)
-    return render(request, "documents/_job_progress.html", _job_context(job))
+    return render(request, "documents/_job_progress.html", _job_context(job, request.user))
+
+
+@require_POST
+def job_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """Issue the paper a draft shows (issue #14): an explicit act of the person who may sign; the number is taken
+    when the worker renders the issued paper. `reissue` confirms replacing a paper issued from other data."""
+    job = get_job_for_user(request.user, pk)
+    if not may_issue(request.user, job):
+        raise PermissionDenied
+    # Issue #18: issuing (a number, a paper to sign) re-asks for the second factor when the last code is old.
+    back = reverse("documents:job_detail", kwargs={"pk": job.pk})
+    if (refused := step_up_refusal(request, back=back)) is not None:
+        return refused
+    try:
+        issuing = services.document_issue(
+            job=job, by=request.user, reissue=request.POST.get("reissue") == "1"
+        )
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("documents:job_detail", pk=job.pk)
+    return redirect("documents:job_detail", pk=issuing.pk)
 
 
 @require_POST

@@ -168,6 +168,12 @@ def main():
         default="both",
         help="the conference pack (report + summary table + every form), the forms alone, or both",
     )
+    parser.add_argument(
+        "--years",
+        default="2026,2027",
+        help="the cycles to time, comma-separated: 2023 (the demo's finished Decree 90 cycle, qualitative forms with "
+        "their dotted lines), 2026 (the demo's 41-person points cycle), 2027 (the invented 400-person cohort)",
+    )
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--year", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -187,7 +193,7 @@ def main():
             "pack": ("pack", "pack-weasyprint"),
             "both": ("pack", "pack-weasyprint", "pipeline", "weasyprint"),
         }[args.what]
-        for year in (2026, 2027):
+        for year in [int(y) for y in args.years.split(",")]:
             for name in names:
                 output = subprocess.run(
                     [sys.executable, __file__, "--scenario", name, "--db", db, "--year", str(year)],

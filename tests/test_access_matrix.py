@@ -837,3 +837,30 @@ def test_a_secretary_reaches_the_files_of_their_own_agency_only(cast, login):
 def test_a_missing_evaluation_is_404_even_for_home_affairs(cast, login):
     client = login(cast.users["home_affairs"])
     assert client.get(reverse("reviews:evaluation_detail", kwargs={"pk": 999_999})).status_code == 404
+
+
+def _minutes_draft_a(c):
+    """A draft of official_a's meeting minutes (issue #14), asked for by Home Affairs."""
+    from documents.models import DocumentKind
+    from documents.services import document_request
+    from reviews.models import Evaluation
+
+    evaluation = Evaluation.objects.get(pk=_meeting_a(c)["pk"])
+    job = document_request(
+        kind=DocumentKind.MEETING_MINUTES, evaluation=evaluation, by=c.users["home_affairs"]
+    )
+    return {"pk": job.pk}
+
+
+# Issuing a draft (issue #14): those who see the job and may sign it. The meeting minutes are issued by those who
+# record the meeting (Home Affairs here: sent back with the reason the unadopted minutes cannot be issued); the
+# chair and office staff see the draft but do not issue an agency's minutes.
+MATRIX.update(
+    {
+        "documents:job_issue": (
+            "post",
+            _minutes_draft_a,
+            logged_in(404, home_affairs=302, chair=403, office_staff=403),
+        ),
+    }
+)

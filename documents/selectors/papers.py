@@ -21,6 +21,7 @@ from ..errors import DocumentError
 from ..models import Document, DocumentKind
 from .rating_forms import cohort_evaluations, decision_signature, rating_forms_data
 from .wording import (
+    address_of,
     day_text,
     decimal_text,
     designation,
@@ -33,6 +34,7 @@ from .wording import (
     person_data,
     signature_block,
     slug,
+    split_name_and_title,
 )
 
 
@@ -75,10 +77,16 @@ def notice_data(*, evaluation: Evaluation) -> dict:
         "level": level,
         "comments": comments,
         "replaces_decision": replaces,
+        # Issue #14: a notice is issued only from a signed decision.
+        "decision_signed": decision is not None,
         "signature": signature,
         "recipients": list(
             dict.fromkeys(
-                [f"{enrolment.full_name} ({enrolment.title})", enrolment.organisation_name, _("Sở Nội vụ")]
+                [
+                    f"{address_of(enrolment)} {enrolment.full_name} ({enrolment.title})",
+                    enrolment.organisation_name,
+                    _("Sở Nội vụ"),
+                ]
             )
         ),
         "archive": _("Lưu: VT, NC"),
@@ -116,14 +124,31 @@ def meeting_minutes_data(*, evaluation: Evaluation) -> dict:
         "dated_on": meeting.held_on.isoformat(),
         "year": cycle.year,
         "subject": _(
-            "Họp nhận xét, đánh giá, xếp loại chất lượng năm %(year)d đối với ông/bà %(name)s, %(designation)s"
+            "Họp nhận xét, đánh giá, xếp loại chất lượng năm %(year)d đối với %(address)s %(name)s, %(designation)s"
         )
-        % {"year": cycle.year, "name": enrolment.full_name, "designation": designation(enrolment)},
+        % {
+            "year": cycle.year,
+            "address": address_of(enrolment).lower(),
+            "name": enrolment.full_name,
+            "designation": designation(enrolment),
+        },
         "person": person_data(enrolment),
+        # The agency that held the meeting, by name (not "cơ quan tổ chức cuộc họp").
+        "agency": expand_abbreviations(enrolment.organisation.name),
         "held_on": long_date(meeting.held_on),
+        # The meeting form has no start or end time yet (reviews.CommentMeeting): left for the pen.
+        "starts_at": "",
+        "ends_at": "",
         "place": meeting.place,
         "chaired_by": meeting.chaired_by,
         "minutes_by": meeting.minutes_by,
+        "chair": dict(zip(("name", "title"), split_name_and_title(meeting.chaired_by), strict=True)),
+        "secretary": dict(zip(("name", "title"), split_name_and_title(meeting.minutes_by), strict=True)),
+        "recipients": [
+            f"{address_of(enrolment)} {enrolment.full_name}",
+            _("Sở Nội vụ (để tổng hợp)"),
+        ],
+        "archive": _("Lưu: VT, hồ sơ đánh giá"),
         "invited_count": meeting.invited_count,
         "attended_count": meeting.attended_count,
         "absent_count": meeting.invited_count - meeting.attended_count,
@@ -420,6 +445,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
     present = [e for e in evaluations if e.enrolment_id in attendance and attendance[e.enrolment_id].present]
     absent = [
         {
+            "address": address_of(e.enrolment),
             "name": e.enrolment.full_name,
             "designation": designation(e.enrolment),
             "reason": attendance[e.enrolment_id].absence_reason,
@@ -459,7 +485,25 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
         "venue": conference.venue,
         "chair": {"name": conference.chaired_by_name, "title": conference.chaired_by_title},
         "secretary": {"name": conference.secretary_name, "title": conference.secretary_title},
-        "guests": [{"name": g.name, "position": g.position} for g in conference.guests.all()],
+        # Each guest once (the same person entered twice is printed once), the position only when it adds something.
+        "guests": list(
+            {
+                (g.name.strip().lower(), g.position.strip().lower()): {
+                    "name": g.name.strip(),
+                    "position": g.position.strip()
+                    if g.position.strip() and g.position.strip().lower() not in g.name.lower()
+                    else "",
+                }
+                for g in conference.guests.all()
+            }.values()
+        ),
+        "recipients": [
+            _("Chủ tịch, các Phó Chủ tịch %(authority)s")
+            % {"authority": expand_abbreviations(cycle.authority.name)},
+            _("Sở Nội vụ"),
+            _("Người dự hội nghị"),
+        ],
+        "archive": _("Lưu: VT, NC"),
         "cohort_total": len(evaluations),
         "present_count": len(present),
         "absent": absent,
@@ -468,6 +512,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
         "report_text": report_text,
         "discussion": [
             {
+                "address": address_of(e.enrolment),
                 "name": e.enrolment.full_name,
                 "designation": designation(e.enrolment),
                 "text": notes.get(e.pk, ""),
@@ -493,14 +538,12 @@ def conference_pack_data(*, cycle: Cycle) -> dict:
         issuer = home_affairs_organisation(cycle)
         report = report_data(cycle=cycle, signer_name=home_affairs_director_name(cycle, issuer))
         report["number_line"] = number_line(None, f"BC-{issuer.abbreviation}")
-        # A draft leaves the day for the clerk: "Hòa Lâm, ngày      tháng 12 năm 2026".
-        today = timezone.localdate()
-        report["date_line"] = _("%(place)s, ngày%(blank)stháng %(month)02d năm %(year)d") % {
-            "blank": "\u00a0" * 6,
-            "place": letterhead_for(issuer).place_name,
-            "month": today.month,
-            "year": today.year,
+        # A draft: no number, no date (both are given at issue), "DỰ THẢO" on its pages; nothing taken from today,
+        # so the pack's data does not change with the calendar.
+        report["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {
+            "place": letterhead_for(issuer).place_name
         }
+        report["draft_mark"] = _("DỰ THẢO")
     forms = rating_forms_data(cycle=cycle)["forms"]
     if not forms:
         raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))

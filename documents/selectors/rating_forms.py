@@ -13,7 +13,7 @@ from cycles.models import Cycle, CycleCriterion, Enrolment, FilledBy
 from cycles.rulebooks import Level, Scoring
 from cycles.selectors import cohort_order
 from officials.models import PersonnelType
-from reviews.models import DECIDED_STATES, Decision, Evaluation, SigningAs
+from reviews.models import DECIDED_STATES, Decision, Evaluation, EvaluationStatus, SigningAs
 from reviews.selectors import decision_in_force, decisions_in_force, level_for_points
 
 from ..models import DocumentKind, Letterhead
@@ -46,13 +46,16 @@ def form_criteria(enrolment: Enrolment) -> list[CycleCriterion]:
 _LOOK_UP = object()
 
 
-def decision_signature(decision: Decision, collective: str) -> dict:
-    """How the decision's signer signs: the chair "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", a vice-chair
-    "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020 Phụ lục I, part II, item 7)."""
+def decision_signature(decision: Decision, collective: str, *, personal: bool = False) -> dict:
+    """How the decision's signer signs: a vice-chair "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020 Phụ lục I,
+    part II, item 7); the chair "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" on the committee's papers (the notice), but
+    "CHỦ TỊCH" alone on the rating form, where the chair rates personally (`personal`; issue #14)."""
     if decision.signing_as == SigningAs.VICE_CHAIR:
         return signature_block(
             head_title=_("Chủ tịch"), signer_title=_("Phó Chủ tịch"), name=decision.signer_name
         )
+    if personal:
+        return signature_block(head_title=_("Chủ tịch"), name=decision.signer_name)
     return signature_block(collective=collective, head_title=_("Chủ tịch"), name=decision.signer_name)
 
 
@@ -65,7 +68,9 @@ def _authority_part(evaluation, decision, letterhead_of_authority: LetterheadDat
         "level": str(decision.label),
         "texts": {"authority_comments": decision.comments, "development_outlook": decision.outlook},
         "date": date_line(letterhead_of_authority.place_name, signed_on),
-        "signature": decision_signature(decision, letterhead_of_authority.body_name.split("\n")[0]),
+        "signature": decision_signature(
+            decision, letterhead_of_authority.body_name.split("\n")[0], personal=True
+        ),
         # Why the authority departed from a cap it may weigh (Decree 233/2026 Art. 12(4)(d)): printed with the level.
         "departure_reason": decision.cap_departure_reason,
     }
@@ -179,8 +184,15 @@ def rating_form_data(
     submitted_on = evaluation.submitted_at and timezone.localtime(evaluation.submitted_at).date()
     if tracking_totals is _LOOK_UP:
         tracking_totals = tracking_totals_of(enrolment)
+    # A self-assessment not yet sent is never printed as if final (issue #14): marked on every page.
+    unsubmitted = evaluation.status in (
+        EvaluationStatus.NOT_STARTED,
+        EvaluationStatus.DRAFT,
+        EvaluationStatus.RETURNED,
+    )
     return {
         "kind": DocumentKind.RATING_FORM.value,
+        "draft_mark": _("DỰ THẢO – CHƯA NỘP") if unsubmitted else "",
         "filename": f"phieu-danh-gia-{cycle.year}-{slugify(ascii_text(enrolment.full_name))}.pdf",
         "letterhead": asdict(letterhead),
         "form_number": form_number,
@@ -234,7 +246,10 @@ def cohort_evaluations(cycle: Cycle):
     return (
         Evaluation.objects.filter(enrolment__cycle=cycle)
         .select_related(
-            "enrolment__cycle__authority__parent", "enrolment__organisation__parent", "enrolment__peer_group"
+            "enrolment__cycle__authority__parent",
+            "enrolment__organisation__parent",
+            "enrolment__peer_group",
+            "enrolment__official",
         )
         .order_by(*cohort_order("enrolment__"))
     )

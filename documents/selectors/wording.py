@@ -155,8 +155,26 @@ def designation(enrolment) -> str:
     return f"{title}, {organisation}"
 
 
+def address_of(enrolment) -> str:
+    """ "Ông" or "Bà" by the person's recorded gender (issue #14): a known person is never "ông/bà"."""
+    from officials.models import Gender
+
+    return _("Bà") if enrolment.official.gender == Gender.FEMALE else _("Ông")
+
+
+def split_name_and_title(text: str) -> tuple[str, str]:
+    """ "Đặng Văn Chủ – Giám đốc Sở" → ("Đặng Văn Chủ", "Giám đốc Sở"): a signature prints the name in bold and the
+    job title apart from it (typed into one field on the meeting form)."""
+    for separator in (" – ", " - ", ", ", " (", "("):
+        name, found, title = text.partition(separator)
+        if found and name.strip():
+            return name.strip(), title.strip().rstrip(")").strip()
+    return text.strip(), ""
+
+
 def person_data(enrolment) -> dict:
     return {
+        "address": address_of(enrolment),
         "full_name": enrolment.full_name,
         "title": enrolment.title,
         "organisation": enrolment.organisation_name,

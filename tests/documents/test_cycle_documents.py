@@ -3,8 +3,7 @@ Affairs report, the landscape summary table, the conference minutes, the notice 
 in force, the conference pack with its outline; numbers per issuer, year and type; an audit event per issue."""
 
 import re
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import date, datetime
 
 import pytest
 from django.db import connection
@@ -12,24 +11,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from conference.models import Conference, ConferenceAttendance, ConferenceGuest, ConferenceNote
-from cycles.models import CycleStatus, QuotaException
+from cycles.models import CycleStatus
 from documents import services
-from documents.models import Document, DocumentJob, DocumentKind
-from officials.models import OrganisationKind
+from documents.models import ISSUED_KINDS, Document, DocumentJob, DocumentKind
 from reviews.models import (
-    CommentMeeting,
     Decision,
     DecisionState,
     Evaluation,
-    MeetingOpinion,
-    PartyOpinion,
     SigningAs,
 )
 from reviews.selectors import LevelSource, cohort_standing
-from tests.factories import OfficialFactory, OrganisationFactory, PeerGroupFactory, enrol
+from tests.factories import OfficialFactory, PeerGroupFactory, enrol
 
 from .conftest import TZ, fill, pdf_reader, pdf_text, run
+from .conftest import make_meeting as _meeting
+from .conftest import sign_decision as _sign
 
 pytestmark = pytest.mark.django_db
 
@@ -38,119 +34,19 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _issue(kind, by, **kwargs) -> Document:
+@pytest.fixture(autouse=True)
+def _issue_day(monkeypatch):
+    """Papers are issued on 15 December 2026: after the conference (10 December) and the decisions (14 December)."""
+    monkeypatch.setattr(services, "_today", lambda: date(2026, 12, 15))
+
+
+def _issue(kind, by, reissue=False, **kwargs) -> Document:
+    """The paper as issued: a numbered one through the explicit issue (issue #14), the others as asked."""
+    if kind in ISSUED_KINDS:
+        kwargs.update(issue=True, reissue=reissue)
     job = services.document_request(kind=kind, by=by, **kwargs)
     assert run(job) == "done", job.error
     return job.document
-
-
-def _meeting(evaluation, *, votes=True, held_on=date(2026, 11, 21)):
-    meeting = CommentMeeting.objects.create(
-        evaluation=evaluation,
-        held_on=held_on,
-        place="Phòng họp tầng 2",
-        chaired_by="Đặng Văn Chủ",
-        minutes_by="Lý Thị Ghi",
-        invited_count=17,
-        attended_count=16,
-        attendees="Tập thể lãnh đạo; đại diện cấp ủy, Công đoàn, Đoàn Thanh niên.",
-        absentees="Ông Vũ Văn Vắng (đi công tác).",
-        summary="Trình bày báo cáo tự đánh giá.\nĐề nghị mức Hoàn thành tốt nhiệm vụ.",
-        conclusion="Tập thể thống nhất với mức tự xếp loại.",
-        meeting_level="httnv",
-        votes_recorded=votes,
-        votes_httnv=15 if votes else 0,
-        votes_htnv=1 if votes else 0,
-        minutes_adopted=True,
-    )
-    MeetingOpinion.objects.create(
-        meeting=meeting,
-        speaker="Bà Phó Giám Đốc",
-        position="Phó Giám đốc",
-        content="Đồng ý, cần đẩy mạnh cải cách.",
-    )
-    MeetingOpinion.objects.create(
-        meeting=meeting, speaker="Ông Hoàng Công Đoàn", position="Chủ tịch Công đoàn", content="Gương mẫu."
-    )
-    return meeting
-
-
-def _sign(evaluation, *, level="httnv", signing_as=SigningAs.CHAIR, signer="Chủ Tịch Thử", replaces=None):
-    Evaluation.objects.filter(pk=evaluation.pk).update(status="published", final_level=level)
-    decision = Decision.objects.create(
-        evaluation=evaluation,
-        level=level,
-        comments="Ưu điểm: quyết liệt. Khuyết điểm: giải ngân chậm.",
-        state=DecisionState.SIGNED,
-        signing_as=signing_as,
-        signer_name=signer,
-        signed_at=datetime(2026, 12, 14, 16, 0, tzinfo=TZ),
-        replaces=replaces,
-        replacement_reason="Chấp nhận kiến nghị" if replaces else "",
-    )
-    evaluation.refresh_from_db()
-    return decision
-
-
-@pytest.fixture
-def home_affairs_org(cast):
-    return OrganisationFactory(
-        name="Sở Nội vụ", abbreviation="SNV", kind=OrganisationKind.DEPARTMENT, parent=cast.cycle.authority
-    )
-
-
-@pytest.fixture
-def compiled(cast, home_affairs_org):
-    """Both officials submitted and proposed (official_a HTXSNV with a 25% exception for the group, official_b
-    HTTNV), official_a's meeting minuted with votes, a party opinion, and a third person in Home Affairs."""
-    a = fill(cast.official_a.enrolments.get().evaluation, level="htxsnv")
-    b = fill(cast.official_b.enrolments.get().evaluation, level="httnv")
-    director = OfficialFactory(
-        full_name="Phan Văn Nội", organisation=home_affairs_org, title="Giám đốc Sở Nội vụ"
-    )
-    c = fill(enrol(cast.cycle, director).evaluation, level="httnv")
-    Evaluation.objects.filter(pk=a.pk).update(proposed_level="htxsnv", proposal_reason="Thành tích nổi trội.")
-    Evaluation.objects.filter(pk=b.pk).update(proposed_level="httnv", proposal_reason="Hoàn thành tốt.")
-    Evaluation.objects.filter(pk=c.pk).update(proposed_level="httnv")
-    QuotaException.objects.create(
-        cycle=cast.cycle,
-        peer_group=a.enrolment.peer_group,
-        rate=Decimal("0.25"),
-        reason="Ngành dẫn đầu cả nước",
-        document="Văn bản số 12/UBND-NC ngày 01/12/2026",
-    )
-    _meeting(a)
-    PartyOpinion.objects.create(
-        evaluation=a, body="Đảng ủy Sở", given_on=date(2026, 11, 22), text="Đồng ý mức đề xuất."
-    )
-    return [Evaluation.objects.get(pk=e.pk) for e in (a, b, c)]
-
-
-@pytest.fixture
-def conference(cast, compiled):
-    conference = Conference.objects.create(
-        cycle=cast.cycle,
-        held_on=date(2026, 12, 10),
-        starts_at=time(8, 0),
-        venue="Hội trường tầng 3",
-        chaired_by_name="Chủ Tịch Thử",
-        chaired_by_title="Chủ tịch UBND tỉnh",
-        secretary_name="Trịnh Thư Ký",
-        secretary_title="Chuyên viên Sở Nội vụ",
-        agenda="1. Khai mạc\n2. Sở Nội vụ báo cáo\n3. Thảo luận",
-        concluding_remarks="Thống nhất đề xuất của Sở Nội vụ.\nGiao Sở Nội vụ hoàn thiện hồ sơ.",
-        closed_at=datetime(2026, 12, 10, 11, 30, tzinfo=TZ),
-    )
-    a, b, c = compiled
-    ConferenceAttendance.objects.create(conference=conference, enrolment=a.enrolment)
-    ConferenceAttendance.objects.create(conference=conference, enrolment=c.enrolment)
-    ConferenceAttendance.objects.create(
-        conference=conference, enrolment=b.enrolment, present=False, absence_reason="Đi công tác nước ngoài"
-    )
-    ConferenceGuest.objects.create(conference=conference, name="Đại diện Ban Tổ chức Tỉnh ủy")
-    ConferenceNote.objects.create(conference=conference, evaluation=b, text="Ý kiến về bà/ông Bình.")
-    ConferenceNote.objects.create(conference=conference, evaluation=a, text="Ý kiến về bà An: đồng ý HTXSNV.")
-    return conference
 
 
 def _issued_events(document):
@@ -170,9 +66,10 @@ def test_meeting_minutes_are_issued_by_the_persons_own_agency_numbered_per_agenc
     assert f"Số: 01/BB-{agency.abbreviation}" in text
     assert agency.name.upper() in text  # the agency's own letterhead, not the province's
     assert "BIÊN BẢN" in text
-    assert "Họp nhận xét, đánh giá, xếp loại chất lượng năm 2026 đối với ông/bà Nguyễn Thị An" in text
+    assert "Họp nhận xét, đánh giá, xếp loại chất lượng năm 2026 đối với ông Nguyễn Thị An" in text
     # Dated the day of the meeting, leading zeros, place from the province.
-    assert "Thử, ngày 21 tháng 11 năm 2026" in text
+    # Dated the day it is issued (the register runs in date order); the meeting's own day is in the text.
+    assert "Thử, ngày 15 tháng 12 năm 2026" in text and "ngày 21 tháng 11 năm 2026" in text
     assert "Chủ trì: Đặng Văn Chủ." in text and "Thư ký: Lý Thị Ghi." in text
     assert "Số người được triệu tập: 17; có mặt: 16; vắng mặt: 1." in text
     assert "- Bà Phó Giám Đốc: Đồng ý, cần đẩy mạnh cải cách." in text  # position not said twice
@@ -273,10 +170,11 @@ def test_report_counts_levels_per_group_from_cohort_standing_with_quota_list_rem
     assert "\ufffd" not in raw
     assert document.data["remarks"].startswith("Hai cơ quan")  # kept in the snapshot
 
-    # Asked again with other remarks: a new number, citing the one it replaces.
+    # Issued again with other remarks (an explicit re-issue): a new number, citing the one it replaces.
     again = _issue(
         DocumentKind.REPORT,
         cast.users["home_affairs"],
+        reissue=True,
         cycle=cast.cycle,
         options={"remarks": "Bổ sung.", "signer_name": "Phan Văn Nội", "signing": "director"},
     )
@@ -383,7 +281,7 @@ def test_conference_minutes_record_attendance_guests_report_discussion_in_agenda
     raw = pdf_text(document)
     text = _flat(raw)
     assert document.issuer == cast.cycle.authority and document.number_text == "01/BB-UBND"
-    assert "Số: 01/BB-UBND" in text and "Thử, ngày 10 tháng 12 năm 2026" in text
+    assert "Số: 01/BB-UBND" in text and "Thử, ngày 15 tháng 12 năm 2026" in text
     assert "ỦY BAN NHÂN DÂN" in raw and "Hội nghị đánh giá, xếp loại chất lượng năm 2026" in text
     assert "Vào hồi 8 giờ 00 phút, ngày 10 tháng 12 năm 2026, tại Hội trường tầng 3." in text
     assert "Chủ trì: Chủ Tịch Thử – Chủ tịch UBND tỉnh." in text
@@ -424,7 +322,8 @@ def test_the_signed_form_carries_the_authoritys_comments_level_signature_and_dat
     text = _flat(pdf_text(_issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=a)))
     assert "Ưu điểm: quyết liệt. Khuyết điểm: giải ngân chậm." in text
     assert "Kết quả đánh giá, xếp loại chất lượng: Hoàn thành tốt nhiệm vụ" in text
-    assert "Thử, ngày 14 tháng 12 năm 2026 TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text
+    # The chair rates personally: "CHỦ TỊCH", not "TM. ỦY BAN NHÂN DÂN" (issue #14).
+    assert "Thử, ngày 14 tháng 12 năm 2026 CHỦ TỊCH" in text and "TM. ỦY BAN NHÂN DÂN" not in text
     assert "Chủ Tịch Thử" in text
 
 
@@ -455,7 +354,7 @@ def test_a_notice_after_an_objection_says_which_result_it_replaces(cast, compile
     first = _issue(DocumentKind.NOTICE, cast.users["chair"], evaluation=a)
     Decision.objects.filter(pk=first_decision.pk).update(state=DecisionState.REPLACED)
     _sign(a, level="httnv", replaces=first_decision)
-    second = _issue(DocumentKind.NOTICE, cast.users["chair"], evaluation=a)
+    second = _issue(DocumentKind.NOTICE, cast.users["chair"], reissue=True, evaluation=a)
     text = _flat(pdf_text(second))
     assert second.number_text == "02/TB-UBND" and second.replaces == first
     assert "Kết quả xếp loại chất lượng năm 2026: Hoàn thành tốt nhiệm vụ." in text

@@ -7,15 +7,30 @@ import pytest
 from django.db import connection, transaction
 
 from documents import services
+from documents.errors import DocumentError
 from documents.models import Document, DocumentKind, RegisterCounter
 from documents.services import register_number_take
+from reviews.models import Decision, DecisionState
 from tests.factories import OfficialFactory, OrganisationFactory, enrol
 
-from .conftest import fill, pdf_text, run
+from .conftest import fill, pdf_text, run, sign_decision
 
 
 def _decide(evaluation, level="httnv"):
-    return fill(evaluation, status="published", final_level=level)
+    """Decided and signed (a notice is issued only from a signed decision)."""
+    evaluation = fill(evaluation, status="published", final_level=level)
+    Decision.objects.filter(evaluation=evaluation, state=DecisionState.SIGNED).update(
+        state=DecisionState.REPLACED
+    )
+    sign_decision(evaluation, level=level)
+    return evaluation
+
+
+def _notice(evaluation, by, **kwargs):
+    """The notice as issued (the explicit act, issue #14)."""
+    return services.document_request(
+        kind=DocumentKind.NOTICE, evaluation=evaluation, by=by, issue=True, **kwargs
+    )
 
 
 @pytest.mark.django_db
@@ -23,9 +38,7 @@ def test_notices_are_numbered_consecutively_per_issuer_year_and_type(cast):
     numbers = []
     for official in (cast.official_a, cast.official_b):
         evaluation = _decide(official.enrolments.get().evaluation)
-        job = services.document_request(
-            kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["home_affairs"]
-        )
+        job = _notice(evaluation, cast.users["chair"])
         assert run(job) == "done", job.error
         numbers.append(job.document.number_text)
         assert f"Số: {job.document.number_text}" in pdf_text(job.document)
@@ -41,18 +54,19 @@ def test_notices_are_numbered_consecutively_per_issuer_year_and_type(cast):
 @pytest.mark.django_db
 def test_reissuing_a_notice_takes_a_new_number_and_cites_the_one_it_replaces(cast):
     evaluation = _decide(cast.official_a.enrolments.get().evaluation, "httnv")
-    first = services.document_request(kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["chair"])
+    first = _notice(evaluation, cast.users["chair"])
     run(first)
-    # Asking again with unchanged data is the same paper, same number.
+    # Asking again with unchanged data is the same paper, same number: as an issue, and as a draft too.
+    assert _notice(evaluation, cast.users["chair"]).pk == first.pk
     assert (
         services.document_request(kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["chair"]).pk
         == first.pk
     )
     # A new decision (domain.md §3.9: keep both, never overwrite) is a new notice that replaces the first.
     _decide(evaluation, "htnv")
-    second = services.document_request(
-        kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["chair"]
-    )
+    with pytest.raises(DocumentError, match="sẽ thay thế văn bản số 01/TB-UBND"):
+        _notice(evaluation, cast.users["chair"])
+    second = _notice(evaluation, cast.users["chair"], reissue=True)
     run(second)
     assert second.document.number == 2 and second.document.replaces == first.document
     text = pdf_text(second.document)
@@ -62,8 +76,6 @@ def test_reissuing_a_notice_takes_a_new_number_and_cites_the_one_it_replaces(cas
 
 @pytest.mark.django_db
 def test_a_notice_needs_a_decision(cast):
-    from documents.errors import DocumentError
-
     with pytest.raises(DocumentError, match="Chưa có quyết định xếp loại"):
         services.document_request(
             kind=DocumentKind.NOTICE,
@@ -75,7 +87,7 @@ def test_a_notice_needs_a_decision(cast):
 @pytest.mark.django_db
 def test_a_failed_issue_gives_its_number_back(cast, settings, tmp_path):
     evaluation = _decide(cast.official_a.enrolments.get().evaluation)
-    job = services.document_request(kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["chair"])
+    job = _notice(evaluation, cast.users["chair"])
     blocked = tmp_path / "blocked"
     blocked.write_text("")
     settings.MEDIA_ROOT = blocked
@@ -140,10 +152,10 @@ def test_the_database_refuses_a_second_document_with_the_same_number(cast):
     from django.db import IntegrityError
 
     evaluation = _decide(cast.official_a.enrolments.get().evaluation)
-    job = services.document_request(kind=DocumentKind.NOTICE, evaluation=evaluation, by=cast.users["chair"])
+    job = _notice(evaluation, cast.users["chair"])
     run(job)
     other = _decide(enrol(cast.cycle, OfficialFactory()).evaluation)
-    job_b = services.document_request(kind=DocumentKind.NOTICE, evaluation=other, by=cast.users["chair"])
+    job_b = _notice(other, cast.users["chair"])
     run(job_b)
     with pytest.raises(IntegrityError), transaction.atomic():
         Document.objects.filter(pk=job_b.document.pk).update(number=job.document.number)

@@ -16,7 +16,7 @@ from documents.rendering import DOCUMENT_ORIGIN, RefusedURL, pdf_from_html, stat
 from documents.selectors import date_line, number_line
 from reviews.models import Evaluation
 
-from .conftest import fill, pdf_reader, pdf_text, run
+from .conftest import fill, pdf_reader, pdf_text, run, sign_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +137,26 @@ def test_page_numbers_are_centred_at_the_top_from_page_two_only(decree_90_evalua
             assert top == [str(index)], (index, top)
 
 
+def _images(reader) -> list:
+    """Every image XObject of the PDF, also inside form XObjects (the SVG pen lines are forms)."""
+    found, seen = [], set()
+
+    def walk(resources):
+        for ref in (resources or {}).get("/XObject", {}).values():
+            obj = ref.get_object()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if obj.get("/Subtype") == "/Image":
+                found.append(obj)
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return found
+
+
 def test_user_text_cannot_pull_in_a_local_file_or_a_url(evaluation_a, cast):
     hostile = (
         '<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
@@ -146,7 +166,8 @@ def test_user_text_cannot_pull_in_a_local_file_or_a_url(evaluation_a, cast):
     document = _form(evaluation_a, cast.users["home_affairs"])
     reader = pdf_reader(document)
     assert reader.attachments == {}
-    assert not any(page["/Resources"].get("/XObject") for page in reader.pages)  # no image at all
+    # No image at all: the only external objects are the forms that draw the bundled pen lines (issue #14).
+    assert _images(reader) == []
     text = _flat(pdf_text(document))
     # Escaped, printed as the words the person typed.
     assert '<img src="file:///etc/passwd">' in text
@@ -202,8 +223,9 @@ def test_number_and_date_lines_follow_decree_30():
 def test_the_date_line_of_an_issued_notice_is_the_issue_day(evaluation_a, cast):
     Evaluation.objects.filter(pk=evaluation_a.pk).update(status="published", final_level="httnv")
     evaluation_a.refresh_from_db()
+    sign_decision(evaluation_a)
     job = services.document_request(
-        kind=DocumentKind.NOTICE, evaluation=evaluation_a, by=cast.users["office_staff"]
+        kind=DocumentKind.NOTICE, evaluation=evaluation_a, by=cast.users["office_staff"], issue=True
     )
     assert run(job) == "done", job.error
     text = _flat(pdf_text(job.document))
@@ -212,7 +234,7 @@ def test_the_date_line_of_an_issued_notice_is_the_issue_day(evaluation_a, cast):
     assert f"ngày {today:%d} tháng {today:%m} năm {today:%Y}" in text
     assert "THÔNG BÁO" in text and "Kết quả đánh giá, xếp loại chất lượng năm 2026" in text
     assert "Kết quả xếp loại chất lượng năm 2026: Hoàn thành tốt nhiệm vụ." in text
-    assert "Ông/bà: Nguyễn Thị An, Giám đốc, Sở số" in text
+    assert "Ông Nguyễn Thị An, Giám đốc, Sở số" in text  # the factory's official is recorded male
     assert "ỦY BAN NHÂN DÂN\nTỈNH THỬ" in pdf_text(job.document)
     assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Chủ Tịch Thử" in text
     assert "Nơi nhận:" in text and "- Lưu: VT, NC." in text
@@ -253,3 +275,20 @@ def test_the_authoritys_reason_for_departing_from_a_cap_prints_with_the_level(ev
     text = _flat(pdf_text(_form(evaluation_a, cast.users["home_affairs"])))
     assert "Lý do xếp loại khác mức giới hạn (Nghị định 233/2026/NĐ-CP, Điều 12 khoản 4 điểm d)" in text
     assert "Đã tự phát hiện và khắc phục." in text
+
+
+def test_blank_lines_for_the_pen_cost_bytes_not_megabytes(decree_90_evaluation, cast):
+    """Issue #14 item 6: a qualitative (Decree 90) form left blank is mostly lines for the pen. Drawn as a "dotted"
+    border WeasyPrint wrote each dot as its own path (~380 KB for a 3-page form); one stretched SVG line each is
+    a few hundred bytes."""
+    Evaluation.objects.filter(pk=decree_90_evaluation.pk).update(answers={})
+    decree_90_evaluation.refresh_from_db()
+    job = services.document_request(
+        kind=DocumentKind.RATING_FORM, evaluation=decree_90_evaluation, by=cast.users["home_affairs"]
+    )
+    assert run(job) == "done", job.error
+    html = job.document.data  # the lines are there: the form prints them for every unanswered item
+    assert html["self_sections"] and not any(
+        item["text"] for s in html["self_sections"] for item in s["items"]
+    )
+    assert job.document.size < 120_000, job.document.size
