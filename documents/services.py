@@ -274,6 +274,7 @@ def document_request(
     existing = _same_job(request.kind, request.subject_key, checksum, issue)
     if existing is not None:
         return existing
+    _check_request_rate(by, request.kind)
     try:
         with transaction.atomic():
             job = DocumentJob.objects.create(
@@ -295,6 +296,42 @@ def document_request(
             raise
         return existing
     return job
+
+
+# Papers of a whole cohort: long renders that go to their own queue, so that one person's own form (on the default
+# queue with the e-mails) is never stuck behind a pack (issue #18 item 6). Production runs a worker per queue
+# (docker-compose: worker, worker-bulk); `make run` and the tests' workers consume both.
+BULK_KINDS = (DocumentKind.RATING_FORMS, DocumentKind.CONFERENCE_PACK, DocumentKind.TRACKING_PERIOD_FORMS)
+QUEUE_PAPERS = "celery"
+QUEUE_BULK = "documents_bulk"
+
+
+def queue_for(kind: str) -> str:
+    return QUEUE_BULK if kind in BULK_KINDS else QUEUE_PAPERS
+
+
+def _check_request_rate(by: User | None, kind: str) -> None:
+    """At most DOCUMENTS_REQUESTS_PER_WINDOW new jobs of one kind per person per DOCUMENTS_REQUEST_WINDOW_MINUTES
+    (issue #18 item 6: one person flooding the printers). Asking again for the same data costs nothing: it returns
+    the existing job before this check."""
+    if by is None:
+        return
+    window = timedelta(minutes=settings.DOCUMENTS_REQUEST_WINDOW_MINUTES)
+    recent = DocumentJob.objects.filter(
+        requested_by=by, kind=kind, created_at__gte=timezone.now() - window
+    ).count()
+    if recent >= settings.DOCUMENTS_REQUESTS_PER_WINDOW:
+        raise DocumentError(
+            _(
+                "Bạn đã yêu cầu %(n)d văn bản loại “%(kind)s” trong %(minutes)d phút vừa qua. Hãy đợi các văn bản "
+                "đang tạo xong rồi yêu cầu tiếp."
+            )
+            % {
+                "n": recent,
+                "kind": DocumentKind(kind).label,
+                "minutes": settings.DOCUMENTS_REQUEST_WINDOW_MINUTES,
+            }
+        )
 
 
 def _issued(kind: str, subject_key: str) -> Document | None:
@@ -385,9 +422,13 @@ def job_enqueue(*, job_id: int) -> bool:
     reconciler sends it again (the job row is the outbox)."""
     from .tasks import document_render
 
+    kind = DocumentJob.objects.filter(pk=job_id).values_list("kind", flat=True).first() or ""
     try:
         document_render.apply_async(
-            (job_id,), retry=True, retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+            (job_id,),
+            queue=queue_for(kind),
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         )
     except Exception:
         logger.warning("document job %s: broker unreachable, left for the reconciler", job_id, exc_info=True)

@@ -20,7 +20,7 @@ manage load_demo
 say "Starting the Celery worker (log: var/worker.log)"
 mkdir -p var
 # -B embeds the beat scheduler (the reconcilers of documents and notice e-mails); production runs it apart.
-"$VENV/bin/celery" -A evaluation_portal worker -B -s var/celerybeat-schedule -l info --concurrency 2 >var/worker.log 2>&1 &
+"$VENV/bin/celery" -A evaluation_portal worker -B -s var/celerybeat-schedule -Q celery,documents_bulk -l info --concurrency 2 >var/worker.log 2>&1 &
 WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
 

@@ -47,6 +47,8 @@ def worker_starter(tmp_path, settings):
                 "-A",
                 "evaluation_portal",
                 "worker",
+                "-Q",
+                "celery,documents_bulk",
                 "-l",
                 "info",
                 "--concurrency",

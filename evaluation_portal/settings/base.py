@@ -273,6 +273,10 @@ DOCUMENTS_STALE_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_STALE_AFTER_SECOND
 DOCUMENTS_RESEND_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_RESEND_AFTER_SECONDS", "120"))
 # After this many attempts (each one's worker died mid-render) a job is failed and waits for a person.
 DOCUMENTS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENTS_MAX_ATTEMPTS", "3"))
+# One person flooding the printers (issue #18 item 6): new jobs of one kind per person per window. Asking again for the
+# same data costs nothing (it returns the existing job). No text fixes a number: enough for a clerk printing a batch.
+DOCUMENTS_REQUESTS_PER_WINDOW = int(os.environ.get("DOCUMENTS_REQUESTS_PER_WINDOW", "20"))
+DOCUMENTS_REQUEST_WINDOW_MINUTES = int(os.environ.get("DOCUMENTS_REQUEST_WINDOW_MINUTES", "10"))
 # The issuer of the Home Affairs report (BC) and the summary table: the department of this name under the
 # cycle's authority (documents.selectors.papers.home_affairs_organisation); its Letterhead row, if any, prints it.
 DOCUMENTS_HOME_AFFAIRS_NAME = os.environ.get("DOCUMENTS_HOME_AFFAIRS_NAME", "Sở Nội vụ")
