@@ -92,6 +92,7 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
     initial = {
         "proposal": NOT_RATED if evaluation.proposed_not_rated else evaluation.proposed_level,
         "reason": evaluation.proposal_reason,
+        "comments": evaluation.proposal_comments,
     }
     form = ProposalForm(request.POST or None, initial=initial)
     error = None
@@ -103,6 +104,8 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
                     level=form.level,
                     not_rated=form.not_rated,
                     reason=form.cleaned_data["reason"],
+                    # A post without the field (an older page) leaves the draft as it is.
+                    comments=form.cleaned_data["comments"] if "comments" in form.data else None,
                     by=request.user,
                 )
             except ReviewError as exc:
