@@ -15,7 +15,7 @@ from cycles.models import CycleStatus
 from cycles.rulebooks import Level
 from officials.permissions import roles_of
 
-from .. import services
+from .. import charts, services
 from ..errors import ReviewError
 from ..forms import (
     NOT_RATED,
@@ -33,6 +33,7 @@ from ..selectors import (
     LevelSource,
     cohort_standing,
     cohort_states,
+    group_distributions,
 )
 from ..services.decisions import DECIDABLE
 
@@ -60,9 +61,24 @@ def _decision_rows_context(request: AuthenticatedHttpRequest, cycle, **extra) ->
             and (evaluation.proposed_level or evaluation.proposed_not_rated)
         ):
             acceptable.setdefault(row.enrolment.peer_group_id, []).append(row)
+    # Issue #13 item 5: per group, the proposals beside the decisions, and the quota position on the decisions.
+    level_rows: list[tuple[str, dict[str, int]]] = []
+    for (group, proposed), (_same, decided) in zip(
+        group_distributions(standing, proposed=True),
+        group_distributions(standing, proposed=False),
+        strict=True,
+    ):
+        level_rows.append((_("%(group)s – đề xuất") % {"group": group.name}, proposed))
+        level_rows.append((_("%(group)s – quyết định") % {"group": group.name}, decided))
     return {
         "cycle": cycle,
         "standing": standing,
+        "level_chart": charts.stacked_bars(level_rows),
+        "level_title": _("Mức đề xuất và mức quyết định theo nhóm đối tượng"),
+        "quota_chart": charts.quota_bars(
+            [(group.name, group.position.htxsnv, group.position.allowed) for group in standing.groups]
+        ),
+        "quota_title": _("Tỷ lệ HTXSNV theo quyết định so với mức tối đa"),
         "groups": standing.groups,
         "can_decide": roles_of(request.user).is_chair and cycle.status == CycleStatus.IN_PROGRESS,
         "decision_choices": [
