@@ -30,6 +30,7 @@ from tracking.selectors import enrolment_is_tracked, tracker_inbox, tracking_of
 
 from .dashboard import cycle_card, official_next_action
 from .forms import HistoryFilterForm
+from .history import describe
 from .permissions import get_cycle_for_audit, get_evaluation_for_audit
 
 
@@ -125,7 +126,7 @@ def _history_context(request, events_for) -> dict:
     form = HistoryFilterForm(request.GET or None)
     action = form.cleaned_data["action"] if form.is_valid() else ""
     page = Paginator(events_for(action or None), PER_PAGE).get_page(request.GET.get("page"))
-    return {"filters": form, "action": action, "page": page, "rows": history_rows(page.object_list)}
+    return {"filters": form, "action": action, "page": page, "rows": describe(history_rows(page.object_list))}
 
 
 @require_GET
