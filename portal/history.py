@@ -78,6 +78,11 @@ FIELD_LABELS: dict[str, Promise] = {
     "tracker_name": _("Người theo dõi"),
     "tracker_title": _("Chức vụ người theo dõi"),
 }
+# A key that means something else in one action.
+FIELD_LABELS_BY_ACTION: dict[tuple[str, str], Promise] = {
+    (Action.PROPOSAL_SET, "comments"): _("Dự thảo nhận xét ưu, khuyết điểm"),
+    (Action.PROPOSAL_SET, "reason"): _("Lý do đề xuất"),
+}
 # Values that are choices: the same key means different choices in different actions ("kind", "status").
 CHOICES: dict[str, type[TextChoices]] = {
     "level": Level,
@@ -129,7 +134,9 @@ class DescribedRow:
         return self.row.actor_label
 
 
-def field_label(key: str) -> str:
+def field_label(key: str, action: str = "") -> str:
+    if (action, key) in FIELD_LABELS_BY_ACTION:
+        return str(FIELD_LABELS_BY_ACTION[(action, key)])
     if key in FIELD_LABELS:
         return str(FIELD_LABELS[key])
     for model in LABELLED_MODELS:
@@ -176,7 +183,7 @@ def describe(rows: list[HistoryRow]) -> list[DescribedRow]:
         action = row.event.action
         lines = [
             Line(
-                label=field_label(change.key) if change.key else "",
+                label=field_label(change.key, action) if change.key else "",
                 before=value_label(action, change.key, change.before),
                 after=value_label(action, change.key, change.after),
             )

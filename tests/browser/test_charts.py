@@ -92,6 +92,12 @@ def test_the_charts_and_the_group_decisions(live_server, cast, open_page, artifa
             "history-chart",
         ),
     }
+    # Issue #13 item 7: the audit history in words, looked at on the same devices.
+    pages["history"] = (
+        "home_affairs",
+        f"/audit/evaluation/{people[0].enrolments.get(cycle=cycle).evaluation.pk}/",
+        "history",
+    )
     for device, options in (("laptop", LAPTOP), ("phone", PHONE)):
         for name, (user, path, testid) in pages.items():
             page, log = open_page(**options)
