@@ -14,10 +14,12 @@ from cycles.models import CycleStatus, PhaseKind
 from cycles.permissions import get_cycle_for_user
 from cycles.selectors import cohort, current_phase, cycles_active, objection_window, phase_of, time_left
 from officials.permissions import roles_of
+from reviews import charts
 from reviews.permissions import evaluations_visible_to
 from reviews.selectors import (
     cohort_states,
     cycle_close_blockers,
+    group_level_history,
     latest_evaluation,
     notices_of,
     rating_history,
@@ -28,6 +30,7 @@ from tracking.selectors import enrolment_is_tracked, tracker_inbox, tracking_of
 
 from .dashboard import cycle_card, official_next_action
 from .forms import HistoryFilterForm
+from .history import describe
 from .permissions import get_cycle_for_audit, get_evaluation_for_audit
 
 
@@ -97,6 +100,17 @@ def cycle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     if roles.sees_whole_cohort:
         context["states"] = cohort_states(cycle)
+        # Issue #13 item 5: each peer group's published levels year over year (one query, one chart per group).
+        context["group_history"] = [
+            {
+                "id": f"group-history-{group.peer_group_id}",
+                "title": group.name,
+                "chart": charts.stacked_bars(
+                    [(str(year), counts) for year, counts in sorted(group.years.items())]
+                ),
+            }
+            for group in group_level_history(cycle)
+        ]
     if roles.is_home_affairs and cycle.status == CycleStatus.SIGNED_OFF:
         context["close_blockers"] = cycle_close_blockers(cycle)
     return render(request, "portal/cycle_detail.html", context)
@@ -112,7 +126,7 @@ def _history_context(request, events_for) -> dict:
     form = HistoryFilterForm(request.GET or None)
     action = form.cleaned_data["action"] if form.is_valid() else ""
     page = Paginator(events_for(action or None), PER_PAGE).get_page(request.GET.get("page"))
-    return {"filters": form, "action": action, "page": page, "rows": history_rows(page.object_list)}
+    return {"filters": form, "action": action, "page": page, "rows": describe(history_rows(page.object_list))}
 
 
 @require_GET

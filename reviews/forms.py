@@ -236,6 +236,13 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bắt buộc khi mức đề xuất khác mức tự xếp loại."),
     )
+    comments = forms.CharField(
+        label=_("Dự thảo nhận xét ưu, khuyết điểm"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Chủ tịch thấy sẵn dự thảo này khi quyết định và có thể sửa."),
+    )
 
     @property
     def level(self) -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -761,3 +761,86 @@ def objections_of_cycle(cycle: Cycle) -> QuerySet[Objection]:
         .select_related("evaluation__enrolment", "decision", "new_decision")
         .order_by(Case(When(status=ObjectionStatus.OPEN, then=0), default=1), "-filed_at", "-pk")
     )
+
+
+# --- Counts the charts draw (issue #13 item 5): one query each, whatever the cohort size ---
+
+
+def distribution_key(row: StandingRow, proposed: bool) -> str:
+    """The distribution key of one standing row: its proposed or decided level, "not_rated", "exempt" or
+    "undecided" (the keys of reviews/charts.py)."""
+    evaluation = row.evaluation
+    if evaluation.status == EvaluationStatus.EXEMPT:
+        return "exempt"
+    level, not_rated = (
+        (evaluation.proposed_level, evaluation.proposed_not_rated)
+        if proposed
+        else (evaluation.final_level, evaluation.final_not_rated)
+    )
+    if not_rated:
+        return "not_rated"
+    return level or "undecided"
+
+
+def group_distributions(standing: CohortStanding, proposed: bool) -> list[tuple[GroupQuota, dict[str, int]]]:
+    """Per peer group (in the standing's order), the number of people per distribution key; no query."""
+    counts: dict[int, dict[str, int]] = {group.peer_group_id: {} for group in standing.groups}
+    for row in standing.rows:
+        bucket = counts.setdefault(row.enrolment.peer_group_id, {})
+        key = distribution_key(row, proposed)
+        bucket[key] = bucket.get(key, 0) + 1
+    return [(group, counts[group.peer_group_id]) for group in standing.groups]
+
+
+@dataclass
+class GroupYears:
+    peer_group_id: int
+    name: str
+    years: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def group_level_history(cycle: Cycle) -> list[GroupYears]:
+    """Published levels per peer group of this cycle's cohort, year by year up to the cycle's year (results are
+    public once published; proposals and undecided levels never show here). One query."""
+    rows = (
+        Evaluation.objects.filter(
+            status=EvaluationStatus.PUBLISHED,
+            enrolment__cycle__year__lte=cycle.year,
+            enrolment__peer_group_id__in=Enrolment.objects.filter(cycle=cycle).values("peer_group_id"),
+        )
+        .values(
+            "enrolment__peer_group_id",
+            "enrolment__peer_group__name",
+            "enrolment__peer_group__sort_order",
+            "enrolment__cycle__year",
+            "final_level",
+            "final_not_rated",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("enrolment__peer_group__sort_order", "enrolment__peer_group_id", "enrolment__cycle__year")
+    )
+    groups: dict[int, GroupYears] = {}
+    for row in rows:
+        group = groups.setdefault(
+            row["enrolment__peer_group_id"],
+            GroupYears(row["enrolment__peer_group_id"], row["enrolment__peer_group__name"]),
+        )
+        year = group.years.setdefault(row["enrolment__cycle__year"], {})
+        key = "not_rated" if row["final_not_rated"] or not row["final_level"] else row["final_level"]
+        year[key] = year.get(key, 0) + row["n"]
+    return list(groups.values())
+
+
+def submissions_per_day(cycle: Cycle) -> dict[date, int]:
+    """How many forms of the cohort were handed in each day (online or entered from paper), by the local date of
+    `submitted_at`. One query."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        Evaluation.objects.filter(enrolment__cycle=cycle, submitted_at__isnull=False)
+        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    return {row["day"]: row["n"] for row in rows}

@@ -61,6 +61,11 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("cycle/<int:cycle_pk>/decisions/", decisions.decision_board, name="decision_board"),
+    path(
+        "cycle/<int:cycle_pk>/decisions/group/<int:group_pk>/accept/",
+        decisions.decisions_accept_group,
+        name="decisions_accept_group",
+    ),
     path("cycle/<int:cycle_pk>/sign-off/", decisions.cycle_sign_off, name="cycle_sign_off"),
     path("<int:pk>/decision/", decisions.decision_record, name="decision_record"),
 ]

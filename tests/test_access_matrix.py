@@ -778,6 +778,16 @@ MATRIX.update(
         ),
     }
 )
+# Issue #13 item 6: the chair accepts a peer group's proposals in one post.
+MATRIX.update(
+    {
+        "reviews:decisions_accept_group": (
+            "post",
+            lambda c: {"cycle_pk": c.cycle.pk, "group_pk": c.official_a.peer_group_id},
+            logged_in(404, home_affairs=403, chair=302, office_staff=403),
+        ),
+    }
+)
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
 
 

@@ -8,5 +8,5 @@ PORTAL_DEMO_ALLOWED = True
 
 # SQLite file, filesystem broker and outgoing mail all live under var/ (git-ignored).
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
-for _folder in ("queue", "processed"):
+for _folder in ("queue", "processed", "control"):
     (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -28,11 +28,13 @@ from .compilation import (
 )
 from .decisions import (
     MAX_COMMENTS_LENGTH,
+    GroupAcceptance,
     SignOffRefused,
     cap_refusal,
     cycle_sign_off,
     decision_content_check,
     decision_record,
+    decisions_accept_group,
     sign_off_check,
     signature_check,
 )
@@ -97,11 +99,13 @@ __all__ = [
     "phase_refusal",
     "proposal_set",
     "MAX_COMMENTS_LENGTH",
+    "GroupAcceptance",
     "SignOffRefused",
     "cap_refusal",
     "cycle_sign_off",
     "decision_content_check",
     "decision_record",
+    "decisions_accept_group",
     "sign_off_check",
     "signature_check",
     "event_record",

@@ -60,6 +60,8 @@ __all__ = [
 ]
 
 MAX_NOTE_LENGTH = 20000
+# The same limit as the chair's comments the draft becomes (decisions.MAX_COMMENTS_LENGTH).
+MAX_COMMENTS_LENGTH = 10000
 MAX_LINE_LENGTH = 255
 # Stages at which the files before the conference may still change.
 BEFORE_DECISION = (
@@ -483,10 +485,18 @@ def _change_note(before: str, after: str) -> str:
 
 
 def proposal_set(
-    *, evaluation: Evaluation, level: str = "", not_rated: bool = False, reason: str = "", by: User
+    *,
+    evaluation: Evaluation,
+    level: str = "",
+    not_rated: bool = False,
+    reason: str = "",
+    comments: str | None = None,
+    by: User,
 ) -> Evaluation:
     """Home Affairs proposes a level (or "not rated"). A level above what the law allows this person is refused
-    with the reasons and articles; the quota is shown on the whole group, never checked person by person."""
+    with the reasons and articles; the quota is shown on the whole group, never checked person by person.
+    `comments` is Home Affairs' draft of the authority's comments, offered to the chair on the decision board
+    (issue #13 item 6); None leaves the stored draft as it is."""
     from officials.permissions import roles_of
 
     from ..selectors import agency_level_of, caps_for
@@ -507,6 +517,9 @@ def proposal_set(
     if level and not_rated:
         raise ReviewError(_("Chọn một mức xếp loại hoặc “không xếp loại”, không chọn cả hai."))
     reason = _check_text(reason, _("Lý do đề xuất"), MAX_REASON_LENGTH)
+    if comments is None:
+        comments = evaluation.proposal_comments
+    comments = _check_text(comments, _("Dự thảo nhận xét ưu, khuyết điểm"), MAX_COMMENTS_LENGTH)
     caps = caps_for(evaluation, agency_level_of(evaluation))
     if level:
         why = " ".join(f"{r.text} ({r.citation})" for r in caps.binding())
@@ -544,6 +557,7 @@ def proposal_set(
             proposed_level=level,
             proposed_not_rated=not_rated,
             proposal_reason=reason,
+            proposal_comments=comments,
             proposed_at=timezone.now() if after else None,
             proposed_by=by if after else None,
             status=new_status,
@@ -557,8 +571,12 @@ def proposal_set(
             acting_as=ActingAs.HOME_AFFAIRS,
             evaluation=evaluation,
             target=str(evaluation.enrolment),
-            before={"proposal": before, "reason": evaluation.proposal_reason},
-            after={"proposal": after, "reason": reason},
+            before={
+                "proposal": before,
+                "reason": evaluation.proposal_reason,
+                "comments": evaluation.proposal_comments,
+            },
+            after={"proposal": after, "reason": reason, "comments": comments},
         )
         event_record(
             evaluation,

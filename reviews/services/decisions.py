@@ -201,6 +201,88 @@ def decision_record(
 
 
 @dataclass
+class GroupAcceptance:
+    """What accepting a peer group's proposals did, person by person: nothing is half-applied silently."""
+
+    group_name: str
+    recorded: list[str] = field(default_factory=list)
+    # (name, why) for each person whose proposal could not become the decision.
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    # Already decided before the action: left as they are.
+    unchanged: int = 0
+
+
+def decisions_accept_group(
+    *, cycle: Cycle, peer_group_id: int, versions: dict[int, int], by: User
+) -> GroupAcceptance:
+    """The chair accepts Home Affairs' proposals (level and drafted comments) for every undecided person of one
+    peer group (issue #13 item 6). Each decision goes through `decision_record`, so caps, the cán bộ outlook and
+    a concurrent edit are checked person by person; `versions` are the evaluations' versions the board showed.
+    The quota is checked on the group first: if accepting every HTXSNV proposal would exceed the allowance, those
+    proposals are refused (the chair chooses among them one by one) and the others are recorded."""
+    from ..selectors import LevelSource, cohort_standing, group_quota
+
+    require_deciding_chair(by)
+    if cycle.status != CycleStatus.IN_PROGRESS:
+        raise ReviewError(
+            _("Kết quả đã được phê duyệt; mọi thay đổi phải là một quyết định mới (sau kiến nghị).")
+        )
+    standing = cohort_standing(cycle, LevelSource.FINAL)
+    group = next((g for g in standing.groups if g.peer_group_id == peer_group_id), None)
+    if group is None:
+        raise ReviewError(_("Nhóm đối tượng không có trong kỳ đánh giá này."))
+    rows = [row for row in standing.rows if row.enrolment.peer_group_id == peer_group_id]
+    result = GroupAcceptance(group_name=group.name)
+    pending = []
+    for row in rows:
+        evaluation = row.evaluation
+        if evaluation.status == EvaluationStatus.EXEMPT:
+            continue
+        if evaluation.final_level or evaluation.final_not_rated:
+            result.unchanged += 1
+        elif evaluation.status not in DECIDABLE:
+            result.refused.append((row.enrolment.full_name, _("chưa nộp tự đánh giá")))
+        elif not (evaluation.proposed_level or evaluation.proposed_not_rated):
+            result.refused.append((row.enrolment.full_name, _("Sở Nội vụ chưa đề xuất mức")))
+        else:
+            pending.append(row)
+    # The quota holds on the set (Decree 90 Art. 3(2); quota.py): count the group as it would stand.
+    pending_pks = {row.evaluation.pk for row in pending}
+    levels = [
+        row.evaluation.proposed_level if row.evaluation.pk in pending_pks else row.evaluation.final_level
+        for row in rows
+        if row.evaluation.status != EvaluationStatus.EXEMPT
+    ]
+    exception = group.exception if group.exception_refusal is None else None
+    after = group_quota(cycle, rows[0].enrolment.peer_group, levels, exception).position
+    if not after.within:
+        quota_reason = _(
+            "nhận cả nhóm thì vượt tỷ lệ HTXSNV (%(htxsnv)d, tối đa %(allowed)d): hãy chọn từng người"
+        ) % {"htxsnv": after.htxsnv, "allowed": after.allowed}
+        for row in [r for r in pending if r.evaluation.proposed_level == Level.HTXSNV]:
+            pending.remove(row)
+            result.refused.append((row.enrolment.full_name, quota_reason))
+    for row in pending:
+        evaluation = row.evaluation
+        try:
+            decision_record(
+                evaluation=evaluation,
+                level=evaluation.proposed_level,
+                not_rated=evaluation.proposed_not_rated,
+                comments=evaluation.proposal_comments,
+                # The proposal's reason carries a weighed departure from a cap; kept only where it departs.
+                departure_reason=evaluation.proposal_reason,
+                version=versions.get(evaluation.pk, evaluation.version),
+                by=by,
+            )
+        except ReviewError as exc:
+            result.refused.append((row.enrolment.full_name, str(exc)))
+        else:
+            result.recorded.append(row.enrolment.full_name)
+    return result
+
+
+@dataclass
 class SignOffCheck:
     """What stands between the cycle and its sign-off; empty lists mean it may be signed."""
 

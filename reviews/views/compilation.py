@@ -16,7 +16,7 @@ from cycles.models import Cycle, Enrolment, PhaseKind
 from cycles.rulebooks import Level
 from officials.permissions import roles_of
 
-from .. import services
+from .. import charts, services
 from ..errors import ReviewError, StaleFormError
 from ..forms import (
     NOT_RATED,
@@ -49,6 +49,7 @@ from ..selectors import (
     caps_for,
     cohort_standing,
     counted_score,
+    group_distributions,
     level_for_points,
 )
 
@@ -56,9 +57,19 @@ from ..selectors import (
 
 
 def _compilation_context(request: AuthenticatedHttpRequest, cycle, standing, **extra) -> HttpResponseBase:
+    distributions = group_distributions(standing, proposed=True)
     return {
         "cycle": cycle,
         "groups": standing.groups,
+        # Issue #13 item 5: the proposals' distribution per group and the quota position, drawn from the standing.
+        "level_chart": charts.stacked_bars(
+            [(group.name, counts) for group, counts in distributions], undecided_label=_("Chưa đề xuất")
+        ),
+        "level_title": _("Phân bố mức đề xuất theo nhóm đối tượng"),
+        "quota_chart": charts.quota_bars(
+            [(group.name, group.position.htxsnv, group.position.allowed) for group in standing.groups]
+        ),
+        "quota_title": _("Tỷ lệ HTXSNV theo đề xuất so với mức tối đa"),
         "can_propose": roles_of(request.user).is_home_affairs,
         # Abbreviations fit the table's narrow column; the legend above the table spells them out.
         "proposal_choices": [
@@ -92,6 +103,7 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
     initial = {
         "proposal": NOT_RATED if evaluation.proposed_not_rated else evaluation.proposed_level,
         "reason": evaluation.proposal_reason,
+        "comments": evaluation.proposal_comments,
     }
     form = ProposalForm(request.POST or None, initial=initial)
     error = None
@@ -103,6 +115,8 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
                     level=form.level,
                     not_rated=form.not_rated,
                     reason=form.cleaned_data["reason"],
+                    # A post without the field (an older page) leaves the draft as it is.
+                    comments=form.cleaned_data["comments"] if "comments" in form.data else None,
                     by=request.user,
                 )
             except ReviewError as exc:

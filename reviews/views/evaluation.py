@@ -8,6 +8,7 @@ from common.types import AuthenticatedHttpRequest
 from cycles.selectors import self_assessment_form
 from officials.permissions import roles_of
 
+from .. import charts
 from ..forms import (
     ExtensionForm,
     ReturnForm,
@@ -36,6 +37,7 @@ def evaluation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     is_own = is_own_evaluation(request.user, evaluation)
     rulebook = enrolment.rulebook
     parts = self_assessment_form(enrolment)
+    history = list(rating_history(enrolment.official)) if (is_own or roles.sees_whole_cohort) else None
     context = {
         "evaluation": evaluation,
         "enrolment": enrolment,
@@ -50,7 +52,13 @@ def evaluation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         # Proposals stay with Home Affairs and the chair until publication (domain.md §2).
         "show_proposal": roles.sees_whole_cohort,
         "show_result": roles.sees_whole_cohort or result_visible_to_official(evaluation),
-        "history": rating_history(enrolment.official) if (is_own or roles.sees_whole_cohort) else None,
+        "history": history,
+        # Issue #13 item 5: the level year over year, once there are two years to compare.
+        "history_chart": charts.level_timeline(
+            [(past.enrolment.cycle.year, past.final_level, past.final_not_rated) for past in history]
+        )
+        if history and len(history) > 1
+        else None,
         "events": evaluation_events(evaluation, authority=roles.is_home_affairs)
         if (is_own or roles.is_home_affairs)
         else None,

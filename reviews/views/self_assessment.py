@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.types import AuthenticatedHttpRequest
-from cycles.models import PhaseKind
+from cycles.models import Cycle, CycleStatus, PhaseKind
 from cycles.permissions import get_cycle_for_user
 from cycles.rulebooks import Level
 from cycles.selectors import cohort, phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import require_home_affairs
-from reviews.selectors import cohort_states, level_for_points, unreachable_by_email
+from reviews.selectors import cohort_states, level_for_points, submissions_per_day, unreachable_by_email
 
-from .. import services
+from .. import charts, services
 from ..errors import ReviewError, StaleFormError
 from ..forms import (
     EvidenceForm,
@@ -308,9 +308,29 @@ def progress_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
     rows = cohort(cycle)
     if filters.is_valid():
         rows = filters.apply(rows)
-    context = {"cycle": cycle, "rows": rows, "filters": filters, "states": cohort_states(cycle)}
+    states = cohort_states(cycle)
+    context = {"cycle": cycle, "rows": rows, "filters": filters, "states": states}
+    if not request.htmx:
+        context["progress_chart"] = _progress_chart(cycle, states.total)
     template = "reviews/_progress_table.html" if request.htmx else "reviews/progress_board.html"
     return render(request, template, context)
+
+
+def _progress_chart(cycle: Cycle, total: int) -> charts.ProgressChart:
+    """Forms handed in over time (issue #13 item 5), from the self-assessment phase's first day (or the cycle's
+    creation) to today or the deadline while the cycle runs, or to the last form once it is signed off."""
+    per_day = submissions_per_day(cycle)
+    phase = phase_of(cycle, PhaseKind.SELF_ASSESSMENT)
+    start = phase.starts_on if phase else timezone.localdate(cycle.created_at)
+    if per_day:
+        start = min(start, min(per_day))
+    deadline = timezone.localdate(phase.deadline) if phase else None
+    if cycle.status == CycleStatus.IN_PROGRESS:
+        # While the cycle runs, the axis reaches the deadline, so the days left show.
+        end = max(timezone.localdate(), deadline or timezone.localdate())
+    else:
+        end = max(per_day, default=start)
+    return charts.progress_over_time(per_day, total=total, start=start, end=end, deadline=deadline)
 
 
 @require_POST

@@ -8,9 +8,13 @@
   const status = document.getElementById("note-save-status");
   let inflight = 0;
   let pending = null;
+  // Set once the form is being submitted to move on: a second move from the same page (a key, then a click
+  // before the next page shows) would post twice, and an autosave whose 2-second timer fires during the move
+  // would post the old version after the move's own save.
+  let leaving = false;
 
   function leave(button) {
-    if (!button || button.disabled) return;
+    if (!button || button.disabled || leaving) return;
     if (inflight > 0) {
       // An autosave is on its way: move once it is answered, so the two saves do not race.
       pending = button;
@@ -38,8 +42,26 @@
     }
   });
 
+  form.addEventListener("submit", function (event) {
+    if (leaving) {
+      event.preventDefault();
+      return;
+    }
+    leaving = true;
+    pending = null;
+  });
+  // The page is shown again from the back-forward cache: it may move again.
+  window.addEventListener("pageshow", function () {
+    leaving = false;
+  });
+
   document.body.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt === form) inflight += 1;
+    if (event.detail.elt !== form) return;
+    if (leaving) {
+      event.preventDefault();
+      return;
+    }
+    inflight += 1;
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.elt !== form) return;

@@ -121,3 +121,35 @@ def test_the_secretary_moves_on_by_keyboard_and_the_chair_follows(
 
     assert_clean(log)
     assert_clean(chair_log)
+
+
+def test_the_first_shortcut_after_load_moves_and_a_later_click_skips_nobody(
+    live_server, cast, open_page, artifacts_dir
+):
+    """Issue #13 item 7: right after the page loads, Alt+→ moves on, a move is posted once (no autosave racing
+    it), and the buttons afterwards move one person at a time."""
+    _prepare(cast)
+    base = f"{live_server.url}/cycles/{cast.cycle.pk}/conference"
+    page, log = open_page(**LAPTOP_768)
+    log_in(page, live_server, "home_affairs")
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Mở chế độ hội nghị (thư ký)").click()
+    expect(page.get_by_test_id("person-name")).to_have_text("Nguyễn Thị An")
+    page.keyboard.press("Alt+ArrowRight")
+    expect(page.get_by_test_id("agenda-position")).to_contain_text("2/5")
+    expect(page.get_by_test_id("person-name")).to_have_text("Trần Văn Bình")
+    # Typed, then moved just before the 2-second autosave fires: the move's own save is the only post (the
+    # autosave used to follow it with the old version), and a click afterwards moves exactly one person on.
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.post_data or ""))
+    page.get_by_test_id("note-text").type("Nhất trí.")
+    page.wait_for_timeout(1_900)
+    page.keyboard.press("Alt+ArrowRight")
+    expect(page.get_by_test_id("agenda-position")).to_contain_text("3/5")
+    page.wait_for_timeout(1_000)
+    assert len(posts) == 1 and "autosave" not in posts[0], posts
+    page.get_by_role("button", name="Người sau").click()
+    expect(page.get_by_test_id("agenda-position")).to_contain_text("4/5")
+    page.get_by_role("button", name="Người trước").click()
+    expect(page.get_by_test_id("agenda-position")).to_contain_text("3/5")
+    assert_clean(log)

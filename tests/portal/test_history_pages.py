@@ -71,8 +71,41 @@ def test_home_affairs_reads_a_persons_history_with_local_time_and_utc(cast, logi
     assert "09:30:00 01/12/2026" in html  # Asia/Ho_Chi_Minh, UTC+7
     assert 'title="2026-12-01 02:30:00 UTC"' in html
     assert "Đề xuất mức xếp loại" in html and "Sở Nội vụ" in html
-    assert "<code>level</code>" in html and "<code>reason</code>" not in html
+    # Issue #13 item 7: sentences, not raw keys — the field's label and the level's name.
+    assert '<span class="fw-semibold">Mức xếp loại</span>: Hoàn thành tốt nhiệm vụ' in html
+    assert "<code>" not in html and "Lý do</span>" not in html
     assert event.pk
+
+
+def test_the_history_reads_as_sentences_not_raw_keys(cast, login):
+    evaluation = evaluation_of(cast.official_a)
+    audit_record(
+        action=Action.OBJECTION_ANSWERED,
+        actor=cast.users["chair"],
+        acting_as=ActingAs.CHAIR,
+        evaluation=evaluation,
+        target="Nguyễn Thị An (2026)",
+        before={"status": "open", "objection": 3},
+        after={"status": "answered", "objection": 3, "outcome": "kept"},
+    )
+    audit_record(
+        action=Action.DOCUMENT_ISSUED,
+        actor=cast.users["home_affairs"],
+        cycle=cast.cycle,
+        evaluation=evaluation,
+        target="document:6",
+        after={"kind": "notice", "number": "12/TB-UBND", "version": 1, "pages": 1, "sha256": "ab"},
+    )
+    html = (
+        login(cast.users["home_affairs"])
+        .get(reverse("portal:evaluation_history", kwargs={"pk": evaluation.pk}))
+        .content.decode()
+    )
+    assert 'Trạng thái</span>: <span class="text-body-secondary">Đang chờ trả lời</span> → Đã trả lời' in html
+    assert "Kết quả giải quyết</span>: Giữ nguyên kết quả" in html
+    assert "Thông báo kết quả số 12/TB-UBND" in html and "document:6" not in html
+    assert "Loại</span>: Thông báo kết quả" in html
+    assert "status" not in html.split('data-testid="history"')[1]
 
 
 def test_the_cycle_history_filters_by_action_and_paginates(cast, login):
