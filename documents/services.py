@@ -865,3 +865,27 @@ def document_jobs_reconcile() -> int:
     for job_id in list(candidates[:500]):
         sent += job_enqueue(job_id=job_id)
     return sent
+
+
+def conference_report_from_issued(*, cycle: Cycle, by: User) -> Document:
+    """Attach the Home Affairs report the portal itself issued to the conference record (issue #13 item 6), instead
+    of asking Home Affairs to download it and upload it again. Refused while no report has been issued."""
+    from django.core.files.base import ContentFile
+
+    from conference.models import Conference
+    from conference.services import conference_report_attach
+
+    report = _issued(DocumentKind.REPORT, f"cycle:{cycle.pk}")
+    if report is None:
+        raise DocumentError(
+            _(
+                "Chưa có báo cáo ban hành (có số) cho kỳ này: hãy ban hành báo cáo trên trang văn bản của kỳ trước."
+            )
+        )
+    conference = Conference.objects.filter(cycle=cycle).first()
+    if conference is None:
+        raise DocumentError(_("Hãy ghi thông tin hội nghị trước khi đính kèm báo cáo."))
+    with report.pdf.open("rb") as handle:
+        upload = ContentFile(handle.read(), name=f"Bao-cao-so-{report.number_text.replace('/', '-')}.pdf")
+    conference_report_attach(conference=conference, upload=upload, by=by)
+    return report

@@ -39,3 +39,11 @@ urlpatterns = [
     path("jobs/<int:pk>/issue/", views.job_issue, name="job_issue"),
     path("<int:pk>/download/", views.document_download, name="document_download"),
 ]
+# The issued Home Affairs report attached to the conference record (issue #13 item 6).
+urlpatterns += [
+    path(
+        "cycle/<int:pk>/conference-report/",
+        views.conference_report_attach,
+        name="conference_report_attach",
+    ),
+]

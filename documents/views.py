@@ -268,3 +268,19 @@ def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return FileResponse(
         handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
     )
+
+
+@require_POST
+def conference_report_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """Home Affairs attaches the issued report to the conference record in one click (issue #13 item 6)."""
+    from conference.errors import ConferenceError
+    from conference.permissions import get_cycle_for_conference
+
+    cycle = get_cycle_for_conference(request.user, pk, write=True)
+    try:
+        report = services.conference_report_from_issued(cycle=cycle, by=request.user)
+    except (DocumentError, ConferenceError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã đính kèm %(paper)s vào hồ sơ hội nghị.") % {"paper": report})
+    return redirect(reverse("conference:conference_edit", kwargs={"pk": cycle.pk}) + "#report")

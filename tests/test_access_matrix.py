@@ -444,6 +444,13 @@ MATRIX.update(
             {**CONFERENCE_WRITE, "home_affairs": 200},
         ),
         "conference:conference_report_download": ("get", _conference_report, CONFERENCE_READ),
+        # The issued report attached from the documents side: with none issued yet Home Affairs is sent back with a
+        # message (302); the chair reads the conference but does not edit it (403), like the upload.
+        "documents:conference_report_attach": (
+            "post",
+            _with_conference,
+            {**CONFERENCE_WRITE, "home_affairs": 302},
+        ),
         "conference:conference_close": ("post", _with_conference, {**CONFERENCE_WRITE, "home_affairs": 200}),
         "conference:conference_start": (
             "get",

@@ -249,3 +249,34 @@ def test_issuing_asks_again_for_the_second_factor_when_the_code_is_old(cast, com
     session.save()
     client.post(issue_url)
     assert DocumentJob.objects.filter(issue=True).count() == 1
+
+
+def test_home_affairs_attaches_the_issued_report_to_the_conference_in_one_click(cast, compiled, login):
+    """Issue #13 item 6: the conference takes the report the portal issued, not a download uploaded again."""
+    from datetime import date, time
+
+    from conference.models import Conference
+    from conference.services import conference_set
+
+    ha = cast.users["home_affairs"]
+    conference_set(
+        cycle=cast.cycle,
+        held_on=date(cast.cycle.year, 12, 10),
+        starts_at=time(8, 0),
+        venue="Hội trường",
+        chaired_by_name="Chủ Tịch Thử",
+        secretary_name="Thư Ký Thử",
+        by=ha,
+    )
+    url = reverse("documents:conference_report_attach", kwargs={"pk": cast.cycle.pk})
+    client = login(ha)
+    refused = client.post(url, follow=True)
+    assert "Chưa có báo cáo ban hành" in refused.content.decode()
+    assert not Conference.objects.get().report
+    report = _report(cast)
+    run(report)
+    run(services.document_issue(job=report, by=ha))
+    client.post(url)
+    conference = Conference.objects.get()
+    assert conference.report and conference.report_name.startswith("Bao-cao-so-01")
+    assert conference.report.read(5) == b"%PDF-"
