@@ -870,7 +870,7 @@ def document_jobs_reconcile() -> int:
 def conference_report_from_issued(*, cycle: Cycle, by: User) -> Document:
     """Attach the Home Affairs report the portal itself issued to the conference record (issue #13 item 6), instead
     of asking Home Affairs to download it and upload it again. Refused while no report has been issued."""
-    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from conference.models import Conference
     from conference.services import conference_report_attach
@@ -886,6 +886,7 @@ def conference_report_from_issued(*, cycle: Cycle, by: User) -> Document:
     if conference is None:
         raise DocumentError(_("Hãy ghi thông tin hội nghị trước khi đính kèm báo cáo."))
     with report.pdf.open("rb") as handle:
-        upload = ContentFile(handle.read(), name=f"Bao-cao-so-{report.number_text.replace('/', '-')}.pdf")
+        name = f"Bao-cao-so-{report.number_text.replace('/', '-')}.pdf"
+        upload = SimpleUploadedFile(name, handle.read(), content_type="application/pdf")
     conference_report_attach(conference=conference, upload=upload, by=by)
     return report
