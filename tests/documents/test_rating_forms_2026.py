@@ -95,6 +95,8 @@ def test_decree_233_prints_phu_luc_ii_parts_in_order_with_the_self_rating_ticked
     self_part = _between(text, headings[1], headings[2])
     authority_part = _between(text, headings[2], headings[3])
     assert _ticked(self_part) == ["Hoàn thành tốt nhiệm vụ"]
+    # The person's own strengths and shortcomings stay with their self-rating (issue #12: the annual form keeps them).
+    assert "Ưu điểm:" in self_part and "Hạn chế, khuyết điểm:" in self_part
     assert all(level in self_part for level in LEVELS) and all(level in authority_part for level in LEVELS)
     assert _ticked(authority_part) == []
     # The Decree 90 / earlier layout is gone from this form.
