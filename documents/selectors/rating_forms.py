@@ -14,7 +14,13 @@ from cycles.rulebooks import Level, Scoring
 from cycles.selectors import cohort_order
 from officials.models import PersonnelType
 from reviews.models import DECIDED_STATES, Decision, Evaluation, EvaluationStatus, SigningAs
-from reviews.selectors import decision_in_force, decisions_in_force, level_for_points
+from reviews.selectors import (
+    ScoreSource,
+    counted_score,
+    decision_in_force,
+    decisions_in_force,
+    level_for_points,
+)
 
 from ..models import DocumentKind, Letterhead
 from .tracking_forms import tracking_totals_by_enrolment, tracking_totals_of
@@ -29,6 +35,18 @@ from .wording import (
 )
 
 _FORM_NUMBER = re.compile(r"\s*\((Mẫu số [^)]+)\)\s*$")
+
+# The 2026 annual forms, laid out as Decree 233/2026 Phụ lục II "Phiếu xếp loại chất lượng viên chức" (I. tổng hợp
+# kết quả theo dõi, đánh giá; II. tự đánh giá, xếp loại; III. kết quả xếp loại của cấp có thẩm quyền; IV. ý kiến
+# nhận xét và đề xuất phương án xử lý; two signatures side by side): by rulebook, the person the form is about and
+# the title where it is not the rulebook's. Regulation 366's own form was not found (legal-research.md §5.5): presumed
+# like Phụ lục II, titled for cán bộ, with the outlook line in the authority's part (issue #14 item 7). Decree 335's
+# was not found either; presumed like Phụ lục II ("decree_335": ("CÔNG CHỨC", "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG
+# CHỨC")), it keeps the rulebook's sections until the papers that print it are re-specified.
+ANNEX_II: dict[str, tuple[str, str]] = {
+    "decree_233": ("VIÊN CHỨC", ""),
+    "regulation_366": ("CÁN BỘ", ""),
+}
 
 
 def form_criteria(enrolment: Enrolment) -> list[CycleCriterion]:
@@ -76,6 +94,44 @@ def _authority_part(evaluation, decision, letterhead_of_authority: LetterheadDat
     }
 
 
+def _authority_points(evaluation: Evaluation, tracking_totals, *, look_up: bool) -> dict:
+    """The authority's column of the points table: the score that counts when it is not the person's own
+    (reviews.selectors.counted_score): one Home Affairs confirmed (the total only), or the year from the confirmed
+    periods (with its two parts from section I). Empty where only the person's own total exists."""
+    points = {"general": "", "tasks": "", "total": "", "note": ""}
+    if look_up:
+        counted = counted_score(evaluation)
+        if counted is None or counted.source == ScoreSource.SELF:
+            return points
+        if counted.source == ScoreSource.CONFIRMED:
+            return {**points, "total": decimal_text(counted.value), "note": counted.note}
+        points["total"] = decimal_text(counted.value)
+    else:
+        # The cohort's forms: the same order without a query per person (cap_facts is selected with the cohort).
+        facts = getattr(evaluation, "cap_facts", None)
+        if facts is not None and facts.points_total is not None:
+            return {**points, "total": decimal_text(facts.points_total), "note": facts.source}
+        if not tracking_totals:
+            return points
+        points["total"] = tracking_totals.get("score", "")
+    if tracking_totals:
+        points["general"] = tracking_totals.get("general", "")
+        points["tasks"] = tracking_totals.get("tasks", "")
+    return points
+
+
+def _level_boxes(self_level: str, decided_level: str) -> list[dict]:
+    """The four levels, each with a box ticked for the self-rated level (II) and the decided one (III)."""
+    return [
+        {
+            "label": str(level.label),
+            "self": level.value == self_level,
+            "decided": level.value == decided_level,
+        }
+        for level in Level
+    ]
+
+
 def rating_form_data(
     *,
     evaluation: Evaluation,
@@ -84,6 +140,7 @@ def rating_form_data(
     letterheads: dict | None = None,
     decision=_LOOK_UP,
     tracking_totals=_LOOK_UP,
+    counted=_LOOK_UP,
 ) -> dict:
     """What the rating form of one person prints (Decree 90 Mẫu 01–03; Decree 233 Phụ lục II and the
     forms presumed like it): the self-assessment, the manager's part where the form has one, and the
@@ -94,7 +151,8 @@ def rating_form_data(
     criteria = form_criteria(enrolment) if criteria is None else criteria
     letterhead = letterhead_for(enrolment.organisation, letterheads)
     answers = evaluation.answers or {}
-    title = str(rulebook.form_title(enrolment.personnel_type))
+    annex_noun, annex_title = ANNEX_II.get(enrolment.rulebook_code, ("", ""))
+    title = annex_title or str(rulebook.form_title(enrolment.personnel_type))
     form_number = ""
     if match := _FORM_NUMBER.search(title):
         form_number, title = match.group(1), title[: match.start()]
@@ -163,27 +221,44 @@ def rating_form_data(
         for item in authority_section["items"]:
             item["text"] = authority["texts"].get(item["code"], "") or item["text"]
         outlook = authority["texts"]["development_outlook"]
-        codes = {item["code"] for item in authority_section["items"]}
-        if (
-            outlook
-            and enrolment.personnel_type == PersonnelType.CAN_BO
-            and "development_outlook" not in codes
-        ):
-            # The points forms carry no outlook line; the decision on a cán bộ has one (domain.md §5): print it.
-            authority_section["items"].append(
-                {
-                    "number": len(authority_section["items"]) + 1,
-                    "code": "development_outlook",
-                    "title": _("Nhận định chiều hướng, triển vọng phát triển của cán bộ"),
-                    "guidance": "",
-                    "text": outlook,
-                    "max_points": "",
-                    "points": "",
-                }
-            )
+        for item in authority_section["items"]:
+            if item["code"] == "development_outlook":
+                item["text"] = outlook or item["text"]
+    if (
+        authority_section
+        and enrolment.personnel_type == PersonnelType.CAN_BO
+        and "development_outlook" not in {item["code"] for item in authority_section["items"]}
+        and (is_points or (authority and authority["texts"]["development_outlook"]))
+    ):
+        # The points forms carry no outlook line; the cán bộ's form has one (Regulation 366, presumed; issue #14):
+        # printed blank until the signed decision fills it. A Decree 90 form without the line prints a decision's.
+        authority_section["items"].append(
+            {
+                "number": len(authority_section["items"]) + 1,
+                "code": "development_outlook",
+                "title": "Nhận định chiều hướng, triển vọng phát triển của cán bộ",
+                "guidance": "",
+                "text": authority["texts"]["development_outlook"] if authority else "",
+                "max_points": "",
+                "points": "",
+            }
+        )
     submitted_on = evaluation.submitted_at and timezone.localtime(evaluation.submitted_at).date()
     if tracking_totals is _LOOK_UP:
         tracking_totals = tracking_totals_of(enrolment)
+    authority_points = (
+        _authority_points(evaluation, tracking_totals, look_up=counted is _LOOK_UP)
+        if is_points
+        else {"general": "", "tasks": "", "total": "", "note": ""}
+    )
+    for section in self_sections:
+        section["authority_points"] = authority_points.get(section["code"], "")
+    # The boxes of Phụ lục II: the decided level ticked only once the decision is signed (a draft leaves III empty).
+    signed_level = str(decision.level) if authority and decision is not None else ""
+    # A signed result outside the four levels ("Không xếp loại chất lượng") is written out under the boxes.
+    unboxed_level = (
+        authority["level"] if authority and signed_level not in {level.value for level in Level} else ""
+    )
     # A self-assessment not yet sent is never printed as if final (issue #14): marked on every page.
     unsubmitted = evaluation.status in (
         EvaluationStatus.NOT_STARTED,
@@ -199,6 +274,13 @@ def rating_form_data(
         "title": title.strip(),
         "year": cycle.year,
         "rulebook": str(rulebook.name),
+        # "VIÊN CHỨC", "CÔNG CHỨC", "CÁN BỘ" where the form is laid out as Decree 233/2026 Phụ lục II; "" for Decree 90.
+        "annex_ii_noun": annex_noun,
+        "outlook": authority["texts"]["development_outlook"] if authority else "",
+        "authority_points": authority_points,
+        "level_boxes": _level_boxes(evaluation.self_proposed_level or "", signed_level),
+        "unboxed_level": unboxed_level,
+        "authority_comments": authority["texts"]["authority_comments"] if authority else "",
         "is_points": is_points,
         "person": {
             "full_name": enrolment.full_name,
@@ -250,6 +332,7 @@ def cohort_evaluations(cycle: Cycle):
             "enrolment__organisation__parent",
             "enrolment__peer_group",
             "enrolment__official",
+            "cap_facts",
         )
         .order_by(*cohort_order("enrolment__"))
     )
@@ -276,6 +359,7 @@ def rating_forms_data(*, cycle: Cycle) -> dict:
                 letterheads=letterheads,
                 decision=decisions.get(evaluation.pk),
                 tracking_totals=totals.get(enrolment.pk),
+                counted=None,
             )
         )
     return {

@@ -273,8 +273,8 @@ def test_the_annual_form_of_decree_233_prints_section_one_from_the_periods(track
         "Điểm năm (trung bình điểm được xác nhận của các kỳ): 90,7 điểm ((93 + 88,5) / 2 = 90,75 → 90,7)"
         in text
     )
-    # The rest of the form as it was: the self-review and the authority's part.
-    assert "II. TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in text
+    # The rest of the form as Phụ lục II has it: the self-rating (issue #14 item 7).
+    assert "II. VIÊN CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in text
 
 
 def test_an_untracked_annual_form_has_no_tracking_section(decree_90_evaluation, cast):
