@@ -1,6 +1,7 @@
 """Reading what a clerk typed into a workbook, tolerantly: dates typed as text or real Excel dates, decimal comma or
 dot, "có/không/x" booleans, labels without their diacritics. Every app's import uses these readers; each raises
-CellError with a Vietnamese message for the row-by-row report."""
+CellError with a Vietnamese message for the row-by-row report. And the one rule for what goes into a cell the portal
+writes (`cell_value_clean`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook.workbook import Workbook
 
 from .archives import zip_archive_refusal
 
 __all__ = [
+    "FORMULA_TRIGGERS",
+    "XLSX_CONTENT_TYPE",
     "CellError",
+    "cell_value_clean",
     "header_map",
     "norm",
     "open_workbook",
@@ -30,6 +35,21 @@ __all__ = [
     "read_key",
     "read_text",
 ]
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_value_clean(value: Any) -> Any:
+    """Text goes in as text: control characters pasted from Word are dropped (openpyxl refuses them), and text
+    that a spreadsheet would read as a formula once a clerk edits the cell gets a leading apostrophe (OWASP
+    "CSV Injection": cells starting with =, +, -, @, tab or carriage return; issue #18 item 7)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+    return value
 
 
 class CellError(Exception):

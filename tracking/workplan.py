@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from common.spreadsheets import CellError, norm, open_workbook, read_date, read_decimal, read_text
+from common.spreadsheets import (
+    CellError,
+    cell_value_clean,
+    norm,
+    open_workbook,
+    read_date,
+    read_decimal,
+    read_text,
+)
 
 from .errors import TrackingError
 
@@ -73,10 +81,8 @@ def workplan_template(record: PeriodRecord) -> bytes:
             task.quality_achieved,
         ]
         for index, value in enumerate(values, start=1):
-            # Text typed as "=..." stays text in the clerk's Excel.
-            cell = sheet.cell(row=row, column=index, value=value)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                cell.value = "'" + value
+            # Text typed as "=..." stays text in the clerk's Excel (the portal's one rule for cells).
+            sheet.cell(row=row, column=index, value=cell_value_clean(value))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

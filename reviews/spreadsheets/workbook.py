@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from common.spreadsheets import XLSX_CONTENT_TYPE, cell_value_clean  # noqa: F401 (XLSX_CONTENT_TYPE re-exported)
 from cycles.rulebooks import Level
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's own limit on sheet names, and the characters it refuses in them.
 SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -31,20 +30,6 @@ TITLE_FONT = Font(bold=True, size=13)
 
 
 # --- Writing helpers ---
-
-
-def cell_value_clean(value):
-    """Text goes in as text: control characters pasted from Word are dropped (openpyxl refuses them), and text
-    that a spreadsheet would read as a formula once a clerk edits the cell gets a leading apostrophe (OWASP
-    "CSV Injection": cells starting with =, +, -, @, tab or carriage return; issue #18 item 7)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_TRIGGERS):
-            return "'" + value
-    return value
-
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_put(ws, row: int, column: int, value, **style):

@@ -8,23 +8,17 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
 from ..errors import TrackingError
-from ..models import PeriodRecord
 from ..permissions import get_record_for_user
+from . import back_to_period
 
 if TYPE_CHECKING:
     from common.types import AuthenticatedHttpRequest
-
-
-def _back(request: AuthenticatedHttpRequest, record: PeriodRecord) -> HttpResponse:
-    if record.enrolment.official.user_id == request.user.pk:
-        return redirect("tracking:person_period", pk=record.pk)
-    return redirect("tracking:tracker_review", pk=record.pk)
 
 
 @require_POST
@@ -33,14 +27,14 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Hãy chọn tệp minh chứng."))
-        return _back(request, record)
+        return back_to_period(request, record)
     try:
         services.period_evidence_attach(record=record, upload=upload, by=request.user)
     except TrackingError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": upload.name})
-    return _back(request, record)
+    return back_to_period(request, record)
 
 
 @require_GET
@@ -66,4 +60,4 @@ def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã bỏ tệp “%(name)s”.") % {"name": evidence.original_name})
-    return _back(request, record)
+    return back_to_period(request, record)

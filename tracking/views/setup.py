@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.spreadsheets import XLSX_CONTENT_TYPE
 from cycles.models import Cycle, Enrolment
 
 from .. import services
@@ -32,7 +33,7 @@ from ..home_affairs_forms import (
 from ..models import Absence, PeriodRecord, TrackingPeriod
 from ..permissions import get_cycle_for_tracking_setup
 from ..selectors import tracked_enrolments, tracking_of
-from ..spreadsheets import MAX_IMPORT_BYTES, XLSX_CONTENT_TYPE, assignments_template_workbook
+from ..spreadsheets import MAX_IMPORT_BYTES, assignments_template_workbook
 
 if TYPE_CHECKING:
     from common.types import AuthenticatedHttpRequest
