@@ -11,10 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/srv/media
 
-# Pango/HarfBuzz for WeasyPrint; gettext for compilemessages.
+# Pango/HarfBuzz for WeasyPrint; gettext for compilemessages; pg_dump/pg_restore (15, as the db service) for
+# manage.py backup_create / backup_restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # A real home so fontconfig (WeasyPrint) can keep its cache there.
@@ -35,7 +36,7 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret python manage.py compilemessages \
     && DJANGO_SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput
 
 # Created here so fresh named volumes mounted on them inherit this ownership.
-RUN mkdir -p /srv/media /srv/beat && chown portal:portal /srv/media /srv/beat
+RUN mkdir -p /srv/media /srv/beat /srv/backups && chown portal:portal /srv/media /srv/beat /srv/backups
 
 USER portal
 

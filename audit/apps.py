@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,6 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (failed logins are recorded)
+        from .triggers import sqlite_triggers_ensure
+
+        post_migrate.connect(sqlite_triggers_ensure, sender=self, dispatch_uid="audit_sqlite_triggers")

@@ -2,7 +2,9 @@
 
 Append-only, and not only by convention: migration 0001 installs database triggers that refuse every UPDATE and
 DELETE on the table, so neither the portal's code nor raw SQL through the portal's database user can rewrite
-history (issue #5; ASVS 5.0 16.4.2).
+history (issue #5; ASVS 5.0 16.4.2). The application's database role holds only SELECT and INSERT on the table and
+owns nothing, so it cannot truncate, drop or switch off the triggers either (`manage.py db_roles`, issue #16 item 5);
+each event's `chain_hash` links it to the one before (`audit/chain.py`), so a rewrite by the owner shows.
 """
 
 from django.conf import settings
@@ -120,6 +122,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("sau"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # SHA-256 of the previous event's chain_hash and this event's fields (audit/chain.py), set by audit_record.
+    chain_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("sự kiện kiểm tra")
@@ -139,3 +143,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.target}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the hash chain: one row, locked by every audit_record so concurrent events chain one after the
+    other. The events themselves cannot be locked for that: the application role may not UPDATE them, and
+    SELECT ... FOR UPDATE needs that privilege."""
+
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    length = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký kiểm tra")
+        verbose_name_plural = _("đầu chuỗi nhật ký kiểm tra")
+
+    def __str__(self):
+        return f"{self.length}: {self.last_hash}"

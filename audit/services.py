@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 
-from .models import ActingAs, Action, AuditEvent
+from .chain import GENESIS, link_hash, values_of
+from .models import ActingAs, Action, AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
     from common.types import AnyUser
@@ -54,7 +56,7 @@ def audit_record(
     else:
         cycle_id = cycle.pk if cycle is not None else None
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         actor=user,
         actor_name=(user.get_username() if user is not None else actor_name)[:150],
@@ -68,3 +70,29 @@ def audit_record(
         note=note,
         ip=ip,
     )
+    return _chained_insert(event)
+
+
+def _chained_insert(event: AuditEvent) -> AuditEvent:
+    """Insert the event as the chain's next link. The head row stays locked until the caller's transaction ends, so
+    concurrent events queue here and each chains to the one committed before it (issue #16 item 5)."""
+    with transaction.atomic():
+        head = _chain_head_locked()
+        event.chain_hash = link_hash(head.last_hash, values_of(event))
+        event.save(force_insert=True)
+        head.last_hash, head.last_event_id, head.length = event.chain_hash, event.pk, head.length + 1
+        head.save(update_fields=["last_hash", "last_event_id", "length"])
+    return event
+
+
+def _chain_head_locked() -> AuditChainHead:
+    head, created = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS, "length": 0}
+    )
+    if created:
+        # The head row is gone (a flushed test database) while events may remain: continue from the last one.
+        last = AuditEvent.objects.order_by("-pk").first()
+        if last is not None:
+            head.last_hash, head.last_event_id = last.chain_hash or GENESIS, last.pk
+            head.length = AuditEvent.objects.count()
+    return head

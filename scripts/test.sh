@@ -3,7 +3,7 @@
 # Chromium. Installs and starts what it needs. Extra arguments go to pytest (e.g. `make test ARGS="-k access"`).
 source "$(dirname "$0")/lib.sh"
 
-ensure_debs "${RUNTIME_DEBS[@]}" chromium postgresql redis-server
+ensure_debs "${RUNTIME_DEBS[@]}" chromium postgresql postgresql-client redis-server
 
 # PostgreSQL and Redis: start them if they are installed but stopped (the machine notes' commands).
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then

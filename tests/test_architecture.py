@@ -12,6 +12,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 LAYERS = [
     "evaluation_portal",
+    "operations",
     "portal",
     "documents",
     "conference",

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "audit",
     "conference",
     "portal",
+    # Issue #16: database roles, backup and restore (management commands only).
+    "operations",
     # Issue #18: the second factor (TOTP and recovery codes) and the account's security pages.
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -22,8 +22,11 @@ PORTAL_DEMO_ALLOWED = True
 # Serve static files from the source folders (no collectstatic in tests, e.g. for the live server).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Uploaded evidence from tests goes to a throwaway folder, never into the checkout.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "evaluation-portal-test-media"
+# Uploaded evidence from tests goes to a throwaway folder, never into the checkout (the restore tests give a child
+# process a fresh folder of its own).
+MEDIA_ROOT = Path(
+    os.environ.get("PORTAL_TEST_MEDIA_ROOT") or Path(tempfile.gettempdir()) / "evaluation-portal-test-media"
+)
 # The suite logs people in with a password (and force_login); the second factor is switched off here and on
 # in the tests of it (tests/test_second_factor.py). The `login` fixture marks sessions verified all the same.
 PORTAL_SECOND_FACTOR_ENFORCED = False
