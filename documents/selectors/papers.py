@@ -22,6 +22,8 @@ from ..models import Document, DocumentKind
 from .rating_forms import cohort_evaluations, decision_signature, rating_forms_data
 from .wording import (
     address_of,
+    agenda_lines,
+    clock_text,
     day_text,
     decimal_text,
     designation,
@@ -136,9 +138,9 @@ def meeting_minutes_data(*, evaluation: Evaluation) -> dict:
         # The agency that held the meeting, by name (not "cơ quan tổ chức cuộc họp").
         "agency": expand_abbreviations(enrolment.organisation.name),
         "held_on": long_date(meeting.held_on),
-        # The meeting form has no start or end time yet (reviews.CommentMeeting): left for the pen.
-        "starts_at": "",
-        "ends_at": "",
+        # Rows recorded before the times were asked for have none: left for the pen.
+        "starts_at": clock_text(meeting.starts_at),
+        "ends_at": clock_text(meeting.ends_at),
         "place": meeting.place,
         "chaired_by": meeting.chaired_by,
         "minutes_by": meeting.minutes_by,
@@ -476,11 +478,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
             "thuộc thẩm quyền của Chủ tịch Ủy ban nhân dân tỉnh"
         )
         % {"year": cycle.year},
-        "starts_at": _("%(hour)d giờ %(minute)02d phút")
-        % {
-            "hour": conference.starts_at.hour,
-            "minute": conference.starts_at.minute,
-        },
+        "starts_at": clock_text(conference.starts_at),
         "held_on": long_date(conference.held_on),
         "venue": conference.venue,
         "chair": {"name": conference.chaired_by_name, "title": conference.chaired_by_title},
@@ -508,7 +506,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
         "present_count": len(present),
         "absent": absent,
         "unrecorded_count": len(evaluations) - len(present) - len(absent),
-        "agenda": [line.strip() for line in conference.agenda.splitlines() if line.strip()],
+        "agenda": agenda_lines(conference.agenda),
         "report_text": report_text,
         "discussion": [
             {
@@ -520,9 +518,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
             for e in evaluations
         ],
         "concluding_remarks": conference.concluding_remarks,
-        "closed_at": _("%(hour)d giờ %(minute)02d phút") % {"hour": closed.hour, "minute": closed.minute}
-        if closed
-        else "",
+        "closed_at": clock_text(closed.time() if closed else None),
         "outline": _("Biên bản hội nghị"),
     }
 
