@@ -621,6 +621,8 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int], outstandi
                 evaluation=evaluation,
                 minutes=MeetingMinutes(
                     held_on=date(2026, 11, 21),
+                    starts_at=time(14, 0),
+                    ends_at=time(16, 30),
                     place=f"Phòng họp {enrolment.organisation_name}",
                     chaired_by=f"{MEETING_CHAIRS[index % 4]} – Phó Thủ trưởng cơ quan",
                     minutes_by=f"{MEETING_SECRETARIES[index % 4]} – Chánh Văn phòng",

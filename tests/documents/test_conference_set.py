@@ -162,7 +162,7 @@ def test_the_invitation_and_attendance_list_come_from_the_conference(cast, compi
     assert roll.number_text == "01/DS-UBND"
     text = _flat(pdf_text(roll))
     assert "DANH SÁCH ĐẠI BIỂU DỰ HỘI NGHỊ" in text and "Số: 01/DS-UBND" in text
-    assert "STT Họ và tên Chức vụ, đơn vị Ký tên" in text
+    assert "STT Họ và tên Chức vụ, đơn vị Ký tên" in text and "DỰ THẢO" not in text
     assert "(Kèm theo Giấy mời số 01/GM-UBND ngày 15/12/2026)" in text
     for name in (
         "Chủ Tịch Thử",
@@ -275,3 +275,20 @@ def test_the_buttons_are_where_each_signer_looks(cast, compiled, conference, log
     detail = reverse("reviews:evaluation_detail", kwargs={"pk": a.pk})
     assert button in login(cast.users["chair"]).get(detail).text
     assert button not in login(cast.users["official_a"]).get(detail).text
+
+
+def test_the_pack_opens_with_the_invitation_and_ends_with_the_list_to_sign(cast, compiled, conference):
+    """The conference pack carries the convening papers where they belong: the invitation (agenda, time, place) first,
+    the attendance list to sign last; as drafts until they are issued, then as issued."""
+    office = cast.users["office_staff"]
+    _issue(_draft(DocumentKind.INVITATION, office, cycle=cast.cycle), office)
+    pack = services.document_request(
+        kind=DocumentKind.CONFERENCE_PACK, cycle=cast.cycle, by=cast.users["chair"]
+    )
+    assert run(pack) == "done", pack.error
+    reader = pdf_reader(pack.document)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[0] == "Giấy mời dự hội nghị" and titles[-1] == "Danh sách đại biểu dự hội nghị"
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    assert "Số: 01/GM-UBND" in first and "DỰ THẢO" not in first
+    assert "DỰ THẢO" in last and "Ký tên" in _flat(pdf_text(pack.document))
