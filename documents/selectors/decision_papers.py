@@ -10,8 +10,10 @@ services.issue_refusal, read from the fields named below (`missing`, `unsigned`,
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -60,7 +62,7 @@ def local_government_law(year: int) -> list[str]:
 def legal_basis(cycle: Cycle) -> list[str]:
     """The "Căn cứ" lines of a decision of the cycle: the local government law of its year, then each rulebook's
     texts for the people in the cohort (Decree 90 for 2023; Law 80 and Decree 335, Decree 233, Regulation 366 for
-    2026), each text once, in the order of Decree 30/2020 Phụ lục I (the higher text first)."""
+    2026), each text once, the higher and older text first (`_citation_order`)."""
     codes = (
         Enrolment.objects.filter(cycle=cycle)
         .order_by("rulebook_code")
@@ -70,7 +72,20 @@ def legal_basis(cycle: Cycle) -> list[str]:
     lines = local_government_law(cycle.year)
     for code in codes:
         lines.extend(get_rulebook(code).decision_basis)
-    return list(dict.fromkeys(lines))
+    return sorted(dict.fromkeys(lines), key=_citation_order)
+
+
+_FORCE = ("Luật", "Nghị định", "Quy định")
+_CITED_DAY = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
+
+
+def _citation_order(line: str) -> tuple[int, date]:
+    """Laws, then decrees, then the Party's regulations, each by date: the higher text first, then the older, as
+    provincial decisions list their bases (practice: Decree 30/2020 prescribes the "Căn cứ" lines, not their order)."""
+    force = next((rank for rank, kind in enumerate(_FORCE) if line.startswith(kind)), len(_FORCE))
+    found = _CITED_DAY.search(line)
+    day = date(int(found[3]), int(found[2]), int(found[1])) if found else date.max
+    return force, day
 
 
 def issued_paper(kind: str, subject_key: str) -> Document | None:
@@ -270,7 +285,7 @@ def _conference_subject(cycle: Cycle) -> str:
     ) % {"year": cycle.year}
 
 
-def _weekday(day) -> str:
+def _weekday(day: date) -> str:
     names = [_("thứ Hai"), _("thứ Ba"), _("thứ Tư"), _("thứ Năm"), _("thứ Sáu"), _("thứ Bảy"), _("Chủ nhật")]
     return names[day.weekday()]
 

@@ -141,6 +141,23 @@ def test_no_invitation_nor_list_before_the_conference_is_set(cast, compiled):
     assert not DocumentJob.objects.exists()
 
 
+def test_a_mixed_2026_cohort_cites_laws_then_decrees_then_the_partys_regulation_each_once(cast):
+    from officials.models import PersonnelType
+    from tests.factories import OfficialFactory, enrol
+
+    enrol(cast.cycle, OfficialFactory(personnel_type=PersonnelType.VIEN_CHUC, title="Hiệu trưởng"))
+    enrol(cast.cycle, OfficialFactory(personnel_type=PersonnelType.CAN_BO, title="Phó Chủ tịch UBND tỉnh"))
+    starts = [line.split(" ngày ")[0] for line in legal_basis(cast.cycle)]
+    assert starts == [
+        "Luật Tổ chức chính quyền địa phương",
+        "Luật Cán bộ, công chức",
+        "Luật Viên chức",
+        "Nghị định số 335/2025/NĐ-CP",
+        "Nghị định số 233/2026/NĐ-CP",
+        "Quy định số 366-QĐ/TW",
+    ]
+
+
 def test_the_invitation_and_attendance_list_come_from_the_conference(cast, compiled, conference):
     office = cast.users["office_staff"]
     draft = _draft(DocumentKind.INVITATION, office, cycle=cast.cycle)
