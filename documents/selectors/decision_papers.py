@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from conference.models import Conference
 from cycles.models import Cycle, Enrolment
 from cycles.rulebooks import Level, get_rulebook
+from reviews.models import EvaluationStatus, ExemptionKind
 from reviews.selectors import decisions_in_force
 
 from ..errors import DocumentError
@@ -122,7 +123,12 @@ def _cohort_signature(cycle: Cycle, decisions: list[Decision], collective: str =
 
 
 def _level_text(evaluation: Evaluation, decision: Decision | None, proposed: bool) -> tuple[str, str]:
-    """The level printed for one person (label, level value or "not_rated"); ("", "") when there is none yet."""
+    """The level printed for one person (label, level value or "not_rated"); ("", "") when there is none yet. A person
+    Home Affairs recorded as not rated this year (reviews.services.evaluation_exempt) needs no proposal nor decision."""
+    if evaluation.status == EvaluationStatus.EXEMPT:
+        return _("Không đánh giá, xếp loại (%(reason)s)") % {
+            "reason": ExemptionKind(evaluation.exemption_kind).label if evaluation.exemption_kind else ""
+        }, "exempt"
     if proposed:
         if evaluation.proposed_not_rated:
             return _("Không xếp loại chất lượng"), "not_rated"
@@ -174,6 +180,7 @@ def results_list(cycle: Cycle, *, proposed: bool = False) -> dict[str, Any]:
         "total": number,
         "totals": totals,
         "not_rated": counts["not_rated"],
+        "exempt": counts["exempt"],
         "missing": missing,
         "decisions": list(decisions.values()),
     }
@@ -260,6 +267,7 @@ def submission_data(*, cycle: Cycle) -> dict[str, Any]:
         "total": draft["total"],
         "totals": draft["totals"],
         "not_rated": draft["not_rated"],
+        "exempt": draft["exempt"],
         "missing": draft["missing"],
         "signature": signature_block(
             head_title=_("Giám đốc"), name=home_affairs_director_name(cycle, issuer)

@@ -126,6 +126,26 @@ def test_the_decision_waits_for_every_signed_decision_then_cites_the_laws_and_th
     assert "Căn cứ Quyết định số 01/QĐ-UBND ngày 15/12/2026 của Chủ tịch" in _flat(pdf_text(notice.document))
 
 
+def test_a_person_not_rated_this_year_needs_no_proposal_nor_decision(cast, compiled):
+    """Home Affairs recorded one person as not rated (under six months): the submission and the decision can still be
+    issued, and the list says why that person has no level."""
+    chair, home_affairs = cast.users["chair"], cast.users["home_affairs"]
+    Evaluation.objects.filter(pk=compiled[2].pk).update(
+        status="exempt",
+        proposed_level="",
+        exemption_kind="under_six_months",
+        exemption_reason="Nhận công tác từ tháng 8.",
+        exemption_article="Nghị định 233/2026/NĐ-CP, Điều 14 khoản 1",
+    )
+    _issue(_draft(DocumentKind.SUBMISSION, home_affairs, cycle=cast.cycle), home_affairs)
+    _sign_all(compiled[:2])
+    text = _flat(pdf_text(_issue(_draft(DocumentKind.RESULTS_DECISION, chair, cycle=cast.cycle), chair)))
+    assert "- Không đánh giá, xếp loại: 1 người." in text
+    assert (
+        "Phan Văn Nội Giám đốc Sở Nội vụ Không đánh giá, xếp loại (Công tác dưới 6 tháng trong năm)" in text
+    )
+
+
 def test_the_2023_decision_cites_the_laws_of_its_year(decree_90_evaluation):
     lines = legal_basis(decree_90_evaluation.enrolment.cycle)
     assert lines[0] == "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
