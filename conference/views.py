@@ -63,6 +63,10 @@ def _conference_edit_context(
         "cycle": cycle,
         "conference": conference,
         "can_edit": _may_edit_conference(request.user, cycle),
+        # The invitation and the attendance list (issue #14 item 8) are printed by every cycle printer
+        # (documents.permissions.prints_for_cycles: Home Affairs, the chair, the chair's office).
+        "may_print_convening_papers": (roles := roles_of(request.user)).sees_whole_cohort
+        or roles.is_office_staff,
         "form": ConferenceForm(initial=ConferenceForm.initial_for(conference, cycle)),
         "guest_form": ConferenceGuestForm(),
         "report_form": ConferenceReportForm(),

@@ -27,6 +27,13 @@ class DocumentKind(models.TextChoices):
     CONFERENCE_MINUTES = "conference_minutes", _("Biên bản hội nghị")
     NOTICE = "notice", _("Thông báo kết quả")
     CONFERENCE_PACK = "conference_pack", _("Tài liệu hội nghị")
+    # The rest of the conference's set (issue #14 item 8), each numbered in its issuer's register.
+    SUBMISSION = "submission", _("Tờ trình của Sở Nội vụ")
+    RESULTS_DECISION = "results_decision", _("Quyết định phê duyệt kết quả")
+    INVITATION = "invitation", _("Giấy mời dự hội nghị")
+    ATTENDANCE_LIST = "attendance_list", _("Danh sách đại biểu dự hội nghị")
+    RESULTS_NOTICE = "results_notice", _("Thông báo kết quả chung")
+    OBJECTION_DECISION = "objection_decision", _("Quyết định giải quyết kiến nghị")
     # Periodic tracking (issue #12): forms, not administrative documents, so none takes a register number.
     TRACKING_PERIOD_FORM = "tracking_period_form", _("Phiếu theo dõi, đánh giá của kỳ")
     TRACKING_PERIOD_FORMS = "tracking_period_forms", _("Phiếu theo dõi, đánh giá của cả danh sách trong kỳ")
@@ -40,6 +47,17 @@ REGISTER_CODES = {
     DocumentKind.CONFERENCE_MINUTES: "BB",
     DocumentKind.REPORT: "BC",
     DocumentKind.NOTICE: "TB",
+    DocumentKind.RESULTS_NOTICE: "TB",
+    DocumentKind.SUBMISSION: "TTr",
+    DocumentKind.RESULTS_DECISION: "QĐ",
+    DocumentKind.OBJECTION_DECISION: "QĐ",
+    DocumentKind.INVITATION: "GM",
+    # Decree 30/2020 Art. 7 lists no "danh sách" among administrative documents, so Phụ lục III gives it no type code.
+    # The list is not part of the invitation (it is signed at the door, after the invitation went out) nor of the
+    # minutes (it is printed before the conference), and numbering it in either register would take a GM or BB number
+    # from a paper that is neither; so it keeps a register of its own, "DS" as provincial offices number their lists
+    # ("Danh sách số 01/DS-UBND"), and cites the invitation it goes with once that is issued.
+    DocumentKind.ATTENDANCE_LIST: "DS",
 }
 # Issue #14: a numbered paper is printed as a draft ("DỰ THẢO", no number) as often as wanted; issuing it is a
 # separate act of the person who may sign, allowed once the paper is complete, and only then takes a number.

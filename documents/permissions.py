@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from cycles.models import PUBLISHED_CYCLE_STATES, Enrolment
 from cycles.permissions import get_cycle_for_user
 from officials.permissions import roles_of
-from reviews.models import Evaluation, EvaluationStatus
+from reviews.models import Evaluation, EvaluationStatus, Objection
 from reviews.permissions import may_record_meeting
 from tracking.models import PeriodRecord, TrackerAssignment, TrackingPeriod
 
@@ -26,6 +26,21 @@ COHORT_PAPERS = (
     DocumentKind.SUMMARY_TABLE,
     DocumentKind.CONFERENCE_MINUTES,
     DocumentKind.CONFERENCE_PACK,
+    DocumentKind.SUBMISSION,
+    DocumentKind.RESULTS_DECISION,
+    DocumentKind.RESULTS_NOTICE,
+)
+# The papers convening the conference (issue #14 item 8) show no level: every cycle printer, the chair's office first
+# (it sends the invitations), asks for them any time.
+CONVENING_PAPERS = (DocumentKind.INVITATION, DocumentKind.ATTENDANCE_LIST)
+# The authority's papers: the chair signs them, the chair's office registers them (Decree 30/2020 Art. 15).
+AUTHORITY_PAPERS = (
+    DocumentKind.CONFERENCE_MINUTES,
+    DocumentKind.NOTICE,
+    DocumentKind.RESULTS_DECISION,
+    DocumentKind.RESULTS_NOTICE,
+    DocumentKind.OBJECTION_DECISION,
+    *CONVENING_PAPERS,
 )
 # Periodic tracking's papers (issue #12). One person's: the person, their tracker, Home Affairs and the chair; office
 # staff once the results are signed off. The whole cohort's forms of a period: as the cohort papers.
@@ -127,6 +142,30 @@ def get_cycle_for_cohort_papers(user, pk: int):
     return cycle
 
 
+def get_cycle_for_convening_papers(user, pk: int):
+    """The invitation and the attendance list: every cycle printer (Home Affairs, the chair, the chair's office); 404
+    for anyone else."""
+    if not prints_for_cycles(user):
+        raise Http404
+    return get_cycle_for_user(user, pk)
+
+
+def get_objection_for_decision(user, pk: int) -> Objection:
+    """The decision on an objection: Home Affairs and the chair, who see the objections (reviews.views.objections);
+    404 for anyone else, so an objection's existence does not leak."""
+    if not roles_of(user).sees_whole_cohort:
+        raise Http404
+    return get_object_or_404(
+        Objection.objects.select_related(
+            "evaluation__enrolment__cycle__authority",
+            "evaluation__enrolment__organisation",
+            "decision",
+            "new_decision",
+        ),
+        pk=pk,
+    )
+
+
 def get_evaluation_for_cycle_documents(user, pk: int) -> Evaluation:
     """Documents about a person other than their own form (the notice): cycle printers only."""
     if not prints_for_cycles(user):
@@ -179,16 +218,16 @@ def get_period_for_cohort_tracking_print(user, pk: int) -> TrackingPeriod:
 def may_issue(user, job: DocumentJob) -> bool:
     """Who issues a numbered paper (gives it its number; issue #14) — the person who may sign it, or the office that
     registers it for them:
-    - the Home Affairs report: Home Affairs (its director signs it);
-    - the authority's papers (the conference minutes, the notice of result): the chair, or the chair's office
-      (office staff) who registers what the chair signed;
+    - the Home Affairs report and submission: Home Affairs (its director signs them);
+    - the authority's papers (the conference minutes, the notices of result, the decisions, the invitation and the
+      attendance list): the chair, or the chair's office (office staff) who registers what the chair signed;
     - the comment meeting's minutes: those who record that meeting (the person's own agency's secretary, or Home
       Affairs for everyone), never the person themself.
     """
     roles = roles_of(user)
-    if job.kind == DocumentKind.REPORT:
+    if job.kind in (DocumentKind.REPORT, DocumentKind.SUBMISSION):
         return roles.is_home_affairs
-    if job.kind in (DocumentKind.CONFERENCE_MINUTES, DocumentKind.NOTICE):
+    if job.kind in AUTHORITY_PAPERS:
         return roles.is_chair or roles.is_office_staff
     if job.kind == DocumentKind.MEETING_MINUTES and job.evaluation is not None:
         return may_record_meeting(user, job.evaluation)

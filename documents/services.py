@@ -16,6 +16,9 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -47,20 +50,26 @@ from .models import (
 from .rendering import document_html, pdf_from_html
 from .selectors import (
     ReportSigning,
+    attendance_list_data,
     checksum_of,
     conference_minutes_data,
     conference_pack_data,
     date_line,
+    invitation_data,
     letterhead_for,
     meeting_minutes_data,
     notice_data,
     number_line,
+    objection_decision_data,
     period_forms_data,
     period_record_form_data,
     rating_form_data,
     rating_form_shows_decision,
     rating_forms_data,
     report_data,
+    results_decision_data,
+    results_notice_data,
+    submission_data,
     summary_table_data,
     year_summary_data,
 )
@@ -69,6 +78,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from cycles.models import Enrolment
+    from reviews.models import Objection
     from tracking.models import PeriodRecord, TrackingPeriod
 
 logger = logging.getLogger(__name__)
@@ -98,6 +108,16 @@ class _Prepared:
         return f"evaluation:{self.evaluation.pk}" if self.evaluation else f"cycle:{self.cycle.pk}"
 
 
+# The conference's set about the whole cycle (issue #14 item 8): what each prints, taken from the cycle alone.
+CYCLE_PAPERS: dict[DocumentKind, Callable[..., dict[str, Any]]] = {
+    DocumentKind.SUBMISSION: submission_data,
+    DocumentKind.RESULTS_DECISION: results_decision_data,
+    DocumentKind.INVITATION: invitation_data,
+    DocumentKind.ATTENDANCE_LIST: attendance_list_data,
+    DocumentKind.RESULTS_NOTICE: results_notice_data,
+}
+
+
 # Papers are Vietnamese whoever asks (issue #14): the data is taken and the paper rendered in this language, so the
 # reader's language never reaches a paper nor its checksum.
 PAPER_LANGUAGE = "vi"
@@ -119,8 +139,26 @@ def _prepare_data(
     period_record: PeriodRecord | None = None,
     tracking_period: TrackingPeriod | None = None,
     enrolment: Enrolment | None = None,
+    objection: Objection | None = None,
 ) -> _Prepared:
     options = options or {}
+    if kind == DocumentKind.OBJECTION_DECISION:
+        assert objection is not None, kind  # one objection of one person
+        return _Prepared(
+            kind,
+            objection.evaluation.enrolment.cycle,
+            objection.evaluation,
+            objection_decision_data(objection=objection),
+            True,
+            subject=f"objection:{objection.pk}",
+        )
+    if kind in CYCLE_PAPERS:
+        assert cycle is not None, kind  # a document about the whole cycle
+        data = CYCLE_PAPERS[DocumentKind(kind)](cycle=cycle)
+        # The invitation and the attendance list show no level; the others show decided (or proposed) levels.
+        return _Prepared(
+            kind, cycle, None, data, kind in (DocumentKind.RESULTS_DECISION, DocumentKind.RESULTS_NOTICE)
+        )
     # Periodic tracking's papers (issue #12) show period scores, never a decided level.
     if kind == DocumentKind.TRACKING_PERIOD_FORM:
         assert period_record is not None, kind  # one person's period
@@ -217,6 +255,7 @@ def document_request(
     period_record: PeriodRecord | None = None,
     tracking_period: TrackingPeriod | None = None,
     enrolment: Enrolment | None = None,
+    objection: Objection | None = None,
     issue: bool = False,
     reissue: bool = False,
     expected_checksum: str = "",
@@ -243,6 +282,7 @@ def document_request(
         period_record=period_record,
         tracking_period=tracking_period,
         enrolment=enrolment,
+        objection=objection,
     )
     checksum = checksum_of(request.data)
     if expected_checksum and checksum != expected_checksum:
@@ -365,6 +405,36 @@ def issue_refusal(kind: str, data: dict[str, Any], *, evaluation: Evaluation | N
             return _(
                 "Còn %(missing)d trong số %(total)d người chưa có đề xuất mức xếp loại nên chưa thể ban hành báo cáo."
             ) % {"missing": missing, "total": data.get("total", 0)}
+    elif kind == DocumentKind.SUBMISSION:
+        # As the report: Home Affairs proposes the results once every person has a proposal.
+        if data.get("missing"):
+            return _(
+                "Còn %(missing)d trong số %(total)d người chưa có đề xuất mức xếp loại nên chưa thể ban hành tờ trình."
+            ) % {"missing": data["missing"], "total": data.get("total", 0)}
+    elif kind == DocumentKind.RESULTS_DECISION:
+        if data.get("unsigned"):
+            return _(
+                "Còn %(missing)d trong số %(total)d người chưa có quyết định xếp loại được ký nên chưa thể ban hành "
+                "quyết định phê duyệt kết quả."
+            ) % {"missing": data["unsigned"], "total": data.get("total", 0)}
+    elif kind in (DocumentKind.INVITATION, DocumentKind.ATTENDANCE_LIST):
+        if not data.get("when_where"):
+            return _("Hội nghị chưa có ngày, giờ và địa điểm nên chưa thể ban hành.")
+    elif kind == DocumentKind.RESULTS_NOTICE:
+        if not (data.get("decision_ref") or {}).get("number"):
+            return _(
+                "Quyết định phê duyệt kết quả chưa ban hành nên chưa thể ban hành thông báo kết quả chung: hãy ban "
+                "hành quyết định trước."
+            )
+        if data.get("missing"):
+            return _(
+                "Còn %(missing)d người chưa có quyết định xếp loại được ký nên chưa thể ban hành thông báo."
+            ) % {"missing": data["missing"]}
+    elif kind == DocumentKind.OBJECTION_DECISION:
+        if not data.get("answered"):
+            return _(
+                "Kiến nghị chưa được người có thẩm quyền trả lời nên chưa thể ban hành quyết định giải quyết kiến nghị."
+            )
     elif kind == DocumentKind.NOTICE:
         if not data.get("decision_signed"):
             return _("Quyết định xếp loại chưa được ký nên chưa thể ban hành thông báo.")
@@ -396,11 +466,17 @@ def document_issue(*, job: DocumentJob, by: User | None, reissue: bool = False) 
     if job.kind not in ISSUED_KINDS:
         raise DocumentError(_("Loại văn bản này không có số nên không cần ban hành."))
     cohort_paper = job.evaluation_id is None
+    objection = None
+    if job.kind == DocumentKind.OBJECTION_DECISION:
+        from reviews.models import Objection
+
+        objection = Objection.objects.get(pk=job.subject_key.removeprefix("objection:"))
     issuing = document_request(
         kind=job.kind,
         by=by,
-        evaluation=None if cohort_paper else job.evaluation,
+        evaluation=None if cohort_paper or objection else job.evaluation,
         cycle=job.cycle if cohort_paper else None,
+        objection=objection,
         options=job.data.get("options"),
         issue=True,
         reissue=reissue,
@@ -573,6 +649,12 @@ TEMPLATES = {
     DocumentKind.TRACKING_PERIOD_FORM: "documents/tracking_period_form.html",
     DocumentKind.TRACKING_PERIOD_FORMS: "documents/tracking_period_forms.html",
     DocumentKind.TRACKING_YEAR_SUMMARY: "documents/tracking_year_summary.html",
+    DocumentKind.SUBMISSION: "documents/submission.html",
+    DocumentKind.RESULTS_DECISION: "documents/results_decision.html",
+    DocumentKind.INVITATION: "documents/invitation.html",
+    DocumentKind.ATTENDANCE_LIST: "documents/attendance_list.html",
+    DocumentKind.RESULTS_NOTICE: "documents/results_notice.html",
+    DocumentKind.OBJECTION_DECISION: "documents/objection_decision.html",
 }
 
 
@@ -583,9 +665,23 @@ def _parts(kind: str, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     if kind == DocumentKind.TRACKING_PERIOD_FORMS:
         # Each person's form is laid out on its own (its own first page, page numbers and bookmark).
         return [(TEMPLATES[DocumentKind.TRACKING_PERIOD_FORMS], form) for form in data["forms"]]
+    if kind == DocumentKind.SUBMISSION:
+        # The submission, then the draft decision it proposes, laid out on its own (its own page 1, "DỰ THẢO").
+        return [
+            (TEMPLATES[DocumentKind.SUBMISSION], data),
+            (TEMPLATES[DocumentKind.RESULTS_DECISION], data["draft_decision"]),
+        ]
     if kind == DocumentKind.CONFERENCE_PACK:
         forms = data["forms"]
+        # The invitation (agenda, time, place) first and the attendance list to sign last, once the conference is set.
+        convening = (
+            [(TEMPLATES[DocumentKind.INVITATION], data["invitation"])] if data.get("invitation") else []
+        )
+        roll = (
+            [(TEMPLATES[DocumentKind.ATTENDANCE_LIST], data["attendance"])] if data.get("attendance") else []
+        )
         return [
+            *convening,
             (TEMPLATES[DocumentKind.REPORT], data["report"]),
             (TEMPLATES[DocumentKind.SUMMARY_TABLE], data["summary"]),
             # The first form carries the "Phiếu đánh giá" parent entry; every form nests under it.
@@ -596,6 +692,7 @@ def _parts(kind: str, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
                 )
                 for index, form in enumerate(forms)
             ),
+            *roll,
         ]
     return [(TEMPLATES[DocumentKind(kind)], data)]
 
@@ -675,9 +772,24 @@ def _replaces_text(previous: Document | None) -> str:
     }
 
 
+_ISSUE_DAY: ContextVar[date | None] = ContextVar("documents_issue_day", default=None)
+
+
 def _today() -> date:
     """The day a paper is issued (one place, so tests can set the calendar)."""
-    return timezone.localdate()
+    return _ISSUE_DAY.get() or timezone.localdate()
+
+
+@contextmanager
+def papers_dated(day: date) -> Iterator[None]:
+    """Issue papers as of `day`, for loading the history of a cycle that finished before the portal kept it (the
+    demo's 2023 cycle): its papers were issued then, in that year's registers. Never used for a request: a paper is
+    dated the day it takes its number (Decree 30/2020 Art. 15)."""
+    token = _ISSUE_DAY.set(day)
+    try:
+        yield
+    finally:
+        _ISSUE_DAY.reset(token)
 
 
 def is_past_cycle(cycle: Cycle, day: date | None = None) -> bool:
@@ -736,7 +848,9 @@ def _render_once(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
         if draft:
             # A draft takes no number and no date: both are given when the paper is issued.
             data["number_line"] = number_line(None, symbol)
+            data["number_text"] = "\u00a0" * 6 + f"/{symbol}"
             data["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {"place": place}
+            data["issued_day"] = "…/…/……"
             data["draft_mark"] = _("DỰ THẢO")
         else:
             counter = RegisterCounter.objects.filter(
@@ -744,7 +858,10 @@ def _render_once(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
             ).first()
             number = (counter.last_number if counter else 0) + 1
             data["number_line"] = number_line(number, symbol)
+            # For an annex's "Kèm theo Quyết định số 05/QĐ-UBND ngày 15/12/2026".
+            data["number_text"] = f"{number:02d}/{symbol}"
             data["date_line"] = date_line(place, issued_on)
+            data["issued_day"] = date_format(issued_on, "d/m/Y")
             if is_past_cycle(job.cycle, issued_on):
                 # Never issued in its own year: said on the paper, and registered in the year it is issued.
                 data["late_text"] = _(
@@ -769,10 +886,10 @@ def _render_once(job: DocumentJob, heartbeat: _Heartbeat) -> Document:
         document_html(
             template,
             part
-            if job.kind == DocumentKind.CONFERENCE_PACK
+            if job.kind == DocumentKind.CONFERENCE_PACK or (job.kind == DocumentKind.SUBMISSION and index)
             else {**part, "replaces_text": data["replaces_text"]},
         )
-        for template, part in parts
+        for index, (template, part) in enumerate(parts)
     ]
     pdf, pages = pdf_from_html(html, on_part=on_part, title=data.get("outline") or data.get("filename", ""))
     heartbeat.report(95)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .models import DocumentKind
 
 app_name = "documents"
 urlpatterns = [
@@ -38,6 +39,27 @@ urlpatterns = [
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("jobs/<int:pk>/issue/", views.job_issue, name="job_issue"),
     path("<int:pk>/download/", views.document_download, name="document_download"),
+]
+# The rest of the conference's set (issue #14 item 8).
+urlpatterns += [
+    path(
+        f"cycles/<int:pk>/{segment}/",
+        views.cycle_paper_request,
+        {"kind": kind},
+        name=f"{kind.value}_request",
+    )
+    for segment, kind in (
+        ("submission", DocumentKind.SUBMISSION),
+        ("results-decision", DocumentKind.RESULTS_DECISION),
+        ("invitation", DocumentKind.INVITATION),
+        ("attendance-list", DocumentKind.ATTENDANCE_LIST),
+        ("results-notice", DocumentKind.RESULTS_NOTICE),
+    )
+]
+urlpatterns += [
+    path(
+        "objections/<int:pk>/decision/", views.objection_decision_request, name="objection_decision_request"
+    ),
 ]
 # The issued Home Affairs report attached to the conference record (issue #13 item 6).
 urlpatterns += [

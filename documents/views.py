@@ -18,12 +18,14 @@ from .forms import ReportRequestForm
 from .models import DocumentKind
 from .permissions import (
     get_cycle_for_cohort_papers,
+    get_cycle_for_convening_papers,
     get_document_for_user,
     get_enrolment_for_tracking_print,
     get_evaluation_for_cycle_documents,
     get_evaluation_for_meeting_minutes,
     get_evaluation_for_printing,
     get_job_for_user,
+    get_objection_for_decision,
     get_period_for_cohort_tracking_print,
     get_record_for_tracking_print,
     may_issue,
@@ -133,6 +135,30 @@ def conference_minutes_request(request: AuthenticatedHttpRequest, pk: int) -> Ht
         fallback=("documents:cycle_documents", cycle.pk),
         kind=DocumentKind.CONFERENCE_MINUTES,
         cycle=cycle,
+    )
+
+
+@require_POST
+def cycle_paper_request(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """A paper of the conference's set about the whole cycle (issue #14 item 8): the submission, the decision approving
+    the results and the collective notice as the cohort papers; the invitation and attendance list for every cycle
+    printer. Asking prints a draft; the draft's page issues it."""
+    if kind in (DocumentKind.INVITATION, DocumentKind.ATTENDANCE_LIST):
+        cycle = get_cycle_for_convening_papers(request.user, pk)
+    else:
+        cycle = get_cycle_for_cohort_papers(request.user, pk)
+    return _request(request, fallback=("documents:cycle_documents", cycle.pk), kind=kind, cycle=cycle)
+
+
+@require_POST
+def objection_decision_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """The decision on one objection (issue #14 item 8), from the objection on the person's evaluation page."""
+    objection = get_objection_for_decision(request.user, pk)
+    return _request(
+        request,
+        fallback=("reviews:evaluation_detail", objection.evaluation_id),
+        kind=DocumentKind.OBJECTION_DECISION,
+        objection=objection,
     )
 
 

@@ -23,6 +23,8 @@ from officials.services import role_grant
 from reviews.models import Decision, DecisionState, DisciplineForm, Evaluation, EvaluationStatus, SigningAs
 from reviews.services import enrolment_create
 
+from .demo_papers import demo_papers_2023, demo_papers_2026
+
 PROVINCE = "Hòa Lâm"
 COMMENTS_2023 = {
     Level.HTXSNV: "Lãnh đạo đơn vị hoàn thành vượt mức các chỉ tiêu; chủ động, sáng tạo, đoàn kết nội bộ tốt.",
@@ -176,8 +178,9 @@ def _at(day: date, hour: int = 17) -> datetime:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, str]:
-    """Create the demo province. Returns {username: description}. Does nothing if it exists already."""
+def load_demo(*, papers: bool = True) -> dict[str, str]:
+    """Create the demo province. Returns {username: description}. Does nothing if it exists already. With `papers`
+    the cycles' conference papers are rendered too (demo_papers.py; some seconds each)."""
     User = get_user_model()
     if Organisation.objects.filter(name=f"UBND tỉnh {PROVINCE}").exists():
         return demo_logins()
@@ -302,6 +305,9 @@ def load_demo() -> dict[str, str]:
             signer_name="Lục Văn Thành",
             signed_at=_at(date(2023, 12, 14), 16),
         )
+    if papers:
+        # Issued before the cycle is closed, on their 2023 days: a closed cycle's papers would be issued late.
+        demo_papers_2023(cycle_2023)
     Cycle.objects.filter(pk=cycle_2023.pk).update(status=CycleStatus.CLOSED)
 
     # --- Between the cycles: districts abolished, their chairs now lead communes; one director moved ----
@@ -426,6 +432,8 @@ def load_demo() -> dict[str, str]:
     chair = get_user_model().objects.get(username="chutich")
     _demo_tracking(cycle_2026, home_affairs, chair, vice_chairs, outstanding)
     _demo_compilation(cycle_2026, home_affairs, protected=protected, outstanding=outstanding)
+    if papers:
+        demo_papers_2026(cycle_2026)
     return demo_logins()
 
 
@@ -613,6 +621,8 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int], outstandi
                 evaluation=evaluation,
                 minutes=MeetingMinutes(
                     held_on=date(2026, 11, 21),
+                    starts_at=time(14, 0),
+                    ends_at=time(16, 30),
                     place=f"Phòng họp {enrolment.organisation_name}",
                     chaired_by=f"{MEETING_CHAIRS[index % 4]} – Phó Thủ trưởng cơ quan",
                     minutes_by=f"{MEETING_SECRETARIES[index % 4]} – Chánh Văn phòng",

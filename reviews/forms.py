@@ -369,6 +369,12 @@ class CommentMeetingForm(forms.Form):
     held_on = forms.DateField(
         label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    starts_at = forms.TimeField(
+        label=_("Giờ bắt đầu"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends_at = forms.TimeField(
+        label=_("Giờ kết thúc"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     place = _line(_("Địa điểm"))
     chaired_by = _line(_("Chủ trì (họ tên, chức vụ)"))
     minutes_by = _line(_("Thư ký (người ghi biên bản)"))
@@ -412,7 +418,12 @@ class CommentMeetingForm(forms.Form):
             "version",
             Fieldset(
                 _("Cuộc họp"),
-                Row(Column("held_on", css_class="col-md-4"), Column("place", css_class="col-md-8")),
+                Row(
+                    Column("held_on", css_class="col-md-4"),
+                    Column("starts_at", css_class="col-6 col-md-4"),
+                    Column("ends_at", css_class="col-6 col-md-4"),
+                ),
+                "place",
                 Row(Column("chaired_by", css_class="col-md-6"), Column("minutes_by", css_class="col-md-6")),
             ),
             Fieldset(
@@ -457,6 +468,8 @@ class CommentMeetingForm(forms.Form):
         data = self.cleaned_data
         return MeetingMinutes(
             held_on=data["held_on"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
             place=data["place"],
             chaired_by=data["chaired_by"],
             minutes_by=data["minutes_by"],

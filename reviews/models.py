@@ -285,6 +285,10 @@ class CommentMeeting(models.Model):
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="comment_meeting")
     held_on = models.DateField(_("ngày họp"))
+    # Issue #14 item 5: the minutes say when the meeting began and ended. Null only on rows recorded before the
+    # fields existed; the form requires both and the service checks the end comes after the start.
+    starts_at = models.TimeField(_("giờ bắt đầu"), null=True, blank=True)
+    ends_at = models.TimeField(_("giờ kết thúc"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=255)
     chaired_by = models.CharField(_("chủ trì"), max_length=255)
     minutes_by = models.CharField(_("thư ký (người ghi biên bản)"), max_length=255)
@@ -334,6 +338,10 @@ class CommentMeeting(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(meeting_level="") | Q(meeting_level__in=LEVEL_VALUES), name="meeting_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
             ),
         ]
 

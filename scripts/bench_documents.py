@@ -56,7 +56,7 @@ def prepare(db_path: str) -> None:
     from reviews.services import enrolment_create
 
     call_command("migrate", verbosity=0)
-    load_demo()
+    load_demo(papers=False)
     demo = Cycle.objects.get(year=2026)
     with transaction.atomic():
         big = cycle_create(

@@ -574,6 +574,25 @@ MATRIX.update(
     }
 )
 
+# The rest of the conference's set (issue #14 item 8). The submission, the decision approving the results and the
+# collective notice show everyone's levels: as the cohort papers. The invitation and the attendance list show none:
+# every cycle printer (the chair's office sends them). The decision on an objection: Home Affairs and the chair, who
+# see the objections; the person and everyone else get 404.
+MATRIX.update(
+    {
+        "documents:submission_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+        "documents:results_decision_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+        "documents:results_notice_request": ("post", _cycle_with_home_affairs, COHORT_PAPERS),
+        "documents:invitation_request": ("post", _with_conference, logged_in(404, **PRINTERS)),
+        "documents:attendance_list_request": ("post", _with_conference, logged_in(404, **PRINTERS)),
+        "documents:objection_decision_request": (
+            "post",
+            lambda c: {"pk": _objection_a(c).pk},
+            logged_in(404, home_affairs=302, chair=302),
+        ),
+    }
+)
+
 
 def _tracked_a(c):
     """Periodic tracking of the cast's cycle, quarterly, every period open; the chair tracks official_a (Decree

@@ -148,7 +148,7 @@ def test_demo_data_is_refused_on_production_settings(settings):
 
     settings.PORTAL_DEMO_ALLOWED = False
     with pytest.raises(CommandError):
-        call_command("load_demo")
+        call_command("load_demo", "--without-papers")
 
 
 # --- Issue #18 item 2: lockout behind the proxy, no self-renewing lock, spraying, the owner told ----------

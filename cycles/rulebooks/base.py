@@ -62,6 +62,9 @@ class Rulebook:
     code: str = ""
     name: StrOrPromise = ""
     citation: str = ""
+    # The texts a decision rating under this rulebook cites ("Căn cứ …"), in the order they are cited: the law on the
+    # people rated, then the rating decree or regulation (Decree 30/2020 Phụ lục I, Mẫu 1.1/1.2: the legal basis).
+    decision_basis: tuple[str, ...] = ()
     scoring: Scoring = Scoring.QUALITATIVE
     # Bands from best to worst; only points rulebooks have them.
     default_bands: tuple[Band, ...] = ()

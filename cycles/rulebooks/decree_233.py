@@ -13,6 +13,11 @@ class Decree233(PointsRulebook):
     code = "decree_233"
     name = _("Nghị định 233/2026/NĐ-CP")
     citation = "Nghị định 233/2026/NĐ-CP, Điều 10–12, Phụ lục I, II"
+    decision_basis = (
+        "Luật Viên chức ngày 10 tháng 12 năm 2025",
+        "Nghị định số 233/2026/NĐ-CP ngày 26 tháng 6 năm 2026 của Chính phủ quy định về đánh giá, xếp loại chất "
+        "lượng đối với đơn vị sự nghiệp công lập và viên chức",
+    )
     form_name = _("PHIẾU XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC")
     levels_article = f"{D233}, Điều 12"
     score_article = f"{D233}, Điều 12 khoản 1–4 điểm a, khoản 5"

@@ -18,6 +18,11 @@ class Decree335(PointsRulebook):
     code = "decree_335"
     name = _("Nghị định 335/2025/NĐ-CP")
     citation = "Nghị định 335/2025/NĐ-CP, Điều 14, 20"
+    decision_basis = (
+        "Luật Cán bộ, công chức ngày 24 tháng 6 năm 2025",
+        "Nghị định số 335/2025/NĐ-CP ngày 21 tháng 12 năm 2025 của Chính phủ quy định về đánh giá, xếp loại chất "
+        "lượng đối với cơ quan hành chính nhà nước và công chức",
+    )
     form_name = _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC")
     levels_article = f"{D335}, Điều 20"
     score_article = f"{D335}, Điều 20 (mức xếp loại; trường hợp không hoàn thành nhiệm vụ điểm a)"

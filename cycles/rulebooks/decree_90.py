@@ -76,6 +76,13 @@ class Decree90(Rulebook):
     code = "decree_90"
     name = _("Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP")
     citation = "Nghị định 90/2020/NĐ-CP; Nghị định 48/2023/NĐ-CP"
+    # Decree 48/2023 amends Decree 90 from 15/9/2023, so every rating decided under this rulebook cites both.
+    decision_basis = (
+        "Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 năm 2020 của Chính phủ về đánh giá, xếp loại chất lượng cán bộ, "
+        "công chức, viên chức",
+        "Nghị định số 48/2023/NĐ-CP ngày 17 tháng 7 năm 2023 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định "
+        "số 90/2020/NĐ-CP",
+    )
     scoring = Scoring.QUALITATIVE
 
     FORM_TITLES = {

@@ -22,6 +22,12 @@ class Regulation366(PointsRulebook):
     code = "regulation_366"
     name = _("Quy định 366-QĐ/TW (áp dụng cho cán bộ, chưa có nghị định)")
     citation = "Quy định 366-QĐ/TW, Điều 11"
+    # Law 80/2025 Art. 17 sends cán bộ to "quy định của pháp luật và của cấp có thẩm quyền": the Party's regulation.
+    decision_basis = (
+        "Luật Cán bộ, công chức ngày 24 tháng 6 năm 2025",
+        "Quy định số 366-QĐ/TW ngày 30 tháng 8 năm 2025 của Bộ Chính trị về kiểm điểm, đánh giá, xếp loại chất lượng "
+        "hằng năm đối với tập thể, cá nhân trong hệ thống chính trị",
+    )
     form_name = _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ")
     levels_article = ART_11
     score_article = ART_11

@@ -3,10 +3,20 @@
 A document's data is a plain JSON dict taken when it is asked for. The PDF is rendered from that dict only
 (never from the live rows), and the dict is kept with the issued PDF, so the paper can be explained later.
 `wording` has the pieces every paper shares, `rating_forms` the forms, `papers` the numbered papers, the summary
-table and the pack, `jobs` the reads of the documents pages,
+table and the pack, `decision_papers` the rest of the conference's set (submission, decision, invitation, attendance
+list, collective notice, decision on an objection), `jobs` the reads of the documents pages,
 `tracking_forms` the papers of periodic tracking.
 """
 
+from .decision_papers import (
+    attendance_list_data,
+    invitation_data,
+    legal_basis,
+    objection_decision_data,
+    results_decision_data,
+    results_notice_data,
+    submission_data,
+)
 from .jobs import cohort_for_documents, cycle_tracking_periods, latest_documents, open_jobs
 from .papers import (
     ReportSigning,
@@ -47,6 +57,13 @@ from .wording import (
 __all__ = [
     "LetterheadData",
     "ReportSigning",
+    "attendance_list_data",
+    "invitation_data",
+    "legal_basis",
+    "objection_decision_data",
+    "results_decision_data",
+    "results_notice_data",
+    "submission_data",
     "blank_date_line",
     "checksum_of",
     "cohort_evaluations",

@@ -22,6 +22,8 @@ from ..models import Document, DocumentKind
 from .rating_forms import cohort_evaluations, decision_signature, rating_forms_data
 from .wording import (
     address_of,
+    agenda_lines,
+    clock_text,
     day_text,
     decimal_text,
     designation,
@@ -65,8 +67,18 @@ def notice_data(*, evaluation: Evaluation) -> dict:
             "level": str(earlier.label),
             "reason": f"; {_('lý do')}: {decision.replacement_reason}" if decision.replacement_reason else "",
         }
+    # Issue #14 item 8: once the chair's decision approving the cohort's results is issued, the notice cites it.
+    approving = _issued_paper(DocumentKind.RESULTS_DECISION, cycle)
     return {
         "kind": DocumentKind.NOTICE.value,
+        "approving_decision": _("Quyết định số %(number)s ngày %(day)s của Chủ tịch %(authority)s")
+        % {
+            "number": approving.number_text,
+            "day": day_text(approving.issued_on),
+            "authority": expand_abbreviations(cycle.authority.name),
+        }
+        if approving
+        else "",
         "filename": f"thong-bao-ket-qua-{cycle.year}-{slug(enrolment.full_name)}.pdf",
         "letterhead": asdict(letterhead),
         "year": cycle.year,
@@ -136,9 +148,9 @@ def meeting_minutes_data(*, evaluation: Evaluation) -> dict:
         # The agency that held the meeting, by name (not "cơ quan tổ chức cuộc họp").
         "agency": expand_abbreviations(enrolment.organisation.name),
         "held_on": long_date(meeting.held_on),
-        # The meeting form has no start or end time yet (reviews.CommentMeeting): left for the pen.
-        "starts_at": "",
-        "ends_at": "",
+        # Rows recorded before the times were asked for have none: left for the pen.
+        "starts_at": clock_text(meeting.starts_at),
+        "ends_at": clock_text(meeting.ends_at),
         "place": meeting.place,
         "chaired_by": meeting.chaired_by,
         "minutes_by": meeting.minutes_by,
@@ -406,12 +418,27 @@ def summary_table_data(*, cycle: Cycle) -> dict:
     }
 
 
-def _issued_report(cycle: Cycle) -> Document | None:
+def _issued_paper(kind: str, cycle: Cycle) -> Document | None:
     return (
-        Document.objects.filter(cycle=cycle, kind=DocumentKind.REPORT, number__isnull=False)
+        Document.objects.filter(cycle=cycle, kind=kind, subject_key=f"cycle:{cycle.pk}", number__isnull=False)
         .order_by("-version")
         .first()
     )
+
+
+def _issued_report(cycle: Cycle) -> Document | None:
+    return _issued_paper(DocumentKind.REPORT, cycle)
+
+
+def _as_draft(data: dict, issuer: Organisation, type_code: str) -> dict:
+    """A numbered paper not yet issued, as a pack carries it: no number, no date (both are given at issue), "DỰ THẢO"
+    on its pages; nothing taken from today, so the pack's data does not change with the calendar."""
+    return {
+        **data,
+        "number_line": number_line(None, f"{type_code}-{issuer.abbreviation}"),
+        "date_line": _("%(place)s, ngày …… tháng …… năm ……") % {"place": letterhead_for(issuer).place_name},
+        "draft_mark": _("DỰ THẢO"),
+    }
 
 
 def _subtotal_text(group) -> str:
@@ -476,11 +503,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
             "thuộc thẩm quyền của Chủ tịch Ủy ban nhân dân tỉnh"
         )
         % {"year": cycle.year},
-        "starts_at": _("%(hour)d giờ %(minute)02d phút")
-        % {
-            "hour": conference.starts_at.hour,
-            "minute": conference.starts_at.minute,
-        },
+        "starts_at": clock_text(conference.starts_at),
         "held_on": long_date(conference.held_on),
         "venue": conference.venue,
         "chair": {"name": conference.chaired_by_name, "title": conference.chaired_by_title},
@@ -508,7 +531,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
         "present_count": len(present),
         "absent": absent,
         "unrecorded_count": len(evaluations) - len(present) - len(absent),
-        "agenda": [line.strip() for line in conference.agenda.splitlines() if line.strip()],
+        "agenda": agenda_lines(conference.agenda),
         "report_text": report_text,
         "discussion": [
             {
@@ -520,9 +543,7 @@ def conference_minutes_data(*, cycle: Cycle) -> dict:
             for e in evaluations
         ],
         "concluding_remarks": conference.concluding_remarks,
-        "closed_at": _("%(hour)d giờ %(minute)02d phút") % {"hour": closed.hour, "minute": closed.minute}
-        if closed
-        else "",
+        "closed_at": clock_text(closed.time() if closed else None),
         "outline": _("Biên bản hội nghị"),
     }
 
@@ -531,25 +552,34 @@ def conference_pack_data(*, cycle: Cycle) -> dict:
     """The report, the summary table and every person's form, for the conference, in one PDF. The report is
     the one Home Affairs issued (its number, date and remarks, as printed); before one is issued, a draft with
     the number left blank. The pack itself takes no number: it is a bundle of papers, not a document."""
+    from .decision_papers import attendance_list_data, invitation_data
+
     issued = _issued_report(cycle)
     if issued is not None:
         report = dict(issued.data)
     else:
         issuer = home_affairs_organisation(cycle)
-        report = report_data(cycle=cycle, signer_name=home_affairs_director_name(cycle, issuer))
-        report["number_line"] = number_line(None, f"BC-{issuer.abbreviation}")
-        # A draft: no number, no date (both are given at issue), "DỰ THẢO" on its pages; nothing taken from today,
-        # so the pack's data does not change with the calendar.
-        report["date_line"] = _("%(place)s, ngày …… tháng …… năm ……") % {
-            "place": letterhead_for(issuer).place_name
-        }
-        report["draft_mark"] = _("DỰ THẢO")
+        report = _as_draft(
+            report_data(cycle=cycle, signer_name=home_affairs_director_name(cycle, issuer)), issuer, "BC"
+        )
+    # The conference's own papers (issue #14 item 8), once it is set: as issued, else as drafts.
+    convening = {}
+    if Conference.objects.filter(cycle=cycle).exists():
+        for key, kind, build, code in (
+            ("invitation", DocumentKind.INVITATION, invitation_data, "GM"),
+            ("attendance", DocumentKind.ATTENDANCE_LIST, attendance_list_data, "DS"),
+        ):
+            paper = _issued_paper(kind, cycle)
+            convening[key] = (
+                dict(paper.data) if paper else _as_draft(build(cycle=cycle), cycle.authority, code)
+            )
     forms = rating_forms_data(cycle=cycle)["forms"]
     if not forms:
         raise DocumentError(_("Kỳ đánh giá chưa có ai trong danh sách."))
     return {
         "kind": DocumentKind.CONFERENCE_PACK.value,
         "filename": f"tai-lieu-hoi-nghi-{cycle.year}.pdf",
+        **convening,
         "report": report,
         "summary": summary_table_data(cycle=cycle),
         "forms": forms,

@@ -1,13 +1,17 @@
 """The rating form of one person and of the whole cohort (domain.md §5), with the authority's part from the
 signed decision in force."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import asdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cycles.models import Cycle, CycleCriterion, Enrolment, FilledBy
 from cycles.rulebooks import Level, Scoring
@@ -34,6 +38,9 @@ from .wording import (
     signature_block,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _FORM_NUMBER = re.compile(r"\s*\((Mẫu số [^)]+)\)\s*$")
 
 # The 2026 annual forms, laid out as Decree 233/2026 Phụ lục II "Phiếu xếp loại chất lượng viên chức" (I. tổng hợp
@@ -41,10 +48,12 @@ _FORM_NUMBER = re.compile(r"\s*\((Mẫu số [^)]+)\)\s*$")
 # nhận xét và đề xuất phương án xử lý; two signatures side by side): by rulebook, the person the form is about and
 # the title where it is not the rulebook's. Regulation 366's own form was not found (legal-research.md §5.5): presumed
 # like Phụ lục II, titled for cán bộ, with the outlook line in the authority's part (issue #14 item 7). Decree 335's
-# was not found either; presumed like Phụ lục II ("decree_335": ("CÔNG CHỨC", "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG
-# CHỨC")), it keeps the rulebook's sections until the papers that print it are re-specified.
-ANNEX_II: dict[str, tuple[str, str]] = {
+# Phụ lục was not found either (legal-research.md §1.3, "appendix NOT FOUND"): Decree 335 (công chức) and Decree 233
+# (viên chức) are the twin decrees of Law 80/2025 Art. 25 drafted together, so its form is presumed Phụ lục II's
+# with "công chức" for "viên chức", title included (issue #14 item 3).
+ANNEX_II: dict[str, tuple[str, StrOrPromise]] = {
     "decree_233": ("VIÊN CHỨC", ""),
+    "decree_335": ("CÔNG CHỨC", gettext_lazy("PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC")),
     "regulation_366": ("CÁN BỘ", ""),
 }
 
@@ -152,7 +161,7 @@ def rating_form_data(
     letterhead = letterhead_for(enrolment.organisation, letterheads)
     answers = evaluation.answers or {}
     annex_noun, annex_title = ANNEX_II.get(enrolment.rulebook_code, ("", ""))
-    title = annex_title or str(rulebook.form_title(enrolment.personnel_type))
+    title = str(annex_title or rulebook.form_title(enrolment.personnel_type))
     form_number = ""
     if match := _FORM_NUMBER.search(title):
         form_number, title = match.group(1), title[: match.start()]

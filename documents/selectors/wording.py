@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from django.utils.text import slugify
@@ -184,6 +184,22 @@ def person_data(enrolment) -> dict:
 
 def day_text(value) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
+
+
+_TYPED_NUMBER = re.compile(r"^\s*(?:\d+|[a-zđ])\s*[.)/-]\s+", re.I)
+
+
+def agenda_lines(text: str) -> list[str]:
+    """The agenda typed one item a line, without the numbers people type ("1. Khai mạc" → "Khai mạc"): the paper
+    prints the items under its own numbering, so "3." is never followed by a typed "1." (issue #14 item 5)."""
+    return [_TYPED_NUMBER.sub("", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def clock_text(value: time | None) -> str:
+    """ "14 giờ 05 phút", as minutes and invitations write a time; "" when there is none."""
+    if value is None:
+        return ""
+    return _("%(hour)d giờ %(minute)02d phút") % {"hour": value.hour, "minute": value.minute}
 
 
 def long_date(day: date) -> str:

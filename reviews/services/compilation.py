@@ -4,7 +4,7 @@ meetings, party opinions, the facts that cap a rating (also imported from a spre
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
@@ -145,6 +145,8 @@ class MeetingMinutes:
     votes_recorded: bool = False
     votes: dict[str, int] | None = None
     minutes_adopted: bool = False
+    starts_at: time | None = None
+    ends_at: time | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,20 @@ def comment_meeting_record(
         raise ReviewError(
             _("Ngày họp phải trong năm đánh giá %(year)d (hoặc đầu năm sau).") % {"year": cycle.year}
         )
+    if minutes.starts_at and minutes.ends_at and minutes.ends_at <= minutes.starts_at:
+        raise ReviewError(
+            _("Giờ kết thúc (%(end)s) phải sau giờ bắt đầu (%(start)s) của cuộc họp.")
+            % {"end": minutes.ends_at.strftime("%H:%M"), "start": minutes.starts_at.strftime("%H:%M")}
+        )
+    self_assessment = phase_of(cycle, PhaseKind.SELF_ASSESSMENT)
+    opened = self_assessment.starts_on if self_assessment else None
+    if opened and minutes.held_on < opened:
+        # The meeting comments on the self-assessment (domain.md §3.3; Decree 233 Art. 15(2)): it is not held before
+        # self-assessment opened (issue #14 item 5: a date ten months early was accepted).
+        raise ReviewError(
+            _("Ngày họp (%(held)s) trước ngày bắt đầu tự đánh giá (%(opened)s): hãy sửa ngày họp.")
+            % {"held": date_format(minutes.held_on, "d/m/Y"), "opened": date_format(opened, "d/m/Y")}
+        )
     if minutes.attended_count > minutes.invited_count:
         raise ReviewError(
             _("Số người có mặt (%(attended)d) không thể nhiều hơn số người được triệu tập (%(invited)d).")
@@ -196,6 +212,8 @@ def comment_meeting_record(
             )
     fields = {
         "held_on": minutes.held_on,
+        "starts_at": minutes.starts_at,
+        "ends_at": minutes.ends_at,
         "place": _check_text(minutes.place, _("Địa điểm"), MAX_LINE_LENGTH),
         "chaired_by": _check_text(minutes.chaired_by, _("Chủ trì"), MAX_LINE_LENGTH),
         "minutes_by": _check_text(minutes.minutes_by, _("Thư ký"), MAX_LINE_LENGTH),

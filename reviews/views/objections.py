@@ -60,6 +60,8 @@ def objection_context(user, evaluation, roles, is_own, form=None) -> dict:
         "objection_form": (form or ObjectionForm()) if is_own and not refusal and not has_open else None,
         "may_answer_objections": roles.is_chair,
         "may_read_audit": roles.sees_whole_cohort,
+        # The decision on an objection (issue #14 item 8): Home Affairs drafts it, the chair issues it.
+        "may_print_objection_decision": roles.sees_whole_cohort,
     }
 
 

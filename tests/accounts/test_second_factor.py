@@ -154,7 +154,7 @@ def test_the_demo_prints_its_second_factor_and_its_recovery_code_works(settings)
     from portal.demo import DEMO_PASSWORD
 
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--without-papers", stdout=out)
     assert demo_totp_key_base32() in out.getvalue() and "DEMO ONLY" in out.getvalue()
     client = password_login("chutich", DEMO_PASSWORD)
     assert client.get(reverse("home")).url.startswith(reverse("accounts:second_factor_verify"))

@@ -496,7 +496,7 @@ def test_the_demo_prepares_the_2026_conference_with_its_guests(client):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--without-papers", stdout=StringIO())
     conference = Conference.objects.get(cycle__year=2026)
     assert conference.guests.count() == 3 and not conference.is_closed
     client.force_login(

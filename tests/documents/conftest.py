@@ -101,6 +101,8 @@ def make_meeting(evaluation, *, votes=True, held_on=date(2026, 11, 21)):
     meeting = CommentMeeting.objects.create(
         evaluation=evaluation,
         held_on=held_on,
+        starts_at=time(14, 0),
+        ends_at=time(16, 30),
         place="Phòng họp tầng 2",
         chaired_by="Đặng Văn Chủ",
         minutes_by="Lý Thị Ghi",

@@ -67,8 +67,10 @@ def test_the_meeting_minutes_name_the_agency_times_signers_and_recipients(cast, 
     assert f"{agency} tổ chức cuộc họp" in text and "cơ quan tổ chức cuộc họp" not in text
     assert "đối với bà Nguyễn Thị An" in text and "1. Bà Nguyễn Thị An trình bày" in text
     assert "ông/bà" not in text.lower()
-    assert "Vào hồi …… giờ …… phút, ngày 21 tháng 11 năm 2026" in text
-    assert "Cuộc họp kết thúc vào hồi …… giờ …… phút cùng ngày." in text
+    # The start and end times (issue #14 item 5), as Decree 30/2020's minutes open and close.
+    assert "Thời gian bắt đầu: 14 giờ 00 phút, kết thúc: 16 giờ 30 phút, ngày 21 tháng 11 năm 2026." in text
+    assert "Địa điểm: Phòng họp tầng 2." in text
+    assert "Cuộc họp kết thúc vào hồi 16 giờ 30 phút cùng ngày." in text
     # The job titles stand apart from the names that are signed.
     assert "THƯ KÝ CHỦ TỌA" in text or ("THƯ KÝ" in text and "CHỦ TỌA" in text)
     assert "Lý Thị Ghi Chánh Văn phòng" in text and "Đặng Văn Chủ Phó Giám đốc Sở" in text

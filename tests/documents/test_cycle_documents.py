@@ -289,7 +289,10 @@ def test_conference_minutes_record_attendance_guests_report_discussion_in_agenda
     assert "Người được đánh giá: 3 người; có mặt 2 người, vắng mặt 1 người." in text
     assert "Trần Văn Bình" in text and "(lý do: Đi công tác nước ngoài)" in text
     assert "- Đại diện Ban Tổ chức Tỉnh ủy." in text
-    assert "1. Khai mạc" in text and "3. Thảo luận" in text
+    # The agenda under the paper's own numbering, without the typed numbers (no "3." then "1."; issue #14 item 5).
+    assert (
+        "1. Chương trình hội nghị - Khai mạc - Sở Nội vụ báo cáo - Thảo luận 2. Báo cáo của Sở Nội vụ" in text
+    )
     assert f"Báo cáo số {report.number_text} ngày" in text
     # Discussion in agenda order: An's notes before Bình's, the director without notes says so.
     assert text.index("Ý kiến về bà An") < text.index("Ý kiến về bà/ông Bình")
@@ -321,9 +324,13 @@ def test_the_signed_form_carries_the_authoritys_comments_level_signature_and_dat
     cast.cycle.__class__.objects.filter(pk=cast.cycle.pk).update(status=CycleStatus.SIGNED_OFF)
     text = _flat(pdf_text(_issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=a)))
     assert "Ưu điểm: quyết liệt. Khuyết điểm: giải ngân chậm." in text
-    assert "Kết quả đánh giá, xếp loại chất lượng: Hoàn thành tốt nhiệm vụ" in text
+    # Decree 335's form (Phụ lục II layout): the decided level ticked in part III.
+    assert "X Hoàn thành tốt nhiệm vụ" in text.split("III. KẾT QUẢ XẾP LOẠI")[1]
     # The chair rates personally: "CHỦ TỊCH", not "TM. ỦY BAN NHÂN DÂN" (issue #14).
-    assert "Thử, ngày 14 tháng 12 năm 2026 CHỦ TỊCH" in text and "TM. ỦY BAN NHÂN DÂN" not in text
+    assert (
+        "Thử, ngày 14 tháng 12 năm 2026 CẤP CÓ THẨM QUYỀN XẾP LOẠI (Ký tên, ghi rõ họ tên) CHỦ TỊCH" in text
+    )
+    assert "TM. ỦY BAN NHÂN DÂN" not in text
     assert "Chủ Tịch Thử" in text
 
 
@@ -341,7 +348,7 @@ def test_a_vice_chairs_signature_and_not_rated_print_as_such(cast, compiled):
     )
     a.refresh_from_db()
     form = _flat(pdf_text(_issue(DocumentKind.RATING_FORM, cast.users["home_affairs"], evaluation=a)))
-    assert "Kết quả đánh giá, xếp loại chất lượng: Không xếp loại chất lượng" in form
+    assert "Kết quả xếp loại chất lượng: Không xếp loại chất lượng" in form
     assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in form and "Phó Chủ Tịch Ký" in form
     notice = _flat(pdf_text(_issue(DocumentKind.NOTICE, cast.users["home_affairs"], evaluation=a)))
     assert "Kết quả xếp loại chất lượng năm 2026: Không xếp loại chất lượng." in notice
@@ -386,7 +393,7 @@ def test_the_pack_joins_report_summary_and_every_form_with_a_nested_outline(cast
     text = _flat(pdf_text(document))
     for evaluation in compiled:
         assert evaluation.enrolment.full_name in text
-    assert "BÁO CÁO" in text and "DANH SÁCH TỔNG HỢP" in text and "PHIẾU ĐÁNH GIÁ" in text
+    assert "BÁO CÁO" in text and "DANH SÁCH TỔNG HỢP" in text and "PHIẾU XẾP LOẠI CHẤT LƯỢNG" in text
     # No report issued yet: the pack carries a draft with its number left blank.
     assert "Số: /BC-SNV" in text
     outline = reader.outline

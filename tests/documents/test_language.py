@@ -42,7 +42,7 @@ def test_a_form_asked_from_an_english_session_reads_vietnamese_and_is_the_same_v
     assert vietnamese_job.pk == english_job.pk
     run(english_job)
     text = pdf_text(english_job.document)
-    assert "PHIẾU ĐÁNH GIÁ" in text and "FORM" not in text and "ASSESSMENT" not in text
+    assert "PHIẾU XẾP LOẠI CHẤT LƯỢNG" in text and "FORM" not in text and "ASSESSMENT" not in text
     assert "Họ và tên" in text
 
 

@@ -65,18 +65,22 @@ def test_each_rulebook_prints_its_own_title(employee, evaluation_a, can_bo, cast
     by = cast.users["home_affairs"]
     titles = {
         "decree_233": "PHIẾU XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC",
-        "decree_335": "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC",
+        "decree_335": "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC",
         "regulation_366": "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ",
     }
-    captions = {"decree_233": "VIÊN CHỨC TỰ XẾP LOẠI", "regulation_366": "CÁN BỘ TỰ XẾP LOẠI"}
+    captions = {
+        "decree_233": "VIÊN CHỨC TỰ XẾP LOẠI",
+        "decree_335": "CÔNG CHỨC TỰ XẾP LOẠI",
+        "regulation_366": "CÁN BỘ TỰ XẾP LOẠI",
+    }
     for evaluation in (employee, evaluation_a, can_bo):
         text = _flat(pdf_text(_form(evaluation, by)))
         expected = titles[evaluation.enrolment.rulebook_code]
         assert expected in text, evaluation.enrolment.rulebook_code
         assert [title for title in titles.values() if title in text] == [expected]
-        # Phụ lục II's own signature captions for viên chức and cán bộ; Decree 335 keeps the rulebook's sections.
-        caption = captions.get(evaluation.enrolment.rulebook_code)
-        assert (caption in text) if caption else ("NGƯỜI TỰ ĐÁNH GIÁ" in text)
+        # Phụ lục II's own signature captions, for viên chức, công chức (Decree 335, presumed alike) and cán bộ.
+        assert captions[evaluation.enrolment.rulebook_code] in text
+        assert "NGƯỜI TỰ ĐÁNH GIÁ" not in text
 
 
 def test_decree_233_prints_phu_luc_ii_parts_in_order_with_the_self_rating_ticked(employee, cast):

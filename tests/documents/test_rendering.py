@@ -35,15 +35,18 @@ def test_points_form_prints_every_line_with_max_self_points_justification_and_to
     text = _flat(pdf_text(_form(evaluation_a, cast.users["home_affairs"])))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC" in text
+    # Decree 335's form, presumed Decree 233 Phụ lục II's with "công chức" (issue #14 item 3).
+    assert "PHIẾU XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC" in text
     assert "Họ và tên: Nguyễn Thị An" in text
     assert "Năng lực đổi mới, sáng tạo; dám nghĩ, dám làm, dám chịu trách nhiệm" in text
     assert "Giải trình: Hoàn thành đúng hạn, có sản phẩm cụ thể." in text
     # 85% of each maximum rounded to a half point: 8.5 × 4 + 12.5 × 2 + 13 ... the stored total is printed.
     assert f"Tổng cộng 100 {evaluation_a.points_total.normalize():f}".replace(".", ",") in text
     assert "Mức xếp loại theo tổng điểm tự chấm: Hoàn thành tốt nhiệm vụ." in text
-    assert "Tự xếp loại chất lượng: Hoàn thành tốt nhiệm vụ" in text
-    assert "NGƯỜI TỰ ĐÁNH GIÁ" in text and "NGƯỜI CÓ THẨM QUYỀN ĐÁNH GIÁ" in text
+    assert "II. CÔNG CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in text
+    assert "X Hoàn thành tốt nhiệm vụ" in text.split("III. KẾT QUẢ XẾP LOẠI")[0]
+    assert "CÔNG CHỨC TỰ XẾP LOẠI" in text and "CẤP CÓ THẨM QUYỀN XẾP LOẠI" in text
+    assert "NGƯỜI TỰ ĐÁNH GIÁ" not in text
     # Signed on the day of submission, with leading zeros.
     assert "ngày 05 tháng 11 năm 2026" in text
 
@@ -76,13 +79,15 @@ def test_qualitative_decree_90_form_prints_free_text_blocks_manager_and_authorit
 def test_decided_level_is_printed_for_home_affairs_but_not_for_the_official_before_publication(
     evaluation_a, cast
 ):
-    Evaluation.objects.filter(pk=evaluation_a.pk).update(status="decided", final_level="htxsnv")
+    sign_decision(evaluation_a, level="htxsnv")
+    Evaluation.objects.filter(pk=evaluation_a.pk).update(status="decided")
     evaluation_a.refresh_from_db()
+    authority_part = "III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC CỦA CẤP CÓ THẨM QUYỀN"
     text = _flat(pdf_text(_form(evaluation_a, cast.users["home_affairs"])))
-    assert "Kết quả đánh giá, xếp loại chất lượng: Hoàn thành xuất sắc nhiệm vụ" in text
+    assert "X Hoàn thành xuất sắc nhiệm vụ" in text.split(authority_part)[1]
     own = _form(evaluation_a, cast.users["official_a"], show_decision=False)
     own_text = _flat(pdf_text(own))
-    assert "Kết quả đánh giá, xếp loại chất lượng: (Hoàn thành xuất sắc nhiệm vụ; Hoàn thành tốt" in own_text
+    assert "X Hoàn thành xuất sắc" not in own_text.split(authority_part)[1]
     assert own.shows_decision is False
 
 

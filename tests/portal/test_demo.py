@@ -2,6 +2,7 @@
 
 import math
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--without-papers", stdout=StringIO())
 
 
 def test_the_demo_cohort_is_the_41_people_of_the_2023_conference(demo):
@@ -138,3 +139,31 @@ def test_the_2026_demo_is_tracked_quarterly_and_the_years_scores_come_from_the_p
     canbo = PeriodRecord.objects.filter(enrolment__official__user__username="canbo", period__number=2).get()
     (confirmation,) = canbo.confirmations.all()
     assert canbo.self_values["timeliness"] != confirmation.values["timeliness"] and confirmation.reasons
+
+
+def test_the_demo_shows_the_2023_conference_set_issued_and_the_2026_set_as_drafts():
+    """Issue #14 item 8: the finished cycle's papers are issued on their 2023 days, each in its 2023 register and each
+    citing the one before it; the open cycle's are drafts without numbers."""
+    from documents.models import Document, DocumentKind
+
+    from ..documents.conftest import pdf_text
+
+    call_command("load_demo", stdout=StringIO())
+    issued = {
+        d.kind: d for d in Document.objects.filter(cycle__year=2023, is_draft=False).select_related("issuer")
+    }
+    assert {kind: (d.number_text, d.issued_on) for kind, d in issued.items()} == {
+        DocumentKind.INVITATION: ("01/GM-UBND", date(2023, 12, 4)),
+        DocumentKind.ATTENDANCE_LIST: ("01/DS-UBND", date(2023, 12, 4)),
+        DocumentKind.SUBMISSION: ("01/TTr-SNV", date(2023, 12, 13)),
+        DocumentKind.RESULTS_DECISION: ("01/QĐ-UBND", date(2023, 12, 14)),
+        DocumentKind.RESULTS_NOTICE: ("01/TB-UBND", date(2023, 12, 15)),
+        DocumentKind.OBJECTION_DECISION: ("02/QĐ-UBND", date(2023, 12, 22)),
+    }
+    decision = " ".join(pdf_text(issued[DocumentKind.RESULTS_DECISION]).split())
+    assert "Tờ trình số 01/TTr-SNV ngày 13/12/2023" in decision and "Nghị định số 90/2020/NĐ-CP" in decision
+    assert "Văn bản ban hành muộn" not in decision
+    notice = " ".join(pdf_text(issued[DocumentKind.RESULTS_NOTICE]).split())
+    assert "Căn cứ Quyết định số 01/QĐ-UBND ngày 14/12/2023" in notice
+    drafts = Document.objects.filter(cycle__year=2026, kind__in=list(issued))
+    assert drafts.count() == 5 and all(d.is_draft and d.number is None for d in drafts)

@@ -1,6 +1,6 @@
 """Comment meetings, party opinions, cap facts and Home Affairs' proposal (issue #4), at the service layer."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal as D
 
 import pytest
@@ -50,6 +50,22 @@ def record_meeting(evaluation, by, version=None, opinions=None, **overrides):
         version=version,
         by=by,
     )
+
+
+def test_a_meeting_ends_after_it_starts_and_not_before_self_assessment_opened(cast):
+    """Issue #14 item 5: the start and end times are checked, and a meeting dated before the self-assessment opened
+    (once accepted ten months early) is refused, in Vietnamese, with nothing recorded."""
+    evaluation = evaluation_of(cast.official_a)
+    open_phase(cast.cycle, PhaseKind.SELF_ASSESSMENT)
+    with pytest.raises(ReviewError, match="Giờ kết thúc \\(09:00\\) phải sau giờ bắt đầu \\(14:00\\)"):
+        record_meeting(evaluation, cast.users["home_affairs"], starts_at=time(14, 0), ends_at=time(9, 0))
+    with pytest.raises(ReviewError, match="trước ngày bắt đầu tự đánh giá \\(01/11/2026\\)"):
+        record_meeting(evaluation, cast.users["home_affairs"], held_on=date(2026, 1, 15))
+    assert not CommentMeeting.objects.filter(evaluation=evaluation).exists()
+    meeting = record_meeting(
+        evaluation, cast.users["home_affairs"], starts_at=time(14, 0), ends_at=time(16, 30)
+    )
+    assert (meeting.starts_at, meeting.ends_at) == (time(14, 0), time(16, 30))
 
 
 def test_home_affairs_records_a_meeting_with_its_opinions(cast):

@@ -36,6 +36,8 @@ def meeting_post(version="", opinions=None, **overrides):
     data = {
         "version": version,
         "held_on": "2026-11-10",
+        "starts_at": "14:00",
+        "ends_at": "16:30",
         "place": "Phòng họp tầng 2",
         "chaired_by": "Phó Giám đốc Lê Văn Cường",
         "minutes_by": "Chánh Văn phòng Hà Thị Dịu",
@@ -167,6 +169,18 @@ def test_votes_beyond_the_attendance_are_refused_and_nothing_is_saved(cast, logi
     response = client.post(url("meeting_edit", evaluation), data)
     assert response.status_code == 200
     assert "Tổng số phiếu (15) nhiều hơn số người có mặt (14)" in response.text
+    assert CONCLUSION in response.text
+    assert not CommentMeeting.objects.filter(evaluation=evaluation).exists()
+
+
+def test_the_start_and_end_times_are_required_and_in_order(cast, login, meeting_phase):
+    """Issue #14 item 5: the minutes print when the meeting began and ended; the form asks for both, in order."""
+    evaluation = evaluation_of(cast.official_b)
+    client = login(cast.users["unit_secretary"])
+    response = client.post(url("meeting_edit", evaluation), meeting_post(starts_at="", ends_at=None))
+    assert response.status_code == 200 and response.text.count("Trường này là bắt buộc.") >= 2
+    response = client.post(url("meeting_edit", evaluation), meeting_post(starts_at="16:30", ends_at="14:00"))
+    assert "Giờ kết thúc (14:00) phải sau giờ bắt đầu (16:30) của cuộc họp." in response.text
     assert CONCLUSION in response.text
     assert not CommentMeeting.objects.filter(evaluation=evaluation).exists()
 

@@ -14,10 +14,17 @@ from portal.demo import DEMO_PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Load the invented demo province (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-papers",
+            action="store_true",
+            help="Do not render the cycles' conference papers (faster; the tests that do not read them).",
+        )
+
     def handle(self, *args, **options):
         if not settings.PORTAL_DEMO_ALLOWED:
             raise CommandError("Demo data is refused on these settings (PORTAL_DEMO_ALLOWED is off).")
-        logins = load_demo()
+        logins = load_demo(papers=not options["without_papers"])
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins.items():
             self.stdout.write(f"  {username:<10} {role}")
