@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
-from .models import Official, Organisation, Role, RoleAssignment
-from .permissions import roles_of
-from .signals import role_changed
+from common.encryption import blind_index
+
+from .models import Official, Organisation, Role, RoleAssignment, identification_number_clean
+from .permissions import require_home_affairs, roles_of
+from .signals import identification_number_changed, role_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -101,3 +105,32 @@ def official_account_create(*, official: Official, username: str, email: str) ->
     official.save(update_fields=["user"])
     account_invite(user=user)
     return user
+
+
+@sensitive_variables("number", "digits")
+def identification_number_set(*, official: Official, number: str, by: User) -> Official:
+    """Home Affairs enters (or corrects, or clears with "") a person's identification number (issue #17).
+
+    Validated (12 digits), stored encrypted with its blind index, refused when another person already has it. The
+    audit trail (audit.receivers) says that it was set, changed or cleared — never the digits (nor the last four)."""
+    require_home_affairs(by)
+    try:
+        digits = identification_number_clean(number) if number.strip() else ""
+    except ValidationError as error:
+        raise OfficialsError(error.messages[0]) from None
+    index = blind_index(digits) if digits else ""
+    with transaction.atomic():
+        current = Official.objects.select_for_update().get(pk=official.pk)
+        if current.identification_index == index:
+            return current
+        if index and Official.objects.filter(identification_index=index).exclude(pk=current.pk).exists():
+            raise OfficialsError(_("Số định danh cá nhân này đã được ghi cho một người khác."))
+        had = bool(current.identification_index)
+        current.identification_number = digits
+        current.identification_index = index
+        current.save(update_fields=["identification_number", "identification_index"])
+        change = ("changed" if had else "set") if digits else "cleared"
+        identification_number_changed.send(sender=Official, official=current, change=change, by=by)
+    official.identification_number = digits
+    official.identification_index = index
+    return current

@@ -13,6 +13,7 @@ ROOT = Path(settings.BASE_DIR)
 LAYERS = [
     "evaluation_portal",
     "portal",
+    "national_db",
     "documents",
     "conference",
     "reviews",
