@@ -86,7 +86,8 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
-IDENTIFICATION_NUMBER_RE = re.compile(r"\d{12}")
+# ASCII digits only: \d would also take full-width and other scripts' digits.
+IDENTIFICATION_NUMBER_RE = re.compile(r"[0-9]{12}")
 
 
 def identification_number_clean(value: str) -> str:
