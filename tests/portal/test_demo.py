@@ -138,3 +138,20 @@ def test_the_2026_demo_is_tracked_quarterly_and_the_years_scores_come_from_the_p
     canbo = PeriodRecord.objects.filter(enrolment__official__user__username="canbo", period__number=2).get()
     (confirmation,) = canbo.confirmations.all()
     assert canbo.self_values["timeliness"] != confirmation.values["timeliness"] and confirmation.reasons
+
+
+def test_the_demo_numbers_are_invented_and_the_2023_results_are_on_their_way_to_the_national_database(demo):
+    """Issue #17: every demo number starts 000 (no real person's), two people have none, and the 2023 results
+    are synced: most acknowledged, some awaiting, one refused with its reason, the two without a number pending."""
+    from collections import Counter
+
+    from national_db.models import SyncEntry, SyncState
+    from officials.models import Official
+
+    numbers = [official.identification_number for official in Official.objects.all()]
+    assert sum(1 for number in numbers if not number) == 2
+    assert all(number.startswith("000") and len(number) == 12 for number in numbers if number)
+    states = Counter(SyncEntry.objects.filter(cycle__year=2023).values_list("state", flat=True))
+    assert states[SyncState.ACKNOWLEDGED] > 30 and states[SyncState.PENDING] == 2
+    assert states[SyncState.FAILED] == 1 and states[SyncState.SENT] >= 1
+    assert SyncEntry.objects.get(state=SyncState.FAILED).failure_reason
