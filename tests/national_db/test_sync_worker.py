@@ -28,8 +28,14 @@ def test_the_worker_registers_and_sends_the_signed_results_once(start_worker, si
     start_worker("natdb", NATIONAL_DB_EXPORT_DIR=str(export_dir))
     national_db_sync.delay()
     national_db_sync.delay()  # a duplicate delivery (beat and an impatient operator)
-    _wait(lambda: SyncEntry.objects.filter(state=SyncState.SENT).count() == 1, "official_a's result was not sent")
-    _wait(lambda: SyncEntry.objects.filter(state=SyncState.FAILED).count() == 1, "official_b (no number) not failed")
+    _wait(
+        lambda: SyncEntry.objects.filter(state=SyncState.SENT).count() == 1,
+        "official_a's result was not sent",
+    )
+    _wait(
+        lambda: SyncEntry.objects.filter(state=SyncState.FAILED).count() == 1,
+        "official_b (no number) not failed",
+    )
     time.sleep(3)  # let the duplicate run to its end
     (path,) = export_dir.iterdir()
     records = json.loads(path.read_text())["records"]
