@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from cycles.models import Cycle
@@ -19,12 +19,26 @@ from .adapters import ResultRecord
 from .deadlines import Urgency, urgency
 from .models import OPEN_STATES, SyncEntry, SyncState
 
+# The sync page shows what still needs a hand first: refused, waiting to be sent, awaiting acknowledgement, done.
+WORK_ORDER = [
+    SyncState.FAILED,
+    SyncState.PENDING,
+    SyncState.SENT,
+    SyncState.ACKNOWLEDGED,
+    SyncState.SUPERSEDED,
+]
+
 
 def entries_of(cycle: Cycle, state: str = "") -> QuerySet[SyncEntry]:
     entries = SyncEntry.objects.filter(cycle=cycle).select_related(
         "evaluation__enrolment__official", "decision", "supersedes"
     )
     return entries.filter(state=state) if state else entries
+
+
+def entries_in_work_order(cycle: Cycle, state: str = "") -> QuerySet[SyncEntry]:
+    rank = Case(*(When(state=value, then=Value(index)) for index, value in enumerate(WORK_ORDER)))
+    return entries_of(cycle, state).order_by(rank, "due_at", "evaluation__enrolment__agenda_order", "pk")
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ __all__ = [
     "CycleWarning",
     "EntryRow",
     "deadline_warnings",
+    "entries_in_work_order",
     "entries_of",
     "entry_rows",
     "export_records",

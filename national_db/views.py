@@ -20,7 +20,7 @@ from .adapters import results_json, results_workbook
 from .forms import FailureForm, StateFilterForm
 from .models import SyncEntry
 from .permissions import get_cycle_for_sync, get_entry_for_sync
-from .selectors import entries_of, entry_rows, export_records, live_entries, state_counts
+from .selectors import entries_in_work_order, entry_rows, export_records, live_entries, state_counts
 from .services import (
     SyncError,
     sync_entries_reconcile,
@@ -37,9 +37,7 @@ def sync_list(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseB
     cycle = get_cycle_for_sync(request.user, cycle_pk)
     filters = StateFilterForm(request.GET)
     state = filters.cleaned_data["state"] if filters.is_valid() else ""
-    rows = entry_rows(
-        entries_of(cycle, state).order_by("due_at", "evaluation__enrolment__agenda_order", "pk")
-    )
+    rows = entry_rows(entries_in_work_order(cycle, state))
     context = {
         "cycle": cycle,
         "filters": filters,
