@@ -283,13 +283,47 @@ def test_the_sync_list_filters_by_state_and_counts(signed, login):
     assert response.context["counts"][1][2] == 1  # sent: 1
 
 
-def test_the_sync_pages_run_constant_queries_in_the_number_of_people(
-    signed, login, django_assert_max_num_queries
-):
-    sync_entries_reconcile(cycle=signed.cycle)
-    client = login(signed.users["home_affairs"])
-    with django_assert_max_num_queries(20):
-        assert (
-            client.get(reverse("national_db:sync_list", kwargs={"cycle_pk": signed.cycle.pk})).status_code
-            == 200
+def _signed_people(cycle, count, home_affairs):
+    """`count` more people with a signed decision and a number, their entries registered (fixture rows)."""
+    from officials.services import identification_number_set
+    from tests.factories import OfficialFactory, enrol
+
+    start = cycle.enrolments.count()
+    for index in range(count):
+        official = OfficialFactory()
+        evaluation = enrol(cycle, official).evaluation
+        identification_number_set(official=official, number=f"000{start + index:09d}", by=home_affairs)
+        Decision.objects.create(
+            evaluation=evaluation,
+            level="httnv",
+            comments="Hoàn thành tốt nhiệm vụ.",
+            state=DecisionState.SIGNED,
+            signing_as="chair",
+            signer_name="Chủ Tịch Thử",
+            signed_at=timezone.now(),
         )
+    sync_entries_reconcile(cycle=cycle)
+
+
+@pytest.mark.parametrize(
+    "page", ["national_db:sync_list", "national_db:export_json", "national_db:export_xlsx"]
+)
+def test_the_sync_pages_cost_the_same_queries_for_5_or_40_people(cast, login, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.users["home_affairs"])
+    url = reverse(page, kwargs={"cycle_pk": cast.cycle.pk})
+    counts = []
+    for more in (5, 35):
+        _signed_people(cast.cycle, more, cast.users["home_affairs"])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_the_board_warning_costs_one_query(signed, django_assert_num_queries):
+    sync_entries_reconcile(cycle=signed.cycle)
+    with django_assert_num_queries(1):
+        deadline_warnings(timezone.now() + timedelta(days=2))
