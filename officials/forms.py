@@ -23,3 +23,24 @@ class IdentificationNumberForm(forms.Form):
     def clean_identification_number(self) -> Any:
         # The 12-digit rule lives in officials.models.identification_number_clean, applied by the service.
         return self.cleaned_data["identification_number"].strip()
+
+
+# A workbook of a few hundred rows is far below this; anything bigger is not the portal's template.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class IdentificationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel đã điền (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("Tệp lớn quá %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
+        return upload

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -19,6 +20,8 @@ from .signals import identification_number_changed, role_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from .spreadsheets import RowError
 
 
 class OfficialsError(Exception):
@@ -134,3 +137,41 @@ def identification_number_set(*, official: Official, number: str, by: User) -> O
     official.identification_number = digits
     official.identification_index = index
     return current
+
+
+@dataclass(frozen=True)
+class IdentificationImportResult:
+    recorded: int = 0
+    unchanged: int = 0
+    errors: tuple[RowError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def identification_numbers_import(*, data: bytes, by: User) -> IdentificationImportResult:
+    """The filled identification template (issue #17): every row checked first, then every number written through
+    identification_number_set in one transaction. Any error, and nothing is imported; the errors are listed by row."""
+    from .selectors import officials_directory
+    from .spreadsheets import RowError, WorkbookRefused, identification_parse
+
+    require_home_affairs(by)
+    try:
+        rows, errors = identification_parse(
+            data, {official.pk: official for official in officials_directory()}
+        )
+    except WorkbookRefused as refused:
+        raise OfficialsError(str(refused)) from None
+    if errors:
+        return IdentificationImportResult(errors=tuple(errors))
+    recorded = 0
+    try:
+        with transaction.atomic():
+            for row in rows:
+                before = row.official.identification_index
+                current = identification_number_set(official=row.official, number=row.number, by=by)
+                recorded += current.identification_index != before
+    except OfficialsError as refused:
+        return IdentificationImportResult(errors=(RowError(row.row_number, "", str(refused)),))
+    return IdentificationImportResult(recorded=recorded, unchanged=len(rows) - recorded)

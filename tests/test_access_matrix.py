@@ -870,6 +870,8 @@ HOME_AFFAIRS_ONLY_POST = logged_in(403, home_affairs=302)
 MATRIX.update(
     {
         "officials:official_detail": ("get", _official_a, HOME_AFFAIRS_ONLY_GET),
+        "officials:identification_template": ("get", lambda c: {}, HOME_AFFAIRS_ONLY_GET),
+        "officials:identification_import": ("get", lambda c: {}, HOME_AFFAIRS_ONLY_GET),
         # An empty number clears it: a valid post that redirects.
         "officials:identification_number_edit": ("post", _official_a, HOME_AFFAIRS_ONLY_POST),
         "national_db:sync_list": ("get", _sync_cycle, HOME_AFFAIRS_ONLY_GET),

@@ -191,3 +191,65 @@ def test_the_number_is_never_in_a_url(signed, login):
         for attribute in ('href="', 'action="'):
             for chunk in body.split(attribute)[1:]:
                 assert KNOWN_NUMBER not in chunk.split('"', 1)[0]
+
+
+# --- The workbook import, where Home Affairs keeps the list of officials ---------------------------
+
+
+def _filled(client, numbers):
+    """The portal's template with `numbers` ({official pk: cell value}) typed into the number column."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet_bytes = client.get(reverse("officials:identification_template")).content
+    workbook = load_workbook(BytesIO(sheet_bytes))
+    sheet = workbook.active
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in numbers:
+            row[4].value = numbers[row[0].value]
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "so-dinh-danh.xlsx"
+    return buffer
+
+
+def test_the_template_lists_the_officials_without_their_numbers(cast, login):
+    set_number(cast)
+    client = login(cast.users["home_affairs"])
+    response = client.get(reverse("officials:identification_template"))
+    assert response.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][4] == "Số định danh cá nhân"
+    assert {row[1] for row in rows[1:]} == {"Nguyễn Thị An", "Trần Văn Bình"}
+    assert all(row[4] is None for row in rows[1:])
+
+
+def test_an_import_records_every_number_and_audits_each_person(cast, login):
+    client = login(cast.users["home_affairs"])
+    upload = _filled(client, {cast.official_a.pk: "000 123 456 789", cast.official_b.pk: "000111222333"})
+    response = client.post(reverse("officials:identification_import"), {"file": upload})
+    assert response.status_code == 302
+    assert Official.objects.get(pk=cast.official_a.pk).identification_number == KNOWN_NUMBER
+    assert Official.objects.get(pk=cast.official_b.pk).identification_number == "000111222333"
+    assert AuditEvent.objects.filter(action=Action.IDENTIFICATION_NUMBER_SET).count() == 2
+
+
+def test_one_bad_row_imports_nothing_and_says_which_row_without_repeating_the_digits(cast, login):
+    client = login(cast.users["home_affairs"])
+    upload = _filled(client, {cast.official_a.pk: KNOWN_NUMBER, cast.official_b.pk: 123456789})
+    response = client.post(reverse("officials:identification_import"), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="import-errors"' in page
+    assert "phải gồm đúng 12 chữ số" in page and "các số 0 ở đầu bị mất" in page
+    assert "123456789" not in page and KNOWN_NUMBER not in page
+    assert not Official.objects.exclude(identification_number="").exists()
+    upload = _filled(client, {cast.official_a.pk: KNOWN_NUMBER, cast.official_b.pk: KNOWN_NUMBER})
+    page = client.post(reverse("officials:identification_import"), {"file": upload}).content.decode()
+    assert "Trùng số với dòng" in page
+    assert not Official.objects.exclude(identification_number="").exists()
