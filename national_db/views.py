@@ -3,6 +3,8 @@ JSON and Excel downloads for a manual upload, and marking each entry acknowledge
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -17,7 +19,7 @@ from common.types import AuthenticatedHttpRequest
 from cycles.models import Cycle
 
 from .adapters import results_json, results_workbook
-from .forms import FailureForm, StateFilterForm
+from .forms import StateFilterForm
 from .models import SyncEntry
 from .permissions import get_cycle_for_sync, get_entry_for_sync
 from .selectors import entries_in_work_order, entry_rows, export_records, live_entries, state_counts
@@ -96,18 +98,12 @@ def export_xlsx(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpRespons
     )
 
 
-def _entry_action(request: AuthenticatedHttpRequest, pk: int, success: str, act: str) -> HttpResponseBase:
+def _entry_action(
+    request: AuthenticatedHttpRequest, pk: int, success: str, act: Callable[[SyncEntry], object]
+) -> HttpResponseBase:
     entry = get_entry_for_sync(request.user, pk)
     try:
-        if act == "acknowledge":
-            sync_entry_acknowledge(entry=entry, by=request.user)
-        elif act == "resend":
-            sync_entry_resend(entry=entry, by=request.user)
-        else:
-            form = FailureForm(request.POST)
-            if not form.is_valid():
-                raise SyncError(_("Hãy ghi lý do gửi lỗi."))
-            sync_entry_fail(entry=entry, reason=form.cleaned_data["reason"], by=request.user)
+        act(entry)
     except SyncError as error:
         messages.error(request, str(error))
     else:
@@ -117,14 +113,31 @@ def _entry_action(request: AuthenticatedHttpRequest, pk: int, success: str, act:
 
 @require_POST
 def entry_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    return _entry_action(request, pk, _("Đã ghi: CSDL quốc gia đã nhận kết quả của %(name)s."), "acknowledge")
+    return _entry_action(
+        request,
+        pk,
+        _("Đã ghi: CSDL quốc gia đã nhận kết quả của %(name)s."),
+        lambda entry: sync_entry_acknowledge(entry=entry, by=request.user),
+    )
 
 
 @require_POST
 def entry_fail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    return _entry_action(request, pk, _("Đã ghi lỗi gửi kết quả của %(name)s."), "fail")
+    # The service trims and caps the reason, and refuses an empty one with its message.
+    reason = request.POST.get("reason", "")
+    return _entry_action(
+        request,
+        pk,
+        _("Đã ghi lỗi gửi kết quả của %(name)s."),
+        lambda entry: sync_entry_fail(entry=entry, reason=reason, by=request.user),
+    )
 
 
 @require_POST
 def entry_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    return _entry_action(request, pk, _("Kết quả của %(name)s sẽ được gửi lại trong lô tiếp theo."), "resend")
+    return _entry_action(
+        request,
+        pk,
+        _("Kết quả của %(name)s sẽ được gửi lại trong lô tiếp theo."),
+        lambda entry: sync_entry_resend(entry=entry, by=request.user),
+    )

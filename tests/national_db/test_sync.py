@@ -327,3 +327,21 @@ def test_the_board_warning_costs_one_query(signed, django_assert_num_queries):
     sync_entries_reconcile(cycle=signed.cycle)
     with django_assert_num_queries(1):
         deadline_warnings(timezone.now() + timedelta(days=2))
+
+
+def test_the_pages_mark_failed_with_a_reason_send_again_and_acknowledge(signed, login):
+    sync_entries_reconcile(cycle=signed.cycle)
+    client = login(signed.users["home_affairs"])
+    client.post(reverse("national_db:sync_send", kwargs={"cycle_pk": signed.cycle.pk}))
+    entry = entry_of(signed.official_a)
+    url = reverse("national_db:entry_fail", kwargs={"pk": entry.pk})
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Hãy ghi lý do gửi lỗi." in response.content.decode()
+    assert entry_of(signed.official_a).state == SyncState.SENT
+    client.post(url, {"reason": "Tệp bị từ chối: sai mã đơn vị."})
+    assert entry_of(signed.official_a).failure_reason == "Tệp bị từ chối: sai mã đơn vị."
+    client.post(reverse("national_db:entry_resend", kwargs={"pk": entry.pk}))
+    client.post(reverse("national_db:sync_send", kwargs={"cycle_pk": signed.cycle.pk}))
+    response = client.post(reverse("national_db:entry_acknowledge", kwargs={"pk": entry.pk}), follow=True)
+    assert "đã nhận kết quả của Nguyễn Thị An" in response.content.decode()
+    assert entry_of(signed.official_a).state == SyncState.ACKNOWLEDGED
