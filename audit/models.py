@@ -85,6 +85,28 @@ class Action(models.TextChoices):
         pgettext_lazy("audit action", "Đăng ký xác thực hai lớp"),
     )
     SESSIONS_ENDED = "sessions.ended", pgettext_lazy("audit action", "Kết thúc các phiên đăng nhập khác")
+    # Issue #17: the identification number (recorded as set or changed, never its digits) and the national database.
+    IDENTIFICATION_NUMBER_SET = (
+        "official.identification_set",
+        pgettext_lazy("audit action", "Ghi số định danh cá nhân"),
+    )
+    NATIONAL_DB_SENT = "national_db.sent", pgettext_lazy("audit action", "Gửi kết quả lên CSDL quốc gia")
+    NATIONAL_DB_ACKNOWLEDGED = (
+        "national_db.acknowledged",
+        pgettext_lazy("audit action", "CSDL quốc gia xác nhận đã nhận kết quả"),
+    )
+    NATIONAL_DB_FAILED = (
+        "national_db.failed",
+        pgettext_lazy("audit action", "Gửi kết quả lên CSDL quốc gia lỗi"),
+    )
+    NATIONAL_DB_RESENT = (
+        "national_db.resent",
+        pgettext_lazy("audit action", "Gửi lại kết quả lên CSDL quốc gia"),
+    )
+    NATIONAL_DB_EXPORTED = (
+        "national_db.exported",
+        pgettext_lazy("audit action", "Tải tệp kết quả gửi CSDL quốc gia"),
+    )
 
 
 class AuditEvent(models.Model):

@@ -5,7 +5,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
 from common.uploads import upload_quarantined
-from officials.signals import role_changed
+from officials.signals import identification_number_changed, role_changed
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
@@ -62,4 +62,18 @@ def upload_quarantine_recorded(sender, name, path, signature, **kwargs):
         acting_as=ActingAs.SYSTEM,
         target=str(name)[:255],
         after={"quarantined_as": str(path), "signature": str(signature)},
+    )
+
+
+@receiver(identification_number_changed, dispatch_uid="audit_identification_number_changed")
+def identification_number_recorded(sender, official, change, by=None, **kwargs):
+    """That a person's identification number was set, changed or cleared, and by whom: never the number (issue #17)."""
+    from .models import Action
+    from .services import audit_record
+
+    audit_record(
+        action=Action.IDENTIFICATION_NUMBER_SET,
+        actor=by,
+        target=official.full_name,
+        after={"official_id": official.pk, "identification_number": change},
     )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("evaluations/", include("reviews.urls")),
     path("tracking/", include("tracking.urls")),
     path("documents/", include("documents.urls")),
+    path("national-db/", include("national_db.urls")),
     path("", include("portal.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),

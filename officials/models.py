@@ -4,10 +4,15 @@ Kinds of organisation and peer groups are data: a 2023 cycle has district chairs
 commune chairs (two-tier local government from 1 July 2025, Law 72/2025).
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from common.encryption import EncryptedTextField
 
 
 class OrganisationKind(models.TextChoices):
@@ -81,6 +86,28 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
+# ASCII digits only: \d would also take full-width and other scripts' digits.
+IDENTIFICATION_NUMBER_RE = re.compile(r"[0-9]{12}")
+
+
+def identification_number_clean(value: str) -> str:
+    """The personal identification number (số định danh cá nhân, the 12 digits of the citizen identity card; Law on
+    Identification 2023 Art. 12) without the spaces or dots people type between groups. Raises a ValidationError
+    whose message never repeats what was typed (it may reach a log)."""
+    digits = re.sub(r"[\s.\-]", "", value or "")
+    if not IDENTIFICATION_NUMBER_RE.fullmatch(digits):
+        raise ValidationError(
+            _("Số định danh cá nhân phải gồm đúng 12 chữ số (số căn cước công dân)."),
+            code="identification_number",
+        )
+    return digits
+
+
+def identification_number_masked(value: str) -> str:
+    """What everyone else sees: the last four digits only, e.g. ••••••••1234."""
+    return "••••••••" + value[-4:] if value else ""
+
+
 class Official(models.Model):
     """A person who is (or was) rated. Current facts only; cycles keep their own snapshot."""
 
@@ -110,14 +137,36 @@ class Official(models.Model):
         on_delete=models.SET_NULL,
         related_name="official",
     )
+    # Issue #17 (Decree 27/2026 Art. 5: each person's electronic dossier in the national database is keyed by it).
+    # Encrypted at rest; shown in full only to Home Affairs and the person (officials.permissions
+    # .may_see_identification_number), masked elsewhere; written only by officials.services.identification_number_set.
+    identification_number = EncryptedTextField(_("số định danh cá nhân"), blank=True, editable=False)
+    # HMAC of the number (common.encryption.blind_index): two people cannot share one, without decrypting to check.
+    identification_index = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cán bộ")
         verbose_name_plural = _("cán bộ")
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identification_index"],
+                condition=~Q(identification_index=""),
+                name="official_identification_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(identification_index="", identification_number="")
+                | (~Q(identification_index="") & ~Q(identification_number="")),
+                name="official_identification_number_with_index",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def identification_number_masked(self) -> str:
+        return identification_number_masked(self.identification_number)
 
 
 class Role(models.TextChoices):

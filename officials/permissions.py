@@ -109,6 +109,15 @@ def chair_grant_refusal(user: AnyUser) -> str | None:
     return None
 
 
+def may_see_identification_number(user: AnyUser, official: Official) -> bool:
+    """Issue #17: the personal identification number in full is for Home Affairs, who enter it and send results to
+    the national database, and for the person themself; everyone else sees it masked (••••••••1234) or not at all."""
+    roles = roles_of(user)
+    if roles.is_home_affairs:
+        return True
+    return roles.official is not None and roles.official.pk == official.pk
+
+
 def require_chair(user: AnyUser) -> PortalRoles:
     """The chair (or a vice-chair signing for the chair) decides; everyone else is refused."""
     roles = roles_of(user)

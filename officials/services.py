@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
-from .models import Official, Organisation, Role, RoleAssignment
-from .permissions import roles_of
-from .signals import role_changed
+from common.encryption import blind_index
+
+from .models import Official, Organisation, Role, RoleAssignment, identification_number_clean
+from .permissions import require_home_affairs, roles_of
+from .signals import identification_number_changed, role_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from .spreadsheets import RowError
 
 
 class OfficialsError(Exception):
@@ -101,3 +108,70 @@ def official_account_create(*, official: Official, username: str, email: str) ->
     official.save(update_fields=["user"])
     account_invite(user=user)
     return user
+
+
+@sensitive_variables("number", "digits")
+def identification_number_set(*, official: Official, number: str, by: User) -> Official:
+    """Home Affairs enters (or corrects, or clears with "") a person's identification number (issue #17).
+
+    Validated (12 digits), stored encrypted with its blind index, refused when another person already has it. The
+    audit trail (audit.receivers) says that it was set, changed or cleared — never the digits (nor the last four)."""
+    require_home_affairs(by)
+    try:
+        digits = identification_number_clean(number) if number.strip() else ""
+    except ValidationError as error:
+        raise OfficialsError(error.messages[0]) from None
+    index = blind_index(digits) if digits else ""
+    with transaction.atomic():
+        current = Official.objects.select_for_update().get(pk=official.pk)
+        if current.identification_index == index:
+            return current
+        if index and Official.objects.filter(identification_index=index).exclude(pk=current.pk).exists():
+            raise OfficialsError(_("Số định danh cá nhân này đã được ghi cho một người khác."))
+        had = bool(current.identification_index)
+        current.identification_number = digits
+        current.identification_index = index
+        current.save(update_fields=["identification_number", "identification_index"])
+        change = ("changed" if had else "set") if digits else "cleared"
+        identification_number_changed.send(sender=Official, official=current, change=change, by=by)
+    official.identification_number = digits
+    official.identification_index = index
+    return current
+
+
+@dataclass(frozen=True)
+class IdentificationImportResult:
+    recorded: int = 0
+    unchanged: int = 0
+    errors: tuple[RowError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def identification_numbers_import(*, data: bytes, by: User) -> IdentificationImportResult:
+    """The filled identification template (issue #17): every row checked first, then every number written through
+    identification_number_set in one transaction. Any error, and nothing is imported; the errors are listed by row."""
+    from .selectors import officials_directory
+    from .spreadsheets import RowError, WorkbookRefused, identification_parse
+
+    require_home_affairs(by)
+    try:
+        rows, errors = identification_parse(
+            data, {official.pk: official for official in officials_directory()}
+        )
+    except WorkbookRefused as refused:
+        raise OfficialsError(str(refused)) from None
+    if errors:
+        return IdentificationImportResult(errors=tuple(errors))
+    recorded = 0
+    try:
+        with transaction.atomic():
+            for row in rows:
+                before = row.official.identification_index
+                current = identification_number_set(official=row.official, number=row.number, by=by)
+                recorded += current.identification_index != before
+    except OfficialsError as refused:
+        return IdentificationImportResult(errors=(RowError(row.row_number, "", str(refused)),))
+    return IdentificationImportResult(recorded=recorded, unchanged=len(rows) - recorded)

@@ -14,10 +14,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from common.encryption import blind_index
 from cycles.models import Cycle, CycleStatus, PhaseKind
 from cycles.rulebooks import Framework, Level
 from cycles.selectors import self_assessment_form
 from cycles.services import agency_rating_set, cycle_create, cycle_start, phase_set
+from national_db.models import SyncEntry, SyncState
+from national_db.services import sync_entries_reconcile
 from officials.models import Gender, Official, Organisation, OrganisationKind, PeerGroup, PersonnelType, Role
 from officials.services import role_grant
 from reviews.models import Decision, DecisionState, DisciplineForm, Evaluation, EvaluationStatus, SigningAs
@@ -309,6 +312,7 @@ def load_demo(*, papers: bool = True) -> dict[str, str]:
         # Issued before the cycle is closed, on their 2023 days: a closed cycle's papers would be issued late.
         demo_papers_2023(cycle_2023)
     Cycle.objects.filter(pk=cycle_2023.pk).update(status=CycleStatus.CLOSED)
+    _demo_national_db(cycle_2023, [item.official for item in people])
 
     # --- Between the cycles: districts abolished, their chairs now lead communes; one director moved ----
     for official, locality in zip(districts, LOCALITIES, strict=True):
@@ -710,6 +714,37 @@ def _demo_compilation(cycle: Cycle, home_affairs, protected: set[int], outstandi
                 by=home_affairs,
             )
     _demo_conference(cycle, home_affairs)
+
+
+def _demo_national_db(cycle: Cycle, officials: list[Official]) -> None:
+    """Issue #17: invented identification numbers (all start 000, so none is a real person's) for all but the last
+    two people, and the 2023 results on their way to the national database: most acknowledged, a few still awaiting
+    acknowledgement, one refused, and the two without a number pending (so Home Affairs' board warns)."""
+    for index, official in enumerate(officials[:-2], start=1):
+        number = f"000{index:09d}"
+        # Fixture data, written directly: the service would want a Home Affairs user, created further down.
+        official.identification_number, official.identification_index = number, blind_index(number)
+        official.save(update_fields=["identification_number", "identification_index"])
+    sync_entries_reconcile(cycle=cycle)
+    entries = list(SyncEntry.objects.filter(cycle=cycle).order_by("evaluation__enrolment__agenda_order"))
+    sent_at = _at(date(2023, 12, 15), 9)
+    for index, entry in enumerate(entries[:-2]):
+        entry.attempts, entry.sent_at, entry.reference = (
+            1,
+            sent_at,
+            "ket-qua-xep-loai-20231215-090000-demo.json",
+        )
+        if index == 5:
+            entry.state, entry.failed_at = SyncState.FAILED, sent_at + timedelta(hours=2)
+            entry.failure_reason = "CSDL quốc gia báo: ngày sinh không khớp hồ sơ điện tử."
+        elif index >= len(entries) - 5:
+            entry.state = SyncState.SENT
+        else:
+            entry.state, entry.acknowledged_at = SyncState.ACKNOWLEDGED, sent_at + timedelta(hours=3)
+    SyncEntry.objects.bulk_update(
+        entries,
+        ["state", "attempts", "sent_at", "reference", "failed_at", "failure_reason", "acknowledged_at"],
+    )
 
 
 def demo_logins() -> dict[str, str]:

@@ -13,6 +13,7 @@ from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus, PhaseKind
 from cycles.permissions import get_cycle_for_user
 from cycles.selectors import cohort, current_phase, cycles_active, objection_window, phase_of, time_left
+from national_db.selectors import deadline_warnings
 from officials.permissions import roles_of
 from reviews import charts
 from reviews.permissions import evaluations_visible_to
@@ -65,6 +66,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             card.tracks = tracking_of(cycle) is not None
             cards.append(card)
         context["open_cycles"] = cards
+    if roles.is_home_affairs:
+        # Issue #17: results owed to the national database whose deadline is near or past (Decree 27/2026 Art. 19).
+        context["sync_warnings"] = deadline_warnings()
     if is_tracker(request.user):
         context["tracker_waiting"] = tracker_inbox(request.user).count()
     if roles.is_unit_secretary:

@@ -42,6 +42,8 @@ say "Deployment checks on production settings"
 DJANGO_SETTINGS_MODULE=evaluation_portal.settings.production \
   DJANGO_SECRET_KEY="ci-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
   DJANGO_ALLOWED_HOSTS=danhgia.example.invalid \
+  FIELD_ENCRYPTION_KEYS="$("$VENV/bin/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+  FIELD_BLIND_INDEX_KEY="ci-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
   "$VENV/bin/python" manage.py check --deploy --fail-level WARNING
 say "mypy"
 "$VENV/bin/mypy"

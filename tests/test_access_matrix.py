@@ -826,6 +826,84 @@ def _names(patterns, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+def _minutes_draft_a(c):
+    """A draft of official_a's meeting minutes (issue #14), asked for by Home Affairs."""
+    from documents.models import DocumentKind
+    from documents.services import document_request
+    from reviews.models import Evaluation
+
+    evaluation = Evaluation.objects.get(pk=_meeting_a(c)["pk"])
+    job = document_request(
+        kind=DocumentKind.MEETING_MINUTES, evaluation=evaluation, by=c.users["home_affairs"]
+    )
+    return {"pk": job.pk}
+
+
+# Issuing a draft (issue #14): those who see the job and may sign it. The meeting minutes are issued by those who
+# record the meeting (Home Affairs here: sent back with the reason the unadopted minutes cannot be issued); the
+# chair and office staff see the draft but do not issue an agency's minutes.
+MATRIX.update(
+    {
+        "documents:job_issue": (
+            "post",
+            _minutes_draft_a,
+            logged_in(404, home_affairs=302, chair=403, office_staff=403),
+        ),
+    }
+)
+
+
+def _official_a(c):
+    return {"pk": c.official_a.pk}
+
+
+def _sync_entry_a(c):
+    """A signed decision for official_a and its sync entry (issue #17)."""
+    from django.utils import timezone
+
+    from national_db.services import sync_entries_reconcile
+    from reviews.models import Decision, DecisionState
+
+    evaluation = c.official_a.enrolments.get().evaluation
+    Decision.objects.create(
+        evaluation=evaluation,
+        level="httnv",
+        comments="Hoàn thành tốt nhiệm vụ.",
+        state=DecisionState.SIGNED,
+        signing_as="chair",
+        signer_name="Chủ Tịch Thử",
+        signed_at=timezone.now(),
+    )
+    sync_entries_reconcile(cycle=c.cycle)
+    return {"pk": evaluation.sync_entries.get().pk}
+
+
+def _sync_cycle(c):
+    return {"cycle_pk": c.cycle.pk}
+
+
+# Issue #17: the official's page with the identification number, and the national database's sync log: Home
+# Affairs only (everyone else 403, as for the list of officials; the log names no one to them).
+HOME_AFFAIRS_ONLY_GET = logged_in(403, home_affairs=200)
+HOME_AFFAIRS_ONLY_POST = logged_in(403, home_affairs=302)
+MATRIX.update(
+    {
+        "officials:official_detail": ("get", _official_a, HOME_AFFAIRS_ONLY_GET),
+        "officials:identification_template": ("get", lambda c: {}, HOME_AFFAIRS_ONLY_GET),
+        "officials:identification_import": ("get", lambda c: {}, HOME_AFFAIRS_ONLY_GET),
+        # An empty number clears it: a valid post that redirects.
+        "officials:identification_number_edit": ("post", _official_a, HOME_AFFAIRS_ONLY_POST),
+        "national_db:sync_list": ("get", _sync_cycle, HOME_AFFAIRS_ONLY_GET),
+        "national_db:sync_send": ("post", _sync_cycle, HOME_AFFAIRS_ONLY_POST),
+        "national_db:export_json": ("get", _sync_cycle, HOME_AFFAIRS_ONLY_GET),
+        "national_db:export_xlsx": ("get", _sync_cycle, HOME_AFFAIRS_ONLY_GET),
+        "national_db:entry_acknowledge": ("post", _sync_entry_a, HOME_AFFAIRS_ONLY_POST),
+        "national_db:entry_fail": ("post", _sync_entry_a, HOME_AFFAIRS_ONLY_POST),
+        "national_db:entry_resend": ("post", _sync_entry_a, HOME_AFFAIRS_ONLY_POST),
+    }
+)
+
+
 def test_every_url_is_in_the_matrix():
     names = {
         name for name in _names(get_resolver().url_patterns) if name.split(":")[0] not in EXEMPT_NAMESPACES
@@ -873,30 +951,3 @@ def test_a_secretary_reaches_the_files_of_their_own_agency_only(cast, login):
 def test_a_missing_evaluation_is_404_even_for_home_affairs(cast, login):
     client = login(cast.users["home_affairs"])
     assert client.get(reverse("reviews:evaluation_detail", kwargs={"pk": 999_999})).status_code == 404
-
-
-def _minutes_draft_a(c):
-    """A draft of official_a's meeting minutes (issue #14), asked for by Home Affairs."""
-    from documents.models import DocumentKind
-    from documents.services import document_request
-    from reviews.models import Evaluation
-
-    evaluation = Evaluation.objects.get(pk=_meeting_a(c)["pk"])
-    job = document_request(
-        kind=DocumentKind.MEETING_MINUTES, evaluation=evaluation, by=c.users["home_affairs"]
-    )
-    return {"pk": job.pk}
-
-
-# Issuing a draft (issue #14): those who see the job and may sign it. The meeting minutes are issued by those who
-# record the meeting (Home Affairs here: sent back with the reason the unadopted minutes cannot be issued); the
-# chair and office staff see the draft but do not issue an agency's minutes.
-MATRIX.update(
-    {
-        "documents:job_issue": (
-            "post",
-            _minutes_draft_a,
-            logged_in(404, home_affairs=302, chair=403, office_staff=403),
-        ),
-    }
-)

@@ -14,6 +14,7 @@ LAYERS = [
     "evaluation_portal",
     "operations",
     "portal",
+    "national_db",
     "documents",
     "conference",
     "reviews",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "documents",
     "audit",
     "conference",
+    "national_db",
     "portal",
     # Issue #16: database roles, backup and restore (management commands only).
     "operations",
@@ -263,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
     # Periodic tracking (issue #12): periods close at their deadline; reminders before it, each sent once.
     "tracking-periods-close": {"task": "tracking.tasks.periods_close", "schedule": 120.0},
     "tracking-period-reminders": {"task": "tracking.tasks.period_reminders_queue", "schedule": 600.0},
+    # Issue #17: every signed result gets its sync entry, and pending entries go through the adapter.
+    "national-db-sync": {"task": "national_db.tasks.national_db_sync", "schedule": 300.0},
 }
 # How many days before a period's deadline the people who have not sent it are reminded (and, from then until as
 # long after it, their trackers). No text fixes a lead time (Decrees 233/2026 and 335/2025 set none; see
@@ -284,6 +287,27 @@ DOCUMENTS_REQUEST_WINDOW_MINUTES = int(os.environ.get("DOCUMENTS_REQUEST_WINDOW_
 # The issuer of the Home Affairs report (BC) and the summary table: the department of this name under the
 # cycle's authority (documents.selectors.papers.home_affairs_organisation); its Letterhead row, if any, prints it.
 DOCUMENTS_HOME_AFFAIRS_NAME = os.environ.get("DOCUMENTS_HOME_AFFAIRS_NAME", "Sở Nội vụ")
+
+# --- Personal data at rest and the national personnel database (issue #17) ------------------------------
+# Fernet keys (comma-separated, newest first) that encrypt the personal identification number; the first encrypts,
+# all decrypt. Rotation and the blind index key: common/encryption.py and README ("Personal data"). Empty here:
+# local and test settings give fixed non-secret keys; production must set both (a system check refuses otherwise).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+FIELD_BLIND_INDEX_KEY = os.environ.get("FIELD_BLIND_INDEX_KEY", "")
+# How soon a signed rating result must reach the national database of cadres, civil servants and public employees.
+# Decree 27/2026/NĐ-CP Art. 19 (all CBCCVC): the sources disagree — news.laodong.vn (article 1643451) reports "no
+# later than 1 day after the process ends", other summaries (Cần Thơ, vnnow) "3 working days"; the text itself was
+# not at hand. Default: the stricter reading, 1 calendar day. Set NATIONAL_DB_SYNC_DAYS=3 and
+# NATIONAL_DB_SYNC_WORKING_DAYS=true for the other reading.
+NATIONAL_DB_SYNC_DAYS = int(os.environ.get("NATIONAL_DB_SYNC_DAYS", "1"))
+NATIONAL_DB_SYNC_WORKING_DAYS = env_bool("NATIONAL_DB_SYNC_WORKING_DAYS", False)
+# Decree 233/2026 Art. 18(1)(b): results of public employees (viên chức) "chậm nhất 05 ngày sau khi có kết quả".
+NATIONAL_DB_SYNC_DAYS_PUBLIC_EMPLOYEES = int(os.environ.get("NATIONAL_DB_SYNC_DAYS_PUBLIC_EMPLOYEES", "5"))
+# Home Affairs' board warns this many hours before a result's deadline (and after it, until it is acknowledged).
+NATIONAL_DB_WARNING_HOURS = int(os.environ.get("NATIONAL_DB_WARNING_HOURS", "24"))
+# The adapter that sends results (national_db/adapters.py); the default writes a JSON file per batch here.
+NATIONAL_DB_ADAPTER = os.environ.get("NATIONAL_DB_ADAPTER", "national_db.adapters.JsonFileAdapter")
+NATIONAL_DB_EXPORT_DIR = Path(os.environ.get("NATIONAL_DB_EXPORT_DIR", VAR_DIR / "national_db"))
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

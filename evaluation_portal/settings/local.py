@@ -10,3 +10,9 @@ PORTAL_DEMO_ALLOWED = True
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 for _folder in ("queue", "processed", "control"):
     (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Not secret: fixed keys so that data encrypted by one run opens in the next (issue #17; common/encryption.py).
+FIELD_ENCRYPTION_KEYS = env_list(  # noqa: F405
+    "FIELD_ENCRYPTION_KEYS", ["bG9jYWwtb25seS1ub3Qtc2VjcmV0LWtleS0wMDAwMDA="]
+)
+FIELD_BLIND_INDEX_KEY = os.environ.get("FIELD_BLIND_INDEX_KEY", "local-only-not-secret-blind-index-key")  # noqa: F405

@@ -30,3 +30,9 @@ MEDIA_ROOT = Path(
 # The suite logs people in with a password (and force_login); the second factor is switched off here and on
 # in the tests of it (tests/test_second_factor.py). The `login` fixture marks sessions verified all the same.
 PORTAL_SECOND_FACTOR_ENFORCED = False
+
+# Not secret: fixed keys so that data encrypted by one run opens in the next (issue #17; common/encryption.py).
+FIELD_ENCRYPTION_KEYS = env_list(  # noqa: F405
+    "FIELD_ENCRYPTION_KEYS", ["dGVzdC1vbmx5LW5vdC1zZWNyZXQta2V5LTAwMDAwMDA="]
+)
+FIELD_BLIND_INDEX_KEY = os.environ.get("FIELD_BLIND_INDEX_KEY", "test-only-not-secret-blind-index-key")  # noqa: F405

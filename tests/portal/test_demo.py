@@ -167,3 +167,20 @@ def test_the_demo_shows_the_2023_conference_set_issued_and_the_2026_set_as_draft
     assert "Căn cứ Quyết định số 01/QĐ-UBND ngày 14/12/2023" in notice
     drafts = Document.objects.filter(cycle__year=2026, kind__in=list(issued))
     assert drafts.count() == 5 and all(d.is_draft and d.number is None for d in drafts)
+
+
+def test_the_demo_numbers_are_invented_and_the_2023_results_are_on_their_way_to_the_national_database(demo):
+    """Issue #17: every demo number starts 000 (no real person's), two people have none, and the 2023 results
+    are synced: most acknowledged, some awaiting, one refused with its reason, the two without a number pending."""
+    from collections import Counter
+
+    from national_db.models import SyncEntry, SyncState
+    from officials.models import Official
+
+    numbers = [official.identification_number for official in Official.objects.all()]
+    assert sum(1 for number in numbers if not number) == 2
+    assert all(number.startswith("000") and len(number) == 12 for number in numbers if number)
+    states = Counter(SyncEntry.objects.filter(cycle__year=2023).values_list("state", flat=True))
+    assert states[SyncState.ACKNOWLEDGED] > 30 and states[SyncState.PENDING] == 2
+    assert states[SyncState.FAILED] == 1 and states[SyncState.SENT] >= 1
+    assert SyncEntry.objects.get(state=SyncState.FAILED).failure_reason
