@@ -30,6 +30,7 @@ urlpatterns = [
     path("tracking/", include("tracking.urls")),
     path("documents/", include("documents.urls")),
     path("", include("portal.urls")),
+    path("", include("signing.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ ROOT = Path(settings.BASE_DIR)
 LAYERS = [
     "evaluation_portal",
     "portal",
+    "signing",
     "documents",
     "conference",
     "reviews",
