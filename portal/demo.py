@@ -744,3 +744,48 @@ def _demo_conference(cycle: Cycle, home_affairs) -> None:
         ("Đại diện Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"),
     ):
         conference_guest_add(conference=conference, name=name, position=position, by=home_affairs)
+
+
+# DEMO ONLY (issue #17): a throw-away CA, the chair's and the province's certificates, the province's key as
+# PKCS#12 for signing on the server, and an invented seal, under var/signing-demo/ (settings.local points there).
+DEMO_SIGNING_PASSPHRASE = "hoalam-demo-ky-so"
+
+
+def demo_signing_set(folder) -> dict[str, str]:
+    """Write the demo CA and keys once, register the chair's and the province's certificates. Returns the files."""
+    from signing.models import CertificateHolder, SigningCertificate
+    from signing.services import certificate_register
+    from signing.test_ca import TestCA, demo_seal_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {name: folder / name for name in ("ca.pem", "organisation.p12", "chutich.p12", "seal.png")}
+    province = Organisation.objects.get(name=f"UBND tỉnh {PROVINCE}")
+    chair = get_user_model().objects.get(username="chutich")
+    registrar = get_user_model().objects.get(username="noivu")
+    if not all(path.exists() for path in files.values()):
+        ca = TestCA(f"CA thử nghiệm – demo {PROVINCE}")
+        chair_key = ca.issue("Lục Văn Thành", serial="DEMO-CHUTICH")
+        province_key = ca.issue(province.name, organisation=province.name)
+        passphrase = DEMO_SIGNING_PASSPHRASE.encode()
+        files["ca.pem"].write_bytes(ca.root.pem)
+        files["organisation.p12"].write_bytes(province_key.pkcs12(passphrase, chain=[ca.root.certificate]))
+        files["chutich.p12"].write_bytes(chair_key.pkcs12(passphrase, chain=[ca.root.certificate]))
+        files["seal.png"].write_bytes(demo_seal_png(f"UBND tỉnh\n{PROVINCE}"))
+        SigningCertificate.objects.filter(holder_name__in=["Lục Văn Thành", province.name]).update(
+            active=False
+        )
+        certificate_register(
+            by=registrar,
+            certificate=chair_key.pem,
+            holder=CertificateHolder.PERSON,
+            holder_name="Lục Văn Thành",
+            user=chair,
+        )
+        certificate_register(
+            by=registrar,
+            certificate=province_key.pem,
+            holder=CertificateHolder.ORGANISATION,
+            holder_name=province.name,
+            organisation=province,
+        )
+    return {name: str(path) for name, path in files.items()}

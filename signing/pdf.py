@@ -39,6 +39,7 @@ __all__ = [
     "PdfUnreadable",
     "SignatureReading",
     "StampPlace",
+    "TimestampUnavailable",
     "certificate_facts",
     "iso_time",
     "read_signatures",
@@ -57,6 +58,10 @@ FONT = Path(settings.BASE_DIR) / "static" / "fonts" / "LiberationSerif-Regular.t
 
 class PdfUnreadable(Exception):
     """The bytes are not a PDF that pyHanko can read."""
+
+
+class TimestampUnavailable(Exception):
+    """SIGNING_TIMESTAMP_URL is set but its server did not answer with a timestamp."""
 
 
 def sha256(data: bytes) -> str:
@@ -321,5 +326,8 @@ def sign_pdf(
         meta, signer=signer, timestamper=timestamper(), stamp_style=style, new_field_spec=spec
     )
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output)
+    try:
+        pdf_signer.sign_pdf(writer, output=output)
+    except timestamps.TimestampRequestError as exc:
+        raise TimestampUnavailable(str(exc)) from exc
     return output.getvalue()

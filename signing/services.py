@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pyhanko.sign import signers
 
 from audit.models import Action
 from audit.services import audit_record
@@ -40,7 +42,10 @@ from .selectors import latest_version_number, next_role, version_bytes
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-FIELD_NAMES = {SignatureRole.APPROVAL: "ChuKyNguoiCoThamQuyen", SignatureRole.ORGANISATION: "ChuKyCoQuan"}
+FIELD_NAMES: dict[str, str] = {
+    SignatureRole.APPROVAL: "ChuKyNguoiCoThamQuyen",
+    SignatureRole.ORGANISATION: "ChuKyCoQuan",
+}
 
 
 def certificate_register(
@@ -284,6 +289,39 @@ def signature_lines(document: Document, role: str, signer: str, now: datetime) -
     return [_("Người ký: %(name)s") % {"name": signer}, _("Thời gian ký: %(time)s") % {"time": when}]
 
 
+REASONS: dict[str, object] = {
+    SignatureRole.APPROVAL: gettext_lazy("Phê duyệt văn bản (Nghị định 30/2020/NĐ-CP, Điều 13 khoản 7)"),
+    SignatureRole.ORGANISATION: gettext_lazy(
+        "Ký số của cơ quan khi phát hành (Nghị định 30/2020/NĐ-CP, Điều 17 khoản 2)"
+    ),
+}
+
+
+def signature_make(
+    *, document: Document, role: str, signer: signers.Signer, signer_name: str, seal: bytes = b""
+) -> bytes:
+    """The latest version with one more signature, its visible stamp where Phụ lục I places it: what the plugin
+    makes on the signer's computer, made here with a key the portal holds."""
+    data = version_bytes(document, latest_version_number(document))
+    person, organisation = pdf.stamp_places(data, signer_name_of(document))
+    place = organisation if role == SignatureRole.ORGANISATION else person
+    lines = signature_lines(document, role, signer_name, timezone.now())
+    try:
+        return pdf.sign_pdf(
+            data,
+            signer=signer,
+            field_name=FIELD_NAMES[role],
+            place=place,
+            style=pdf.stamp_style(place, lines, seal=seal),
+            signer_line=signer_name,
+            reason=str(REASONS[role]),
+        )
+    except pdf.TimestampUnavailable as exc:
+        raise SigningError(
+            _("Máy chủ cấp dấu thời gian không trả lời; chưa ký. Hãy thử lại sau hoặc báo quản trị viên.")
+        ) from exc
+
+
 def organisation_sign_on_server(*, document: Document, by: User) -> SignatureEvent:
     """The records clerk has the portal add the organisation's signature with the key it holds (where the province
     chose that: SIGNING_ORGANISATION_SIGNS_ON_SERVER), its seal at the signature block (Phụ lục I)."""
@@ -291,25 +329,12 @@ def organisation_sign_on_server(*, document: Document, by: User) -> SignatureEve
         raise SigningError(_("Tỉnh không dùng ký số của cơ quan trên máy chủ; hãy ký bằng USB token."))
     if (refusal := _role_refusal(document, SignatureRole.ORGANISATION, by)) is not None:
         raise SigningError(refusal)
-    signer = server_signer()
-    current = latest_version_number(document)
-    data = version_bytes(document, current)
-    issuer_name = str(document.issuer) if document.issuer else ""
-    _person, place = pdf.stamp_places(data, signer_name_of(document))
-    seal_path = settings.SIGNING_SEAL_IMAGE
-    seal = _seal_bytes(seal_path)
-    now = timezone.now()
-    style = pdf.stamp_style(
-        place, signature_lines(document, SignatureRole.ORGANISATION, issuer_name, now), seal=seal
-    )
-    signed = pdf.sign_pdf(
-        data,
-        signer=signer,
-        field_name=FIELD_NAMES[SignatureRole.ORGANISATION],
-        place=place,
-        style=style,
-        signer_line=issuer_name,
-        reason=_("Ký số của cơ quan khi phát hành (Nghị định 30/2020/NĐ-CP, Điều 17 khoản 2)"),
+    signed = signature_make(
+        document=document,
+        role=SignatureRole.ORGANISATION,
+        signer=server_signer(),
+        signer_name=str(document.issuer) if document.issuer else "",
+        seal=_seal_bytes(settings.SIGNING_SEAL_IMAGE),
     )
     return signed_pdf_receive(
         document=document, role=SignatureRole.ORGANISATION, data=signed, by=by, method=SigningMethod.SERVER

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -23,7 +23,7 @@ class Issued:
     """A certificate with its private key."""
 
     certificate: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
     @property
     def pem(self) -> bytes:
@@ -106,7 +106,12 @@ class TestCA:
         days: int | None = None,
         valid_from: datetime | None = None,
     ) -> Issued:
-        key = ec.generate_private_key(ec.SECP256R1())
+        # pyHanko's test timestamp authority signs with RSA only; every other key is P-256.
+        key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            if timestamping
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         start = valid_from or datetime.now(UTC) - timedelta(days=1)
         builder = (
             x509.CertificateBuilder()

@@ -311,3 +311,19 @@ def test_only_home_affairs_or_the_administrator_registers_certificates(cast, key
     assert AuditEvent.objects.filter(
         action=Action.CERTIFICATE_REGISTERED, target=f"signing_certificate:{registered.pk}"
     )
+
+
+def test_a_timestamp_server_that_does_not_answer_leaves_the_paper_unsigned_with_the_reason(
+    cast, login, notice, keys, ca, trusted, registered, server_key, settings
+):
+    import socket
+
+    _approve_by_plugin(cast, login, notice, keys, ca)
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        settings.SIGNING_TIMESTAMP_URL = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    response = login(cast.users["office_staff"]).post(
+        reverse("signing:organisation_sign", kwargs={"pk": notice.pk}), follow=True
+    )
+    assert "Máy chủ cấp dấu thời gian không trả lời; chưa ký." in response.content.decode()
+    assert not SignatureEvent.objects.filter(document=notice, role="organisation").exists()
