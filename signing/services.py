@@ -168,7 +168,7 @@ def _expected_certificate(document: Document, role: str, reading: pdf.SignatureR
     ).first()
     if certificate is None:
         raise SigningError(
-            _("Chứng thư số “%(subject)s” chưa được đăng ký trên cổng.")
+            _("Chứng thư số “%(subject)s” chưa được đăng ký trên cổng hoặc đã ngừng dùng.")
             % {"subject": reading.certificate.subject}
         )
     if role == SignatureRole.APPROVAL:

@@ -314,6 +314,8 @@ SIGNING_PLUGIN_TOKEN_SECONDS = int(os.environ.get("SIGNING_PLUGIN_TOKEN_SECONDS"
 # The token vendor's JavaScript (vgcaplugin.js), served by us from static files when the province has it, e.g.
 # "vendor/vgca/vgcaplugin.js"; empty: the page looks for the plugin's functions and otherwise offers download/upload.
 SIGNING_PLUGIN_SCRIPT = os.environ.get("SIGNING_PLUGIN_SCRIPT", "")
+# DEMO ONLY: where `load_demo` writes its throw-away CA, keys and seal (settings.local points the above there).
+SIGNING_DEMO_DIR = VAR_DIR / "signing-demo"
 # The public verification page (no login): checks per address per window.
 SIGNING_VERIFY_PER_WINDOW = int(os.environ.get("SIGNING_VERIFY_PER_WINDOW", "10"))
 SIGNING_VERIFY_WINDOW_MINUTES = int(os.environ.get("SIGNING_VERIFY_WINDOW_MINUTES", "10"))

@@ -13,7 +13,7 @@ for _folder in ("queue", "processed", "control"):
 
 # Issue #17, DEMO ONLY: the throw-away CA and keys `load_demo` writes under var/signing-demo/; the province's
 # signature is made on the server. Never on production settings (their defaults are empty and off).
-_SIGNING_DEMO = VAR_DIR / "signing-demo"  # noqa: F405
+_SIGNING_DEMO = SIGNING_DEMO_DIR  # noqa: F405
 SIGNING_TRUST_ROOTS = SIGNING_TRUST_ROOTS or [str(_SIGNING_DEMO / "ca.pem")]  # noqa: F405
 SIGNING_ORGANISATION_SIGNS_ON_SERVER = True
 SIGNING_ORGANISATION_PKCS12 = SIGNING_ORGANISATION_PKCS12 or str(_SIGNING_DEMO / "organisation.p12")  # noqa: F405

@@ -27,3 +27,5 @@ MEDIA_ROOT = Path(tempfile.gettempdir()) / "evaluation-portal-test-media"
 # The suite logs people in with a password (and force_login); the second factor is switched off here and on
 # in the tests of it (tests/test_second_factor.py). The `login` fixture marks sessions verified all the same.
 PORTAL_SECOND_FACTOR_ENFORCED = False
+# `load_demo` in the tests writes its demo signing keys to a throwaway folder too.
+SIGNING_DEMO_DIR = Path(tempfile.gettempdir()) / "evaluation-portal-test-signing-demo"

@@ -138,3 +138,24 @@ def test_the_2026_demo_is_tracked_quarterly_and_the_years_scores_come_from_the_p
     canbo = PeriodRecord.objects.filter(enrolment__official__user__username="canbo", period__number=2).get()
     (confirmation,) = canbo.confirmations.all()
     assert canbo.self_values["timeliness"] != confirmation.values["timeliness"] and confirmation.reasons
+
+
+def test_the_demo_registers_the_chairs_and_the_provinces_certificates_from_its_test_ca(demo, settings):
+    """Issue #17, demo only: a throw-away CA whose root local settings trust, the chair's and the province's
+    certificates registered to them, and the province's PKCS#12 key for signing on the server."""
+    from pyhanko.sign import signers
+
+    from portal.demo import DEMO_SIGNING_PASSPHRASE
+    from signing import pdf
+    from signing.models import SigningCertificate
+
+    registered = {c.holder_name: c for c in SigningCertificate.objects.filter(active=True)}
+    assert registered["Lục Văn Thành"].user.username == "chutich"
+    assert registered["UBND tỉnh Hòa Lâm"].organisation.name == "UBND tỉnh Hòa Lâm"
+    folder = settings.SIGNING_DEMO_DIR
+    root = pdf.load_certificate((folder / "ca.pem").read_bytes())
+    key = signers.SimpleSigner.load_pkcs12(
+        str(folder / "organisation.p12"), passphrase=DEMO_SIGNING_PASSPHRASE.encode()
+    )
+    assert pdf.certificate_facts(key.signing_cert).fingerprint == registered["UBND tỉnh Hòa Lâm"].fingerprint
+    assert key.signing_cert.issuer == root.subject

@@ -327,3 +327,15 @@ def test_a_timestamp_server_that_does_not_answer_leaves_the_paper_unsigned_with_
     )
     assert "Máy chủ cấp dấu thời gian không trả lời; chưa ký." in response.content.decode()
     assert not SignatureEvent.objects.filter(document=notice, role="organisation").exists()
+
+
+def test_a_withdrawn_certificate_signs_nothing_more(cast, notice, keys, ca, trusted, registered):
+    from signing.services import certificate_withdraw
+
+    certificate_withdraw(certificate=registered["chair"], by=cast.users["home_affairs"])
+    data = token_signed(version_bytes(notice, 0), keys["chair"], ca)
+    with pytest.raises(SigningError, match=r"Chỉ người ký văn bản \(Chủ Tịch Thử\) ký phê duyệt"):
+        signed_pdf_receive(
+            document=notice, role="approval", data=data, by=cast.users["chair"], method="upload"
+        )
+    assert AuditEvent.objects.filter(action=Action.CERTIFICATE_WITHDRAWN).count() == 1

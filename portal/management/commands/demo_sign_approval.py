@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: Any) -> None:
         if not settings.PORTAL_DEMO_ALLOWED:
             raise CommandError("Demo data is refused on these settings (PORTAL_DEMO_ALLOWED is off).")
-        path = settings.VAR_DIR / "signing-demo" / "chutich.p12"
+        path = settings.SIGNING_DEMO_DIR / "chutich.p12"
         if not path.exists():
             raise CommandError("Run load_demo first: it writes the demo keys.")
         signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             + f"  or use a recovery code once per load: {', '.join(DEMO_RECOVERY_CODES)}"
         )
         # Issue #17, DEMO ONLY: a test CA, the chair's and the province's certificates, server signing on.
-        files = demo_signing_set(settings.VAR_DIR / "signing-demo")
+        files = demo_signing_set(settings.SIGNING_DEMO_DIR)
         self.stdout.write(
             "Digital signatures (DEMO ONLY, a throw-away test CA): the province signs on the server; the chair's "
             f"key to sign an approval with any PAdES tool: {files['chutich.p12']} "
