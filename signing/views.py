@@ -3,10 +3,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,14 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.lockout import client_ip
 from accounts.permissions import step_up_refusal
 from common.types import AuthenticatedHttpRequest
+from common.uploads import upload_scanned
 from documents.models import Document
 
 from . import services
 from .errors import SigningError
-from .forms import SignedFileForm, VerifyForm
-from .models import SignatureRole, SignedVersion, SigningMethod, VerificationRequest
+from .forms import CertificateRegisterForm, SignedFileForm, VerifyForm
+from .models import SignatureRole, SignedVersion, SigningCertificate, SigningMethod, VerificationRequest
 from .permissions import (
     get_document_for_signatures,
+    may_register_certificates,
     may_sign,
     plugin_grant,
     plugin_token,
@@ -45,11 +48,13 @@ def _signing_offer(request: AuthenticatedHttpRequest, document: Document) -> dic
         return None
     version = latest_version_number(document)
     token = plugin_token(request.user, document, role, version)
+    # The plugin fetches and posts from outside the browser: it needs the portal's public address.
+    base = settings.PORTAL_BASE_URL.rstrip("/")
     return {
         "role": role,
         "plugin_call": PLUGIN_CALLS[role],
-        "file_url": request.build_absolute_uri(reverse("signing:plugin_file", kwargs={"token": token})),
-        "upload_url": request.build_absolute_uri(reverse("signing:plugin_upload", kwargs={"token": token})),
+        "file_url": base + reverse("signing:plugin_file", kwargs={"token": token}),
+        "upload_url": base + reverse("signing:plugin_upload", kwargs={"token": token}),
         "version": version,
         "on_server": role == SignatureRole.ORGANISATION and settings.SIGNING_ORGANISATION_SIGNS_ON_SERVER,
         "form": SignedFileForm(
@@ -99,6 +104,9 @@ def _uploaded_bytes(upload: UploadedFile | None) -> bytes:
     limit = settings.SIGNING_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise SigningError(_("Tệp lớn quá %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+    # ClamAV, where configured, as for every other upload (common/uploads.py).
+    upload_scanned(upload, error=SigningError)
+    upload.seek(0)
     return bytes(upload.read(limit + 1))
 
 
@@ -204,3 +212,42 @@ def verify(request: HttpRequest) -> HttpResponseBase:
         request, "signing/verify.html", {"form": form, "result": result, "error": error}, status=status
     )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """Home Affairs' list of whose certificate is whose, and the form to register one."""
+    if not may_register_certificates(request.user):
+        raise PermissionDenied
+    form = CertificateRegisterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_register(
+                by=request.user,
+                certificate=_uploaded_bytes(form.cleaned_data["certificate"]),
+                holder=form.cleaned_data["holder"],
+                holder_name=form.cleaned_data["holder_name"],
+                user=form.cleaned_data["user"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except SigningError as exc:
+            form.add_error("certificate", str(exc))
+        else:
+            messages.success(request, _("Đã đăng ký chứng thư số."))
+            return redirect("signing:certificate_list")
+    certificates = SigningCertificate.objects.select_related("user", "organisation").order_by(
+        "-active", "holder_name"
+    )
+    return render(request, "signing/certificate_list.html", {"form": form, "certificates": certificates})
+
+
+@require_POST
+def certificate_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    if not may_register_certificates(request.user):
+        raise PermissionDenied
+    certificate = get_object_or_404(SigningCertificate, pk=pk)
+    services.certificate_withdraw(certificate=certificate, by=request.user)
+    messages.success(
+        request, _("Đã ngừng dùng chứng thư số của %(holder)s.") % {"holder": certificate.holder_name}
+    )
+    return redirect("signing:certificate_list")

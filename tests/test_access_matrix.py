@@ -483,6 +483,19 @@ MATRIX.update(
 )
 
 
+def _certificate(c):
+    from signing.services import certificate_register
+    from signing.test_ca import TestCA
+
+    return certificate_register(
+        by=c.users["home_affairs"],
+        certificate=TestCA().issue("Chủ Tịch Thử").pem,
+        holder="person",
+        holder_name="Chủ Tịch Thử",
+        user=c.users["chair"],
+    )
+
+
 def _notice_a(c):
     """A notice of a (signed) result to official_a; the cast's cycle itself stays in progress."""
     from django.utils import timezone
@@ -859,6 +872,17 @@ MATRIX.update(
         "signing:plugin_file": ("get", lambda c: {"token": "forged"}, everyone(404)),
         "signing:plugin_upload": ("post", lambda c: {"token": "forged"}, everyone(404)),
         "signing:verify": ("get", lambda c: {}, everyone(200)),
+        # Home Affairs keeps the list of whose certificate is whose (the administrator too).
+        "signing:certificate_list": (
+            "get",
+            lambda c: {},
+            logged_in(403, home_affairs=200, administrator=200),
+        ),
+        "signing:certificate_withdraw": (
+            "post",
+            lambda c: {"pk": _certificate(c).pk},
+            logged_in(403, home_affairs=302, administrator=302),
+        ),
     }
 )
 

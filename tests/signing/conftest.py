@@ -153,7 +153,9 @@ def plugin_urls(client, document):
     page = client.get(reverse("signing:document_signatures", kwargs={"pk": document.pk})).content.decode()
     file_url = re.search(r'data-file="([^"]+)"', page).group(1)
     upload_url = re.search(r'data-upload="([^"]+)"', page).group(1)
-    return file_url.replace("http://testserver", ""), upload_url.replace("http://testserver", "")
+    from urllib.parse import urlsplit
+
+    return urlsplit(file_url).path, urlsplit(upload_url).path
 
 
 def plugin_post(client, upload_url, data: bytes, name="signed.pdf"):

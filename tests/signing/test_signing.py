@@ -339,3 +339,47 @@ def test_a_withdrawn_certificate_signs_nothing_more(cast, notice, keys, ca, trus
             document=notice, role="approval", data=data, by=cast.users["chair"], method="upload"
         )
     assert AuditEvent.objects.filter(action=Action.CERTIFICATE_WITHDRAWN).count() == 1
+
+
+def test_home_affairs_registers_and_withdraws_a_certificate_on_its_page(cast, login, keys):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from signing.models import SigningCertificate
+
+    client = login(cast.users["home_affairs"])
+    url = reverse("signing:certificate_list")
+    response = client.post(
+        url,
+        {
+            "holder": "person",
+            "holder_name": "",
+            "certificate": SimpleUploadedFile("c.cer", keys["chair"].der),
+        },
+    )
+    assert "Chọn người dùng giữ chứng thư này." in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "holder": "person",
+            "user": cast.users["chair"].pk,
+            "holder_name": CHAIR_NAME,
+            "certificate": SimpleUploadedFile("c.cer", keys["chair"].der),
+        },
+        follow=True,
+    )
+    assert "Đã đăng ký chứng thư số." in response.content.decode()
+    certificate = SigningCertificate.objects.get(user=cast.users["chair"])
+    assert certificate.serial in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "holder": "person",
+            "user": cast.users["chair"].pk,
+            "holder_name": CHAIR_NAME,
+            "certificate": SimpleUploadedFile("c.cer", keys["chair"].pem),
+        },
+    )
+    assert "Chứng thư số này đã được đăng ký." in response.content.decode()
+    client.post(reverse("signing:certificate_withdraw", kwargs={"pk": certificate.pk}))
+    certificate.refresh_from_db()
+    assert not certificate.active
