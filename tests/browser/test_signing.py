@@ -102,3 +102,27 @@ def test_without_the_plugin_the_clerk_is_told_so_and_gets_the_fallback(
     expect(page.get_by_label("Tệp PDF đã ký số")).to_be_visible()
     page.screenshot(path=artifacts_dir / "signing-document-no-plugin.png", full_page=True)
     assert log.csp_violations() == [] and log.page_errors == []
+
+
+def test_home_affairs_registers_the_chairs_certificate_from_its_page(
+    live_server, cast, keys, open_page, artifacts_dir, tmp_path
+):
+    certificate = tmp_path / "chu-tich.cer"
+    certificate.write_bytes(keys["chair"].der)
+    for name, options in (("laptop", LAPTOP), ("phone", PHONE)):
+        page, log = open_page(**options)
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Tên đăng nhập").fill("home_affairs")
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+        page.get_by_test_id("certificates-link").click()
+        if name == "laptop":
+            page.locator("#id_holder").select_option("person")
+            page.get_by_label("Người dùng (chứng thư cá nhân)").select_option(label="chair")
+            page.get_by_label("Họ tên hoặc tên cơ quan như in trên văn bản").fill(CHAIR_NAME)
+            page.get_by_label("Tệp chứng thư số (.cer, .crt, .pem)").set_input_files(certificate)
+            page.get_by_role("button", name="Đăng ký chứng thư số").click()
+            expect(page.get_by_role("alert")).to_contain_text("Đã đăng ký chứng thư số.")
+        expect(page.get_by_test_id("certificates")).to_contain_text(CHAIR_NAME)
+        page.screenshot(path=artifacts_dir / f"signing-certificates-{name}.png", full_page=True)
+        assert log.csp_violations() == [] and log.page_errors == []
