@@ -56,6 +56,10 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 FONT = Path(settings.BASE_DIR) / "static" / "fonts" / "LiberationSerif-Regular.ttf"
 
 
+# The height under the seal for the organisation's name and the signing time, in points.
+SEAL_TEXT = 22
+
+
 class PdfUnreadable(Exception):
     """The bytes are not a PDF that pyHanko can read."""
 
@@ -248,12 +252,16 @@ def stamp_places(data: bytes, signer_name: str) -> tuple[StampPlace, StampPlace]
         page, x, y = -1, 360.0, 90.0
     else:
         page, x, y = position
-    # The name is centred under the titles; the space to sign is the ~70 points above it. The seal (78 points,
-    # about the real 27 mm of a small seal) covers the left third of the person's stamp, its name and time
-    # under it, below the printed name.
+    # The name is centred under the titles; the space to sign is the ~70 points above it. The seal, at its real
+    # size (SIGNING_SEAL_SIZE_MM), covers the left third of the person's stamp, centred on it vertically, with the
+    # organisation's name and the time in the SEAL_TEXT points under it, below the printed name.
     centre = int(x + 3 * len(signer_name))
     person = (centre - 75, int(y) + 12, centre + 75, int(y) + 64)
-    organisation = (centre - 114, int(y) - 22, centre - 14, int(y) + 78)
+    side = round(settings.SIGNING_SEAL_SIZE_MM * 72 / 25.4)
+    width = max(side, 100)
+    right = person[0] + 50 + (width - side) // 2
+    middle = (person[1] + person[3]) // 2
+    organisation = (right - width, middle - side // 2 - SEAL_TEXT, right, middle + side - side // 2)
     return StampPlace(page, person), StampPlace(page, organisation)
 
 
@@ -268,7 +276,7 @@ def _stamp_image(lines: list[str], *, width: int, height: int, seal: bytes = b""
     font = ImageFont.truetype(str(FONT), font_size)
     text_top = 4 * scale
     if seal:
-        side = (height - 22) * scale
+        side = (height - SEAL_TEXT) * scale
         mark = Image.open(io.BytesIO(seal)).convert("RGBA").resize((side, side))
         image.alpha_composite(mark, ((width * scale - side) // 2, 0))
         text_top = side + scale

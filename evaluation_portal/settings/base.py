@@ -307,6 +307,9 @@ SIGNING_ORGANISATION_PKCS11_KEY = os.environ.get("SIGNING_ORGANISATION_PKCS11_KE
 SIGNING_ORGANISATION_PKCS11_PIN = os.environ.get("SIGNING_ORGANISATION_PKCS11_PIN", "")
 # Phụ lục I: the organisation's signature shows its red seal, as a PNG with a transparent background.
 SIGNING_SEAL_IMAGE = os.environ.get("SIGNING_SEAL_IMAGE", "")
+# …"at the real size of the seal" (Phụ lục I): its diameter in millimetres. 35 mm is a common size for an
+# organisation's round seal; set the real one.
+SIGNING_SEAL_SIZE_MM = float(os.environ.get("SIGNING_SEAL_SIZE_MM", "35"))
 # A signed PDF sent back by the plugin or uploaded by hand, and a PDF sent to the public verification page.
 SIGNING_UPLOAD_MAX_BYTES = int(os.environ.get("SIGNING_UPLOAD_MAX_MB", "10")) * 1024 * 1024
 # How long the URLs handed to the USB token's signing plugin (the PDF to sign, where to post it) stay valid.
