@@ -107,6 +107,13 @@ class Action(models.TextChoices):
         "national_db.exported",
         pgettext_lazy("audit action", "Tải tệp kết quả gửi CSDL quốc gia"),
     )
+    # Issue #17: a digital signature added to an issued paper, a signing certificate registered or withdrawn.
+    DOCUMENT_SIGNED = "document.signed", pgettext_lazy("audit action", "Ký số văn bản")
+    CERTIFICATE_REGISTERED = (
+        "certificate.registered",
+        pgettext_lazy("audit action", "Đăng ký chứng thư số"),
+    )
+    CERTIFICATE_WITHDRAWN = "certificate.withdrawn", pgettext_lazy("audit action", "Ngừng dùng chứng thư số")
 
 
 class AuditEvent(models.Model):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("national-db/", include("national_db.urls")),
     path("", include("portal.urls")),
+    path("", include("signing.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

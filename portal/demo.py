@@ -789,3 +789,45 @@ def _demo_conference(cycle: Cycle, home_affairs) -> None:
         ("Đại diện Liên đoàn Lao động tỉnh", "Liên đoàn Lao động tỉnh"),
     ):
         conference_guest_add(conference=conference, name=name, position=position, by=home_affairs)
+
+
+# DEMO ONLY (issue #17): a throw-away CA, the chair's and the province's certificates, the province's key as
+# PKCS#12 for signing on the server, and an invented seal, under var/signing-demo/ (settings.local points there).
+DEMO_SIGNING_PASSPHRASE = "hoalam-demo-ky-so"
+
+
+def demo_signing_set(folder) -> dict[str, str]:
+    """Write the demo CA and keys once; register the chair's and the province's certificates (again after the
+    database was reset). Returns the files."""
+    from signing import pdf
+    from signing.models import CertificateHolder, SigningCertificate
+    from signing.services import certificate_register
+    from signing.test_ca import TestCA, demo_seal_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ("ca.pem", "organisation.p12", "organisation.pem", "chutich.p12", "chutich.pem", "seal.png")
+    files = {name: folder / name for name in names}
+    province = Organisation.objects.get(name=f"UBND tỉnh {PROVINCE}")
+    chair = get_user_model().objects.get(username="chutich")
+    if not all(path.exists() for path in files.values()):
+        ca = TestCA(f"CA thử nghiệm – demo {PROVINCE}")
+        chair_key = ca.issue("Lục Văn Thành", serial="DEMO-CHUTICH")
+        province_key = ca.issue(province.name, organisation=province.name)
+        passphrase = DEMO_SIGNING_PASSPHRASE.encode()
+        files["ca.pem"].write_bytes(ca.root.pem)
+        files["organisation.p12"].write_bytes(province_key.pkcs12(passphrase, chain=[ca.root.certificate]))
+        files["organisation.pem"].write_bytes(province_key.pem)
+        files["chutich.p12"].write_bytes(chair_key.pkcs12(passphrase, chain=[ca.root.certificate]))
+        files["chutich.pem"].write_bytes(chair_key.pem)
+        files["seal.png"].write_bytes(demo_seal_png(f"UBND tỉnh\n{PROVINCE}"))
+    registrar = get_user_model().objects.get(username="noivu")
+    for certificate_file, holder, name, owner in (
+        ("chutich.pem", CertificateHolder.PERSON, "Lục Văn Thành", {"user": chair}),
+        ("organisation.pem", CertificateHolder.ORGANISATION, province.name, {"organisation": province}),
+    ):
+        data = files[certificate_file].read_bytes()
+        fingerprint = pdf.certificate_facts(pdf.load_certificate(data)).fingerprint
+        if not SigningCertificate.objects.filter(fingerprint=fingerprint).exists():
+            SigningCertificate.objects.filter(holder_name=name).update(active=False)
+            certificate_register(by=registrar, certificate=data, holder=holder, holder_name=name, **owner)
+    return {name: str(path) for name, path in files.items()}

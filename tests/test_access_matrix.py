@@ -483,6 +483,19 @@ MATRIX.update(
 )
 
 
+def _certificate(c):
+    from signing.services import certificate_register
+    from signing.test_ca import TestCA
+
+    return certificate_register(
+        by=c.users["home_affairs"],
+        certificate=TestCA().issue("Chủ Tịch Thử").pem,
+        holder="person",
+        holder_name="Chủ Tịch Thử",
+        user=c.users["chair"],
+    )
+
+
 def _notice_a(c):
     """A notice of a (signed) result to official_a; the cast's cycle itself stays in progress."""
     from django.utils import timezone
@@ -815,6 +828,82 @@ MATRIX.update(
     }
 )
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}
+
+
+def _notice_a(c):
+    """An issued notice for official_a (a small real PDF, stored directly: the matrix is about access, the signing
+    tests render and sign real ones)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from pypdf import PdfWriter
+
+    from documents.models import Document, DocumentJob, DocumentKind
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    evaluation = c.official_a.enrolments.get().evaluation
+    data = {"signature": {"lines": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "name": "Chủ Tịch Thử"}}
+    job = DocumentJob.objects.create(
+        kind=DocumentKind.NOTICE,
+        cycle=c.cycle,
+        evaluation=evaluation,
+        subject_key=f"evaluation:{evaluation.pk}",
+        issue=True,
+        data=data,
+        checksum="0" * 64,
+        status="done",
+    )
+    document = Document(
+        job=job,
+        kind=DocumentKind.NOTICE,
+        cycle=c.cycle,
+        evaluation=evaluation,
+        subject_key=job.subject_key,
+        version=1,
+        issuer=c.cycle.authority,
+        year=2026,
+        number=1,
+        symbol="TB-UBND",
+        issued_on="2026-12-15",
+        data=data,
+        checksum=job.checksum,
+        pdf_sha256="0" * 64,
+        size=len(buffer.getvalue()),
+        page_count=1,
+    )
+    document.pdf.save("tb.pdf", ContentFile(buffer.getvalue()), save=True)
+    return document
+
+
+# Issue #17, signatures: an issued notice's signatures are seen by whoever may download it (Home Affairs, the chair,
+# office staff); signing is then refused with a message (302 back to the page) to those not owed it. The plugin's
+# URLs answer only to a valid signed token (404 otherwise, whoever asks); the verification page is public.
+SEES_NOTICE = logged_in(404, home_affairs=200, chair=200, office_staff=200)
+SIGNS_BACK = logged_in(404, home_affairs=302, chair=302, office_staff=302)
+MATRIX.update(
+    {
+        "signing:document_signatures": ("get", lambda c: {"pk": _notice_a(c).pk}, SEES_NOTICE),
+        "signing:version_download": ("get", lambda c: {"pk": _notice_a(c).pk, "number": 0}, SEES_NOTICE),
+        "signing:signed_upload": ("post", lambda c: {"pk": _notice_a(c).pk, "role": "approval"}, SIGNS_BACK),
+        "signing:organisation_sign": ("post", lambda c: {"pk": _notice_a(c).pk}, SIGNS_BACK),
+        "signing:plugin_file": ("get", lambda c: {"token": "forged"}, everyone(404)),
+        "signing:plugin_upload": ("post", lambda c: {"token": "forged"}, everyone(404)),
+        "signing:verify": ("get", lambda c: {}, everyone(200)),
+        # Home Affairs keeps the list of whose certificate is whose (the administrator too).
+        "signing:certificate_list": (
+            "get",
+            lambda c: {},
+            logged_in(403, home_affairs=200, administrator=200),
+        ),
+        "signing:certificate_withdraw": (
+            "post",
+            lambda c: {"pk": _certificate(c).pk},
+            logged_in(403, home_affairs=302, administrator=302),
+        ),
+    }
+)
 
 
 def _names(patterns, namespace=""):

@@ -15,6 +15,7 @@ LAYERS = [
     "operations",
     "portal",
     "national_db",
+    "signing",
     "documents",
     "conference",
     "reviews",

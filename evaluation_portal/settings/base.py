@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "portal",
     # Issue #16: database roles, backup and restore (management commands only).
     "operations",
+    # Issue #17: digital signatures on issued papers.
+    "signing",
     # Issue #18: the second factor (TOTP and recovery codes) and the account's security pages.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -308,6 +310,43 @@ NATIONAL_DB_WARNING_HOURS = int(os.environ.get("NATIONAL_DB_WARNING_HOURS", "24"
 # The adapter that sends results (national_db/adapters.py); the default writes a JSON file per batch here.
 NATIONAL_DB_ADAPTER = os.environ.get("NATIONAL_DB_ADAPTER", "national_db.adapters.JsonFileAdapter")
 NATIONAL_DB_EXPORT_DIR = Path(os.environ.get("NATIONAL_DB_EXPORT_DIR", VAR_DIR / "national_db"))
+# --- Digital signatures (issue #17; Decree 30/2020 Art. 5, 13(7), 17(2), Phụ lục I; Decree 68/2024) ---------
+# The roots a signer's certificate must chain to (PEM or DER files, colon-separated in the environment): in
+# production the Government Cipher Committee's special-use roots. Without any, no signature is trusted.
+SIGNING_TRUST_ROOTS = [path for path in os.environ.get("SIGNING_TRUST_ROOTS", "").split(":") if path]
+# CRL/OCSP fetching while validating (needs the network); off: revocation is not checked (soft-fail).
+SIGNING_FETCH_REVOCATION = os.environ.get("SIGNING_FETCH_REVOCATION", "0") == "1"
+# An RFC 3161 timestamp server makes the portal's own signatures PAdES B-T; empty: B-B.
+SIGNING_TIMESTAMP_URL = os.environ.get("SIGNING_TIMESTAMP_URL", "")
+SIGNING_TIMESTAMP_TIMEOUT = int(os.environ.get("SIGNING_TIMESTAMP_TIMEOUT", "10"))
+# Decree 30/2020 Art. 17(2) leaves it to the province who holds the organisation's key: the records clerk's USB token
+# (off, the default) or the portal itself (on: the clerk presses "Ký số của cơ quan" and the server signs).
+SIGNING_ORGANISATION_SIGNS_ON_SERVER = os.environ.get("SIGNING_ORGANISATION_SIGNS_ON_SERVER", "0") == "1"
+# The key the portal holds for that: a PKCS#12 file and its passphrase, or a PKCS#11 token (module, token label,
+# key label, PIN; needs `pip install python-pkcs11`), the PKCS#11 token winning when its module is set.
+SIGNING_ORGANISATION_PKCS12 = os.environ.get("SIGNING_ORGANISATION_PKCS12", "")
+SIGNING_ORGANISATION_PKCS12_PASSPHRASE = os.environ.get("SIGNING_ORGANISATION_PKCS12_PASSPHRASE", "")
+SIGNING_ORGANISATION_PKCS11_MODULE = os.environ.get("SIGNING_ORGANISATION_PKCS11_MODULE", "")
+SIGNING_ORGANISATION_PKCS11_TOKEN = os.environ.get("SIGNING_ORGANISATION_PKCS11_TOKEN", "")
+SIGNING_ORGANISATION_PKCS11_KEY = os.environ.get("SIGNING_ORGANISATION_PKCS11_KEY", "")
+SIGNING_ORGANISATION_PKCS11_PIN = os.environ.get("SIGNING_ORGANISATION_PKCS11_PIN", "")
+# Phụ lục I: the organisation's signature shows its red seal, as a PNG with a transparent background.
+SIGNING_SEAL_IMAGE = os.environ.get("SIGNING_SEAL_IMAGE", "")
+# …"at the real size of the seal" (Phụ lục I): its diameter in millimetres. 35 mm is a common size for an
+# organisation's round seal; set the real one.
+SIGNING_SEAL_SIZE_MM = float(os.environ.get("SIGNING_SEAL_SIZE_MM", "35"))
+# A signed PDF sent back by the plugin or uploaded by hand, and a PDF sent to the public verification page.
+SIGNING_UPLOAD_MAX_BYTES = int(os.environ.get("SIGNING_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+# How long the URLs handed to the USB token's signing plugin (the PDF to sign, where to post it) stay valid.
+SIGNING_PLUGIN_TOKEN_SECONDS = int(os.environ.get("SIGNING_PLUGIN_TOKEN_SECONDS", "900"))
+# The token vendor's JavaScript (vgcaplugin.js), served by us from static files when the province has it, e.g.
+# "vendor/vgca/vgcaplugin.js"; empty: the page looks for the plugin's functions and otherwise offers download/upload.
+SIGNING_PLUGIN_SCRIPT = os.environ.get("SIGNING_PLUGIN_SCRIPT", "")
+# DEMO ONLY: where `load_demo` writes its throw-away CA, keys and seal (settings.local points the above there).
+SIGNING_DEMO_DIR = VAR_DIR / "signing-demo"
+# The public verification page (no login): checks per address per window.
+SIGNING_VERIFY_PER_WINDOW = int(os.environ.get("SIGNING_VERIFY_PER_WINDOW", "10"))
+SIGNING_VERIFY_WINDOW_MINUTES = int(os.environ.get("SIGNING_VERIFY_WINDOW_MINUTES", "10"))
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -36,3 +36,5 @@ FIELD_ENCRYPTION_KEYS = env_list(  # noqa: F405
     "FIELD_ENCRYPTION_KEYS", ["dGVzdC1vbmx5LW5vdC1zZWNyZXQta2V5LTAwMDAwMDA="]
 )
 FIELD_BLIND_INDEX_KEY = os.environ.get("FIELD_BLIND_INDEX_KEY", "test-only-not-secret-blind-index-key")  # noqa: F405
+# `load_demo` in the tests writes its demo signing keys to a throwaway folder too.
+SIGNING_DEMO_DIR = Path(tempfile.gettempdir()) / "evaluation-portal-test-signing-demo"

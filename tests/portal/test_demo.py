@@ -184,3 +184,22 @@ def test_the_demo_numbers_are_invented_and_the_2023_results_are_on_their_way_to_
     assert states[SyncState.ACKNOWLEDGED] > 30 and states[SyncState.PENDING] == 2
     assert states[SyncState.FAILED] == 1 and states[SyncState.SENT] >= 1
     assert SyncEntry.objects.get(state=SyncState.FAILED).failure_reason
+def test_the_demo_registers_the_chairs_and_the_provinces_certificates_from_its_test_ca(demo, settings):
+    """Issue #17, demo only: a throw-away CA whose root local settings trust, the chair's and the province's
+    certificates registered to them, and the province's PKCS#12 key for signing on the server."""
+    from pyhanko.sign import signers
+
+    from portal.demo import DEMO_SIGNING_PASSPHRASE
+    from signing import pdf
+    from signing.models import SigningCertificate
+
+    registered = {c.holder_name: c for c in SigningCertificate.objects.filter(active=True)}
+    assert registered["Lục Văn Thành"].user.username == "chutich"
+    assert registered["UBND tỉnh Hòa Lâm"].organisation.name == "UBND tỉnh Hòa Lâm"
+    folder = settings.SIGNING_DEMO_DIR
+    root = pdf.load_certificate((folder / "ca.pem").read_bytes())
+    key = signers.SimpleSigner.load_pkcs12(
+        str(folder / "organisation.p12"), passphrase=DEMO_SIGNING_PASSPHRASE.encode()
+    )
+    assert pdf.certificate_facts(key.signing_cert).fingerprint == registered["UBND tỉnh Hòa Lâm"].fingerprint
+    assert key.signing_cert.issuer == root.subject

@@ -8,7 +8,7 @@ from accounts.second_factor import (
     demo_totp_key_base32,
     second_factor_required,
 )
-from portal.demo import DEMO_PASSWORD, load_demo
+from portal.demo import DEMO_PASSWORD, DEMO_SIGNING_PASSPHRASE, demo_signing_set, load_demo
 
 
 class Command(BaseCommand):
@@ -43,4 +43,11 @@ class Command(BaseCommand):
             + " (DEMO ONLY, never in production):\n"
             + f"  add this key to an authenticator app: {demo_totp_key_base32()}\n"
             + f"  or use a recovery code once per load: {', '.join(DEMO_RECOVERY_CODES)}"
+        )
+        # Issue #17, DEMO ONLY: a test CA, the chair's and the province's certificates, server signing on.
+        files = demo_signing_set(settings.SIGNING_DEMO_DIR)
+        self.stdout.write(
+            "Digital signatures (DEMO ONLY, a throw-away test CA): the province signs on the server; the chair's "
+            f"key to sign an approval with any PAdES tool: {files['chutich.p12']} "
+            f"(passphrase {DEMO_SIGNING_PASSPHRASE}), or `manage.py demo_sign_approval <document id>`."
         )
