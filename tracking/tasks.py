@@ -18,9 +18,3 @@ def periods_close() -> int:
 def period_reminders_queue() -> int:
     """Every few minutes: write the reminders now due (one outbox row each) and enqueue every one not yet sent."""
     return len(services.period_reminders_due())
-
-
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def period_reminder_send(reminder_id: int) -> bool:
-    """One reminder e-mail: claimed first, so a duplicate delivery sends nothing twice."""
-    return services.period_reminder_send(reminder_id=reminder_id)
