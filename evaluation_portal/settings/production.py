@@ -28,8 +28,5 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])  # noqa: F405
 
 # Django's SMTP backend that keeps the server's reply, recorded on each outbox row (common/mail.py).
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "common.mail.EmailBackend")
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)  # noqa: F405
 
 PORTAL_DEMO_ALLOWED = False
