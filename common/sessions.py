@@ -3,8 +3,8 @@
 `SESSION_SAVE_EVERY_REQUEST` saves the session after the view. When the connection dropped between the view's
 commit and that save, Django's store turns the error into `UpdateError`, the middleware into
 `SessionInterrupted`, and the person saw a bare "Bad Request (400)" although their save was stored. Here a save
-that fails on a connection that is no longer usable closes it and tries once more on a fresh one; a session that
-was really deleted meanwhile still fails as before."""
+that fails closes the connection and tries once more on a fresh one; a session that was really deleted meanwhile
+fails the second time too, as before."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class SessionStore(DbSessionStore):
             super().save(must_create=must_create)
         except UpdateError:
             connection = connections[router.db_for_write(self.model)]
-            if connection.connection is not None and connection.is_usable():
+            if connection.in_atomic_block:
                 raise
             connection.close()
             super().save(must_create=must_create)
