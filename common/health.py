@@ -7,6 +7,7 @@ under var/), each with a time to live, so a process that died leaves a key that 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from pathlib import Path
@@ -33,14 +34,18 @@ def _file(name: str) -> Path:
 
 
 def heartbeat_write(name: str) -> None:
-    now = time.time()
+    """One key for "some worker" (readiness) and one per host, read by that container's docker healthcheck
+    (scripts/healthcheck.py)."""
+    now = str(time.time())
     client = _redis()
     if client is None:
         _file(name).parent.mkdir(parents=True, exist_ok=True)
-        _file(name).write_text(str(now))
+        _file(name).write_text(now)
         return
+    ttl = settings.HEARTBEAT_STALE_SECONDS * 10
     with client:
-        client.set(KEY.format(name=name), str(now), ex=settings.HEARTBEAT_STALE_SECONDS * 10)
+        client.set(KEY.format(name=name), now, ex=ttl)
+        client.set(KEY.format(name=f"{name}:{socket.gethostname()}"), now, ex=ttl)
 
 
 def heartbeat_age(name: str) -> float | None:
