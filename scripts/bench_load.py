@@ -109,7 +109,9 @@ class Official:
         self.errors: list[str] = []
         self.last_saved = ""
 
-    def request(self, method: str, path: str, body: dict[str, str] | None = None, **headers: str):
+    def request(
+        self, method: str, path: str, body: dict[str, str] | None = None, **headers: str
+    ) -> tuple[int, str, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         data = urllib.parse.urlencode(body) if body is not None else None
         headers = {
@@ -134,7 +136,9 @@ class Official:
 
     def log_in(self) -> None:
         _, _, page = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, "no CSRF token on the login page"
+        token = found.group(1)
         status, location, _ = self.request(
             "POST", "/login/", {"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD}
         )
