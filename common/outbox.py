@@ -251,7 +251,7 @@ def outbox_send(model: type[OutboxEmail], pk: int) -> bool:
             token,
             status=OutboxStatus.SENT,
             sent_at=timezone.now(),
-            email_to=", ".join(message.to),
+            email_to=", ".join(message.to)[:254],  # the first addresses when there are many
             message_id=message.extra_headers["Message-ID"],
             accepted_reply=reply[:MAX_ERROR_LENGTH],
             last_error="",

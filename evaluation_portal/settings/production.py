@@ -41,7 +41,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     DATABASES["default"]["OPTIONS"] = {  # noqa: F405
         "pool": {
             "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "2")),
-            "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "8")),
+            # One connection per gunicorn thread: a thread never waits for another's connection.
+            "max_size": int(
+                os.environ.get("DJANGO_DB_POOL_MAX_SIZE", os.environ.get("GUNICORN_THREADS", "8"))
+            ),
             "timeout": 10,
         }
     }
