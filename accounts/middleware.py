@@ -30,6 +30,8 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "login",
     "set_language",
     "healthz",
+    "readyz",
+    "metrics",
     "password_reset_confirm",
     "password_reset_complete",
 }

@@ -1,9 +1,18 @@
 """What the portal keeps about a person's logins (issue #18 items 2 and 8; ASVS 5.0 7.4 / 6.3.5)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common.outbox import OutboxEmail
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
 
 
 class SessionRecord(models.Model):
@@ -59,3 +68,33 @@ class LoginAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.mailed_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEmailKind(models.TextChoices):
+    LOGIN_ATTEMPTS = "login_attempts", _("Có người thử đăng nhập")
+    NEW_DEVICE = "new_device", _("Đăng nhập từ thiết bị mới")
+    ROLE_CHANGE = "role_change", _("Thay đổi phân quyền")
+
+
+class SecurityEmail(OutboxEmail):
+    """A security e-mail (issue #18 items 2, 3 and 8) as an outbox row (common/outbox.py, issue #16 item 2): written
+    where the event happens, sent after the commit, never lost to a broker outage nor sent twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_emails"
+    )
+    kind = models.CharField(max_length=16, choices=SecurityEmailKind.choices)
+    # What the message says besides the account: the browser and address, or the role, the change and who made it.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta(OutboxEmail.Meta):
+        verbose_name = _("thư cảnh báo an ninh")
+        verbose_name_plural = _("thư cảnh báo an ninh")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()}"
+
+    def outbox_message(self) -> EmailMessage:
+        from .services import security_email_message
+
+        return security_email_message(self)

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,8 +18,9 @@ from officials.signals import role_changed
 
 from .lockout import client_ip
 from .middleware import SEEN_SESSION_KEY
-from .models import KnownDevice, LoginAlert, SessionRecord
+from .models import KnownDevice, LoginAlert, SecurityEmailKind, SessionRecord
 from .second_factor import second_factor_enrolled, second_factor_required
+from .services import security_email_queue
 
 
 def _user_agent(request: HttpRequest) -> str:
@@ -46,8 +46,6 @@ def logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 def _known_device_check(request: HttpRequest, user: Any, ip: str) -> None:
     """ASVS 5.0 6.3.5: tell the person of a login from a browser they have not used before (the first device
     ever is not news)."""
-    from .tasks import new_device_alert_send
-
     token = request.COOKIES.get(settings.PORTAL_KNOWN_DEVICE_COOKIE, "")
     if token and KnownDevice.objects.filter(user=user, token_hash=_hash(token)).exists():
         return
@@ -56,8 +54,8 @@ def _known_device_check(request: HttpRequest, user: Any, ip: str) -> None:
     KnownDevice.objects.create(user=user, token_hash=_hash(token), user_agent=_user_agent(request))
     request.portal_new_device_token = token  # type: ignore[attr-defined]  # set as a cookie by the middleware
     if had_devices and user.email:
-        user_id, agent = user.pk, _user_agent(request)
-        transaction.on_commit(lambda: new_device_alert_send.delay(user_id, agent, ip))
+        details = {"agent": _user_agent(request), "ip": ip}
+        security_email_queue(user=user, kind=SecurityEmailKind.NEW_DEVICE, details=details)
 
 
 def _hash(token: str) -> str:
@@ -69,8 +67,6 @@ def login_failed(
     sender: Any, credentials: dict[str, Any] | None, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     """Issue #18 item 2: the owner hears that their account is being tried, at most once per interval."""
-    from .tasks import login_attempts_alert_send
-
     username = str((credentials or {}).get("username", ""))
     if not username:
         return
@@ -84,16 +80,13 @@ def login_failed(
         _alert, created = LoginAlert.objects.get_or_create(user=user, defaults={"mailed_at": now})
         if not created:
             return
-    user_id = user.pk
-    transaction.on_commit(lambda: login_attempts_alert_send.delay(user_id))
+    security_email_queue(user=user, kind=SecurityEmailKind.LOGIN_ATTEMPTS)
 
 
 @receiver(role_changed, dispatch_uid="accounts_role_changed")
 def role_change_mailed(sender: Any, assignment: Any, change: str, by: Any = None, **kwargs: Any) -> None:
     """Changes made by a person (the admin, a page) are mailed; set-up by the demo loader and tests is not."""
-    from .tasks import role_change_notify
-
     if by is None:
         return
-    holder_id, role, by_name = assignment.user_id, assignment.role, by.get_username()
-    transaction.on_commit(lambda: role_change_notify.delay(holder_id, role, change, by_name))
+    details = {"role": assignment.role, "change": change, "by_name": by.get_username()}
+    security_email_queue(user=assignment.user, kind=SecurityEmailKind.ROLE_CHANGE, details=details)

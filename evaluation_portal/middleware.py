@@ -1,12 +1,19 @@
 """Security wiring that Django does not ship: cache headers, an absolute session lifetime, an early refusal of
 oversized bodies and a Permissions-Policy."""
 
+import logging
 import time
 
+import structlog
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -69,4 +76,39 @@ class RequestLimitsMiddleware:
         else:
             response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
+        return response
+
+
+class RequestIdHeaderMiddleware:
+    """Returns the request id (bound by django-structlog's RequestMiddleware, from X-Request-ID or new) in the
+    response's X-Request-ID, so a person reporting a problem, or the proxy's log, can name the log lines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        if request_id:
+            response["X-Request-ID"] = str(request_id)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or dropped the connection (issue #16 item 4): the person gets a page in Vietnamese
+    that says so and that what was saved before stays saved, with 503 and Retry-After, instead of a bare 500.
+    Rendered without the request's context: the context processors would ask the same database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable", exc_info=exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
         return response

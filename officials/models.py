@@ -4,7 +4,10 @@ Kinds of organisation and peer groups are data: a 2023 cycle has district chairs
 commune chairs (two-tier local government from 1 July 2025, Law 72/2025).
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +16,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.encryption import EncryptedTextField
+from common.outbox import OutboxEmail
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
 
 
 class OrganisationKind(models.TextChoices):
@@ -246,3 +253,23 @@ class RoleAssignment(models.Model):
         if self.organisation_id:
             return f"{self.user} – {self.get_role_display()} ({self.organisation})"
         return f"{self.user} – {self.get_role_display()}"
+
+
+class Invitation(OutboxEmail):
+    """An invitation to choose a password (ASVS 5.0 6.4.1: no initial password by mail): the e-mail's outbox row
+    (common/outbox.py, issue #16 item 2), written with the account or by the admin's action, so an invitation
+    asked for while the broker is down is sent once it is back. The link is made when the e-mail is sent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+
+    class Meta(OutboxEmail.Meta):
+        verbose_name = _("thư mời đặt mật khẩu")
+        verbose_name_plural = _("thư mời đặt mật khẩu")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def outbox_message(self) -> EmailMessage:
+        from .services import invitation_message
+
+        return invitation_message(self)

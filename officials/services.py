@@ -5,16 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from common.encryption import blind_index
+from common.outbox import OutboxSkip, outbox_enqueue
 
-from .models import Official, Organisation, Role, RoleAssignment, identification_number_clean
+from .models import Invitation, Official, Organisation, Role, RoleAssignment, identification_number_clean
 from .permissions import require_home_affairs, roles_of
 from .signals import identification_number_changed, role_changed
 
@@ -83,19 +91,34 @@ def role_confirm(*, assignment: RoleAssignment, by: User) -> RoleAssignment:
     return assignment
 
 
-def account_invite(*, user: User) -> None:
+def account_invite(*, user: User) -> Invitation:
     """E-mail a single-use link to choose a password (ASVS 5.0 6.4.1: no initial passwords by mail).
 
-    Sent by the worker after the surrounding transaction commits.
+    An outbox row (common/outbox.py): written here, sent by the worker after the surrounding transaction
+    commits; with the broker down the caller still answers and the reconciler sends it later.
     """
-    from .tasks import account_invitation_send
-
     if not user.email:
         raise OfficialsError(
             _("Tài khoản %(username)s chưa có địa chỉ thư điện tử.") % {"username": user.username}
         )
-    # celery-types 0.26 does not know DjangoTask.delay_on_commit (Celery 5.4+).
-    account_invitation_send.delay_on_commit(user.pk)  # type: ignore[attr-defined]
+    invitation = Invitation.objects.create(user=user)
+    outbox_enqueue(invitation)
+    return invitation
+
+
+def invitation_message(invitation: Invitation) -> EmailMessage:
+    """The invitation's e-mail, with a password link made now (it lasts PASSWORD_RESET_TIMEOUT)."""
+    user = invitation.user
+    if not user.is_active or not user.email:
+        raise OutboxSkip()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    context = {"user": user, "link": settings.PORTAL_BASE_URL.rstrip("/") + path}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("officials/email/invitation_subject.txt", context).strip()
+        body = render_to_string("officials/email/invitation_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 @transaction.atomic

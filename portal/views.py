@@ -1,12 +1,16 @@
 """The pages that bring the apps together: each role's home, the cycle's overview, the audit history."""
 
+import os
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
 from audit.selectors import cycle_history, evaluation_history, history_rows
 from common.types import AuthenticatedHttpRequest
@@ -29,6 +33,7 @@ from reviews.selectors import (
 from tracking.permissions import is_tracker
 from tracking.selectors import enrolment_is_tracked, tracker_inbox, tracking_of
 
+from . import health
 from .dashboard import cycle_card, official_next_action
 from .forms import HistoryFilterForm
 from .history import describe
@@ -158,5 +163,41 @@ def cycle_history_page(request, pk: int):
 @login_not_required
 @require_GET
 def healthz(request):
-    """For the load balancer and docker-compose: says nothing but "ok"."""
+    """Liveness, for docker-compose and the load balancer: the process answers. Nothing else is checked (a
+    database or Redis outage must not get the web container restarted); readiness is /readyz."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+def readyz(request):
+    """Readiness (issue #16 item 8): the database, the broker, the stored files, a worker's and beat's heartbeats.
+    503 naming the check that failed, so the load balancer stops sending people here and the operator knows why."""
+    checks = health.readiness()
+    ready = all(result == "ok" for result in checks.values())
+    return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+
+def _metrics_allowed(request) -> bool:
+    token = settings.PORTAL_METRICS_TOKEN
+    if token and secrets.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
+        return True
+    return request.META.get("REMOTE_ADDR", "") in settings.PORTAL_METRICS_ALLOWED_IPS
+
+
+@login_not_required
+@require_GET
+def metrics(request):
+    """Prometheus metrics for the province's IT team: a bearer token (PORTAL_METRICS_TOKEN) or an allowed
+    address (PORTAL_METRICS_ALLOWED_IPS); anyone else gets a 404, as if there were nothing here."""
+    if not _metrics_allowed(request):
+        raise Http404
+    portal = CollectorRegistry(auto_describe=False)
+    portal.register(health.PortalCollector())
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        requests = CollectorRegistry()
+        multiprocess.MultiProcessCollector(requests)
+    else:
+        requests = REGISTRY
+    body = generate_latest(requests) + generate_latest(portal)
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

@@ -9,11 +9,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.outbox import OutboxEmail, OutboxStatus
 from cycles.models import Enrolment
 from cycles.rulebooks import Level
 from cycles.rulebooks.caps import DisciplineCounting
 
 if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
     from django_stubs_ext import StrOrPromise
 
 LEVEL_VALUES = [choice.value for choice in Level]
@@ -621,12 +623,9 @@ class Decision(models.Model):
 # --- Objections (domain.md §3.9, issue #5) ---
 
 
-class NoticeEmailStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
-    FAILED = "failed", _("Gửi không thành công")
-    NO_ADDRESS = "no_address", _("Không có địa chỉ thư điện tử")
+# Every e-mail's outbox row has the one status of common/outbox.py (issue #16 item 2).
+NoticeEmailStatus = OutboxStatus
+ReminderStatus = OutboxStatus
 
 
 class ObjectionStatus(models.TextChoices):
@@ -676,14 +675,6 @@ class Objection(models.Model):
         on_delete=models.PROTECT,
         related_name="answered_objection",
     )
-    # A kept rating is answered by e-mail too (a changed one sends its new notice): this row is that e-mail's
-    # outbox, claimed by a conditional UPDATE like the notices, so a duplicate delivery never sends twice.
-    answer_email_status = models.CharField(
-        _("thư trả lời"), max_length=12, choices=NoticeEmailStatus.choices, blank=True
-    )
-    answer_email_to = models.EmailField(blank=True)
-    answer_email_claimed_at = models.DateTimeField(null=True, blank=True)
-    answer_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("kiến nghị")
@@ -728,6 +719,25 @@ class Objection(models.Model):
         return f"{self.evaluation} – {self.get_status_display()}"
 
 
+class ObjectionAnswerEmail(OutboxEmail):
+    """The answer to a kept objection by e-mail (a changed rating sends its new notice instead): the e-mail's
+    outbox row (common/outbox.py), one per objection."""
+
+    objection = models.OneToOneField(Objection, on_delete=models.PROTECT, related_name="answer_email")
+
+    class Meta(OutboxEmail.Meta):
+        verbose_name = _("thư trả lời kiến nghị")
+        verbose_name_plural = _("thư trả lời kiến nghị")
+
+    def __str__(self) -> str:
+        return str(self.objection)
+
+    def outbox_message(self) -> EmailMessage:
+        from .services.objections import objection_answer_message
+
+        return objection_answer_message(self.objection)
+
+
 # --- Notices of results (domain.md §3.8, issue #5) ---
 
 
@@ -736,47 +746,30 @@ class NoticeKind(models.TextChoices):
     REPLACED_RESULT = "replaced", _("Thông báo kết quả mới (thay thế kết quả đã thông báo)")
 
 
-class Notice(models.Model):
+class Notice(OutboxEmail):
     """The notice of one signed decision to the person rated: in the portal, and by e-mail. One per decision, so a
-    decision that replaces another after an objection gets a notice of its own. The row is the e-mail's outbox:
-    the worker claims it with a conditional UPDATE, so a duplicate delivery of the task never sends twice."""
+    decision that replaces another after an objection gets a notice of its own. The row is the e-mail's outbox
+    (common/outbox.py): claimed with a conditional UPDATE, so a duplicate delivery of the task never sends twice."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="notices")
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="notice")
     kind = models.CharField(_("loại thông báo"), max_length=12, choices=NoticeKind.choices)
     created_at = models.DateTimeField(_("ngày thông báo"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã xem lúc"), null=True, blank=True)
-    email_status = models.CharField(
-        _("thư điện tử"), max_length=12, choices=NoticeEmailStatus.choices, default=NoticeEmailStatus.PENDING
-    )
-    email_to = models.EmailField(_("gửi tới"), blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
-    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
 
-    class Meta:
+    class Meta(OutboxEmail.Meta):
         verbose_name = _("thông báo kết quả")
         verbose_name_plural = _("thông báo kết quả")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *OutboxEmail.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=[choice.value for choice in NoticeKind]), name="notice_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(email_status__in=[choice.value for choice in NoticeEmailStatus]),
-                name="notice_email_status_valid",
-            ),
-            # Sent means when and to whom; nothing else claims to have been sent.
-            models.CheckConstraint(
-                condition=(Q(email_status="sent") & Q(emailed_at__isnull=False) & ~Q(email_to=""))
-                | (~Q(email_status="sent") & Q(emailed_at__isnull=True)),
-                name="notice_sent_iff_emailed_at",
-            ),
             # A claim (sending, sent or failed) is an attempt, made at a known moment.
             models.CheckConstraint(
-                condition=Q(email_status__in=["pending", "no_address"])
-                | (Q(email_attempts__gte=1) & Q(email_claimed_at__isnull=False)),
+                condition=Q(status__in=["pending", "no_address"])
+                | (Q(attempts__gte=1) & Q(claimed_at__isnull=False)),
                 name="notice_claim_counts_an_attempt",
             ),
             models.CheckConstraint(
@@ -792,15 +785,18 @@ class Notice(models.Model):
     def is_unread(self) -> bool:
         return self.read_at is None
 
+    def outbox_message(self) -> EmailMessage:
+        from .services.notices import notice_email_message
 
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
-    SKIPPED = "skipped", _("Không cần gửi")
+        return notice_email_message(self)
+
+    def outbox_sent(self) -> None:
+        from .services.notices import notice_email_recorded
+
+        notice_email_recorded(self)
 
 
-class Reminder(models.Model):
+class Reminder(OutboxEmail):
     """A reminder e-mail Home Affairs asked for, to one person who has not submitted. The row is the outbox: written
     in the request's transaction, claimed by the worker with a conditional UPDATE, so a duplicate delivery of the task
     sends nothing twice, and one skipped when the person submitted in the meantime."""
@@ -810,25 +806,20 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    email_to = models.EmailField(blank=True)
 
-    class Meta:
+    class Meta(OutboxEmail.Meta):
         verbose_name = _("thư nhắc")
         verbose_name_plural = _("thư nhắc")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[choice.value for choice in ReminderStatus]),
-                name="reminder_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=(Q(status="sent") & Q(sent_at__isnull=False) & ~Q(email_to=""))
-                | (~Q(status="sent") & Q(sent_at__isnull=True)),
-                name="reminder_sent_iff_sent_at",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.evaluation} – {self.requested_at:%d/%m/%Y %H:%M}"
+
+    def outbox_message(self) -> EmailMessage:
+        from .services.self_assessment import reminder_message
+
+        return reminder_message(self)
+
+    def outbox_sent(self) -> None:
+        from .services.events import event_record
+
+        event_record(self.evaluation, EventKind.REMINDED, self.requested_by)

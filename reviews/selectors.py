@@ -695,8 +695,8 @@ def _unsent_notices(cycle: Cycle) -> QuerySet[Notice]:
     """Notices of the decisions in force that have not gone out by e-mail yet. One with no address to send to
     is not waiting for anything (the person reads it in the portal)."""
     return Notice.objects.filter(
-        evaluation__enrolment__cycle=cycle, decision__state=DecisionState.SIGNED, emailed_at__isnull=True
-    ).exclude(email_status=NoticeEmailStatus.NO_ADDRESS)
+        evaluation__enrolment__cycle=cycle, decision__state=DecisionState.SIGNED, sent_at__isnull=True
+    ).exclude(status=NoticeEmailStatus.NO_ADDRESS)
 
 
 def cycle_close_blockers(cycle: Cycle, now: datetime | None = None) -> list[str]:

@@ -2,6 +2,8 @@
 (deny by default is only real if a new page cannot slip in unreviewed). ASVS 5.0 8.1.1 / 8.2.1 / 8.2.2."""
 
 import pytest
+import redis
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PERSONAS = [
@@ -825,6 +827,23 @@ MATRIX.update(
             lambda c: {"cycle_pk": c.cycle.pk, "group_pk": c.official_a.peer_group_id},
             logged_in(404, home_affairs=403, chair=302, office_staff=403),
         ),
+    }
+)
+
+
+def _no_heartbeats(c):
+    """Readiness depends on the background processes: with none running it is 503 for everyone alike."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(
+        "portal:heartbeat:worker", "portal:heartbeat:beat"
+    )
+    return {}
+
+
+# Issue #16 item 8: readiness is open (it says only which dependency failed); metrics need a token or an address.
+MATRIX.update(
+    {
+        "readyz": ("get", _no_heartbeats, everyone(503)),
+        "metrics": ("get", lambda c: {}, everyone(404)),
     }
 )
 ADMIN_MATRIX = {"admin:index": logged_in(302, administrator=200)}

@@ -249,11 +249,12 @@ def test_the_owner_is_mailed_when_their_account_is_tried_at_most_once_an_hour(
 ):
     from datetime import timedelta
 
-    from accounts.models import LoginAlert
-    from accounts.tasks import login_attempts_alert_send
+    from accounts.models import LoginAlert, SecurityEmail
 
     sent = []
-    monkeypatch.setattr(login_attempts_alert_send, "delay", lambda user_id: sent.append(user_id))
+    monkeypatch.setattr(
+        "common.outbox._publish", lambda label, pk: sent.append(SecurityEmail.objects.get(pk=pk).user_id)
+    )
     owner = UserFactory(username="alice", email="alice@example.invalid")
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
@@ -266,10 +267,12 @@ def test_the_owner_is_mailed_when_their_account_is_tried_at_most_once_an_hour(
 
 
 def test_the_alert_mail_is_in_vietnamese(mailoutbox):
-    from accounts.tasks import login_attempts_alert_send
+    from accounts.models import SecurityEmail
+    from common.outbox import outbox_send
 
     owner = UserFactory(username="alice", email="alice@example.invalid")
-    assert login_attempts_alert_send(owner.pk) is True
+    row = SecurityEmail.objects.create(user=owner, kind="login_attempts")
+    assert outbox_send(SecurityEmail, row.pk) is True
     assert mailoutbox[0].to == ["alice@example.invalid"]
     assert "đang thử đăng nhập" in mailoutbox[0].subject
 

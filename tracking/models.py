@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.outbox import OutboxEmail, OutboxStatus
 from cycles.models import Cycle, Enrolment
 from cycles.rulebooks.tracking import Frequency, MissingPeriod, ScoreRounding, ShortPeriod, TrackingRules
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMessage
 
 
 def _values(enum: type[StrEnum]) -> list[str]:
@@ -323,18 +328,15 @@ class ReminderKind(models.TextChoices):
     TRACKER_WAITING = "tracker_waiting", _("Nhắc người theo dõi xác nhận kết quả kỳ")
 
 
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENDING = "sending", _("Đang gửi")
-    SENT = "sent", _("Đã gửi")
-    SKIPPED = "skipped", _("Không cần gửi")
+# Every e-mail's outbox row has the one status of common/outbox.py (issue #16 item 2).
+ReminderStatus = OutboxStatus
 
 
-class PeriodReminder(models.Model):
+class PeriodReminder(OutboxEmail):
     """A reminder e-mail before a period's deadline: to one person who has not sent their period, or to one
-    tracker with periods waiting. The row is the outbox (reviews.models.Reminder's pattern): at most one per
-    (person or tracker, kind, period) by a unique constraint, written in a transaction, sent after the commit,
-    claimed by a conditional UPDATE so that a duplicate delivery sends nothing twice."""
+    tracker with periods waiting. The row is the outbox (common/outbox.py): at most one per (person or tracker,
+    kind, period) by a unique constraint, written in a transaction, sent after the commit, claimed by a
+    conditional UPDATE so that a duplicate delivery sends nothing twice."""
 
     period = models.ForeignKey(TrackingPeriod, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
@@ -349,15 +351,12 @@ class PeriodReminder(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    email_to = models.EmailField(blank=True)
 
-    class Meta:
+    class Meta(OutboxEmail.Meta):
         verbose_name = _("thư nhắc kỳ theo dõi")
         verbose_name_plural = _("thư nhắc kỳ theo dõi")
         constraints = [
+            *OutboxEmail.Meta.constraints,
             models.UniqueConstraint(
                 fields=["enrolment", "kind", "period"],
                 condition=Q(enrolment__isnull=False),
@@ -374,19 +373,15 @@ class PeriodReminder(models.Model):
                 | (Q(kind="tracker_waiting") & Q(tracker__isnull=False) & Q(enrolment__isnull=True)),
                 name="periodreminder_kind_names_its_addressee",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=[choice.value for choice in ReminderStatus]),
-                name="periodreminder_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=(Q(status="sent") & Q(sent_at__isnull=False) & ~Q(email_to=""))
-                | (~Q(status="sent") & Q(sent_at__isnull=True)),
-                name="periodreminder_sent_iff_sent_at",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.period} – {self.get_kind_display()}"
+
+    def outbox_message(self) -> EmailMessage:
+        from .services import period_reminder_message
+
+        return period_reminder_message(self)
 
 
 def period_dates(year: int, frequency: Frequency, number: int) -> tuple[date, date]:

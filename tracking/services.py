@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ActingAs, Action
 from audit.services import audit_record
+from common.outbox import OutboxSkip, outbox_enqueue, outbox_send
 from common.uploads import upload_checked
 from cycles.models import Cycle, CycleStatus, Enrolment
 from cycles.rulebooks.tracking import (
@@ -86,6 +86,7 @@ __all__ = [
     "period_tasks_import",
     "period_tasks_save",
     "period_withdraw",
+    "period_reminder_message",
     "period_reminder_send",
     "period_reminders_due",
     "period_reminders_request",
@@ -956,23 +957,15 @@ def _reminders_write(period: TrackingPeriod, requested_by: User | None) -> int:
     return len(rows)
 
 
-def _reminder_claimable(now: datetime) -> Q:
-    # A claim older than the hard time limit cannot belong to a running task: the worker was killed mid-send.
-    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    return Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.SENDING, claimed_at__lt=stale)
-
-
 def _enqueue(ids: Sequence[int]) -> None:
-    from .tasks import period_reminder_send as task
-
-    for pk in ids:
-        # robust: a broker outage must not undo the rows; they stay pending and the next beat sends them again.
-        transaction.on_commit(partial(task.delay, pk), robust=True)
+    # After the commit; a broker outage leaves the rows pending for the reconciler (common/outbox.py).
+    for reminder in PeriodReminder.objects.filter(pk__in=ids):
+        outbox_enqueue(reminder)
 
 
 def period_reminders_due(*, now: datetime | None = None) -> list[int]:
-    """For beat: the reminders due now, written once each, and every reminder still waiting to be sent (lost with
-    the broker, or held by a killed worker) enqueued again after the commit. A person is reminded once the
+    """For beat: the reminders due now, written once each and enqueued after the commit (those lost with the
+    broker or held by a killed worker are the outbox reconciler's, common/outbox.py). A person is reminded once the
     period's deadline is TRACKING_REMINDER_DAYS away; a tracker from then until as long after the deadline, as
     soon as a period waits for them. Returns the ids enqueued."""
     now = now or timezone.now()
@@ -995,7 +988,7 @@ def period_reminders_due(*, now: datetime | None = None) -> list[int]:
                 ignore_conflicts=True,
             )
         ids = list(
-            PeriodReminder.objects.filter(_reminder_claimable(now))
+            PeriodReminder.objects.filter(status=ReminderStatus.PENDING, claimed_at__isnull=True)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -1035,18 +1028,15 @@ def _absolute(name: str, args: Sequence[object]) -> str:
 
 
 def period_reminder_send(*, reminder_id: int) -> bool:
-    """Send one reminder once. False when there is nothing to send: already sent or being sent by another delivery,
-    or nothing is waiting any more (the person sent the period, the tracker confirmed it), or no address (the
-    reminder is then skipped). The e-mail names the period and its deadline, never a score."""
+    """Send one reminder once (common.outbox.outbox_send). False when there is nothing to send: already sent or
+    being sent by another delivery, or nothing is waiting any more, or no address (the reminder is skipped)."""
+    return outbox_send(PeriodReminder, reminder_id)
+
+
+def period_reminder_message(reminder: PeriodReminder) -> EmailMessage:
+    """The reminder's e-mail; nothing when nothing waits any more (the person sent the period, the tracker
+    confirmed it) or there is no address. The e-mail names the period and its deadline, never a score."""
     now = timezone.now()
-    won = PeriodReminder.objects.filter(_reminder_claimable(now), pk=reminder_id).update(
-        status=ReminderStatus.SENDING, claimed_at=now
-    )
-    if not won:
-        return False
-    reminder = PeriodReminder.objects.select_related(
-        "period__cycle", "enrolment__official__user", "tracker"
-    ).get(pk=reminder_id)
     period = reminder.period
     context: dict[str, object] = {"period": period, "deadline": timezone.localtime(period.deadline)}
     user: User | None
@@ -1082,23 +1072,11 @@ def period_reminder_send(*, reminder_id: int) -> bool:
         }
         template = "tracking/email/period_reminder_tracker"
     if not still_due or user is None or not user.is_active or not user.email:
-        PeriodReminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
-        return False
+        raise OutboxSkip()
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:
-        # Give the claim back so the task's retry (or the next beat) can send it.
-        PeriodReminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
-            status=ReminderStatus.PENDING
-        )
-        raise
-    PeriodReminder.objects.filter(pk=reminder_id).update(
-        status=ReminderStatus.SENT, sent_at=timezone.now(), email_to=user.email
-    )
-    return True
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 # --- Evidence files of a period ---

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from common.tasks import TRANSIENT_DB_ERRORS
+
 from . import services
 
 
-@shared_task
+@shared_task(autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=True, max_retries=3)
 def periods_close() -> int:
     """Every few minutes: close the periods whose deadline has passed (the people's parts lock by themselves)."""
     return services.periods_close_due()
 
 
-@shared_task
+@shared_task(autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=True, max_retries=3)
 def period_reminders_queue() -> int:
     """Every few minutes: write the reminders now due (one outbox row each) and enqueue every one not yet sent."""
     return len(services.period_reminders_due())
-
-
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def period_reminder_send(reminder_id: int) -> bool:
-    """One reminder e-mail: claimed first, so a duplicate delivery sends nothing twice."""
-    return services.period_reminder_send(reminder_id=reminder_id)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import structlog
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_prometheus",
+    "django_structlog",
+    "common",
     "officials",
     "cycles",
     "tracking",
@@ -68,6 +72,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (issue #16 item 8); its partner is the last but one.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id (X-Request-ID, or a new one) bound to every log line of the request and the jobs it starts.
+    "django_structlog.middlewares.RequestMiddleware",
+    "evaluation_portal.middleware.RequestIdHeaderMiddleware",
+    "evaluation_portal.middleware.DatabaseUnavailableMiddleware",
     # Refuses an oversized body before anything reads it, and adds Permissions-Policy (issue #18 item 7).
     "evaluation_portal.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -90,6 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "evaluation_portal.middleware.NoStoreForAuthenticatedMiddleware",
     "audit.middleware.RefusedAccessMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # django-axes must be last (its docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,6 +190,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # Sessions: 30 minutes idle (sliding), 12 hours absolute (ASVS 4.0.3 3.3.2 level 2).
+# Django's database sessions, retried once on a fresh connection when the old one dropped (common/sessions.py).
+SESSION_ENGINE = "common.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60
@@ -257,12 +270,40 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A request that publishes while Redis is down gives up in about a second (the outbox row stays pending for the
+# reconciler) instead of holding the person's page for kombu's default retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# The worker keeps trying a lost broker for ever (it is the one thing it cannot work without).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# beat wakes at least this often, so its heartbeat and the 10-second reconcilers stay on time.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+# beat writes its heartbeat on each wake-up; workers write theirs from a thread (common/health.py).
+CELERY_BEAT_SCHEDULER = "common.health:HeartbeatScheduler"
+# The worker logs through Django's LOGGING (JSON lines with the request id), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+HEARTBEAT_SECONDS = int(os.environ.get("HEARTBEAT_SECONDS", "10"))
+# Readiness (/readyz) fails when a heartbeat is older than this.
+HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "60"))
 # The job rows are the outbox: every minute beat sends again any document job whose message was lost
 # (broker down at request time, worker killed). `manage.py documents_reconcile` does the same by hand.
+# Both are one cheap indexed query when nothing is waiting, so a short interval costs nothing when idle and
+# work held up by a dead worker or a broker outage resumes within seconds of the cause going (issue #16 item 6).
 CELERY_BEAT_SCHEDULE = {
-    "documents-reconcile": {"task": "documents.tasks.documents_reconcile", "schedule": 60.0},
-    # Notice e-mails lost while the broker was down, or held by a killed worker, are sent again.
-    "notice-emails-requeue": {"task": "reviews.tasks.notice_emails_requeue", "schedule": 300.0},
+    "documents-reconcile": {
+        "task": "documents.tasks.documents_reconcile",
+        "schedule": float(os.environ.get("DOCUMENTS_RECONCILE_SECONDS", "10")),
+    },
+    # Every outbox e-mail (common/outbox.py) lost while the broker was down, or held by a killed worker.
+    "outbox-reconcile": {
+        "task": "common.tasks.outbox_reconcile",
+        "schedule": float(os.environ.get("OUTBOX_RECONCILE_SECONDS", "10")),
+    },
     # Periodic tracking (issue #12): periods close at their deadline; reminders before it, each sent once.
     "tracking-periods-close": {"task": "tracking.tasks.periods_close", "schedule": 120.0},
     "tracking-period-reminders": {"task": "tracking.tasks.period_reminders_queue", "schedule": 600.0},
@@ -278,7 +319,8 @@ TRACKING_REMINDER_DAYS = int(os.environ.get("TRACKING_REMINDER_DAYS", "3"))
 # A rendering worker writes a heartbeat this often; a running job without one for DOCUMENTS_STALE_AFTER_SECONDS
 # is taken over by another delivery. A queued job sent that long ago and still untouched is sent again.
 DOCUMENTS_HEARTBEAT_SECONDS = int(os.environ.get("DOCUMENTS_HEARTBEAT_SECONDS", "5"))
-DOCUMENTS_STALE_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_STALE_AFTER_SECONDS", "60"))
+# Four missed heartbeats: a killed worker's job is taken over within ~30 s with the 10 s reconciler (issue #16).
+DOCUMENTS_STALE_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_STALE_AFTER_SECONDS", "20"))
 DOCUMENTS_RESEND_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_RESEND_AFTER_SECONDS", "120"))
 # After this many attempts (each one's worker died mid-render) a job is failed and waits for a person.
 DOCUMENTS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENTS_MAX_ATTEMPTS", "3"))
@@ -351,15 +393,87 @@ SIGNING_VERIFY_WINDOW_MINUTES = int(os.environ.get("SIGNING_VERIFY_WINDOW_MINUTE
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "danhgia@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# An SMTP conversation gives up well before its claim goes stale, so a live send is never taken over.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+
+# --- The e-mail outbox (common/outbox.py, issue #16 items 2, 3 and 6) ----------------------------
+# A row claimed as "sending" longer than this belongs to a killed worker and is sent again (with the same
+# Message-ID). Longer than EMAIL_TIMEOUT plus rendering the message; far shorter than the task time limit.
+OUTBOX_STALE_CLAIM_SECONDS = int(os.environ.get("OUTBOX_STALE_CLAIM_SECONDS", "20"))
+# A row still pending this long after it was queued (or last tried) lost its message: publish it again.
+OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "10"))
+OUTBOX_RECONCILE_BATCH = 500
+# Transient failures (the network, SMTP 4yz) and killed workers: after this many attempts a row waits for a person.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+# The right-hand side of every Message-ID (RFC 5322 §3.6.4): the sender's domain.
+OUTBOX_MESSAGE_ID_DOMAIN = os.environ.get(
+    "OUTBOX_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)
 
 # --- Logging --------------------------------------------------------------------------------------
+# Structured logs (issue #16 item 8): one JSON object a line with the request id (X-Request-ID when the proxy
+# sends one, else a new one; returned in the response), carried into the worker by django-structlog's Celery
+# integration so a job's lines share the id of the request that asked for it. DJANGO_LOG_FORMAT=console for
+# people reading a terminal.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+_PRE_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
+            "foreign_pre_chain": _PRE_CHAIN,
+        },
+        "console": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.dev.ConsoleRenderer(colors=False),
+            "foreign_pre_chain": _PRE_CHAIN,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.StackInfoRenderer(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+
+# /metrics (Prometheus): a bearer token, or the scraper's address; with neither set nobody may read them.
+PORTAL_METRICS_TOKEN = os.environ.get("PORTAL_METRICS_TOKEN", "")
+PORTAL_METRICS_ALLOWED_IPS = env_list("PORTAL_METRICS_ALLOWED_IPS", [])
+# The audit trail's hash-chain check for /metrics: a dotted path to a function returning "ok", "broken" or
+# "unknown" (portal/health.py:audit_chain_status); empty means "unknown".
+PORTAL_AUDIT_CHAIN_STATUS = os.environ.get("PORTAL_AUDIT_CHAIN_STATUS", "")
 
 # Demo data (invented people, printed passwords) may only be loaded where this is on.
 PORTAL_DEMO_ALLOWED = False

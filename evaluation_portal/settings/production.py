@@ -26,9 +26,25 @@ PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "1
 PORTAL_SECOND_FACTOR_ENFORCED = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])  # noqa: F405
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)  # noqa: F405
+# Django's SMTP backend that keeps the server's reply, recorded on each outbox row (common/mail.py).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "common.mail.EmailBackend")
 
 PORTAL_DEMO_ALLOWED = False
+
+# Issue #16 item 9: gunicorn runs threads (docker-compose.yml), so each process keeps a small pool of PostgreSQL
+# connections (Django 5.1+ with psycopg 3's pool) instead of one persistent connection per thread; with
+# CONN_HEALTH_CHECKS Django has the pool check a connection before lending it, so one the server dropped is
+# replaced, not handed to a request. Measured in
+# docs/benchmarks.md. DJANGO_DB_POOL=false goes back to one persistent connection per thread.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DJANGO_DB_POOL", True):  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (the pool keeps the connections)
+    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+        "pool": {
+            "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "2")),
+            # One connection per gunicorn thread: a thread never waits for another's connection.
+            "max_size": int(
+                os.environ.get("DJANGO_DB_POOL_MAX_SIZE", os.environ.get("GUNICORN_THREADS", "8"))
+            ),
+            "timeout": 10,
+        }
+    }

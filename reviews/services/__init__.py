@@ -45,7 +45,6 @@ from .notices import (
     notice_email_send,
     notice_issue_for_decision,
     notice_mark_read,
-    notices_due_for_email,
     notices_issue_for_cycle,
 )
 from .objections import (
@@ -112,7 +111,6 @@ __all__ = [
     "notice_email_send",
     "notice_issue_for_decision",
     "notice_mark_read",
-    "notices_due_for_email",
     "notices_issue_for_cycle",
     "decision_replace",
     "objection_answer",

@@ -9,12 +9,11 @@ closing of the cycle or another replacement in the same peer group (the quota is
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from audit.models import ActingAs, Action
 from audit.services import audit_record
 from common.dates import local_text
+from common.outbox import OutboxSkip, outbox_enqueue, outbox_send
 from cycles.models import Cycle, CycleStatus
 from cycles.rulebooks import Level
 from cycles.selectors import WindowState, objection_window
@@ -38,6 +38,7 @@ from ..models import (
     EventKind,
     NoticeEmailStatus,
     Objection,
+    ObjectionAnswerEmail,
     ObjectionOutcome,
     ObjectionStatus,
     SigningAs,
@@ -427,16 +428,16 @@ def objection_answer(
         locked.status, locked.answer, locked.outcome = ObjectionStatus.ANSWERED, answer, outcome
         locked.answered_by, locked.answered_at, locked.new_decision = by, timezone.now(), new_decision
         update_fields = ["status", "answer", "outcome", "answered_by", "answered_at", "new_decision"]
+        locked.save(update_fields=update_fields)
         if outcome == ObjectionOutcome.KEPT:
             # The filing promised an answer by e-mail; a changed rating sends its new notice instead.
             address = email_address_of(evaluation.enrolment.official)
-            locked.answer_email_status = (
-                NoticeEmailStatus.PENDING if address else NoticeEmailStatus.NO_ADDRESS
+            answer_email = ObjectionAnswerEmail.objects.create(
+                objection=locked,
+                status=NoticeEmailStatus.PENDING if address else NoticeEmailStatus.NO_ADDRESS,
             )
-            update_fields.append("answer_email_status")
             if address:
-                _enqueue_answer_email(locked.pk)
-        locked.save(update_fields=update_fields)
+                outbox_enqueue(answer_email)
         audit_record(
             action=Action.OBJECTION_ANSWERED,
             actor=by,
@@ -456,30 +457,12 @@ def objection_answer(
     return locked
 
 
-def _enqueue_answer_email(objection_pk: int) -> None:
-    from ..tasks import objection_answer_email_send
-
-    # After the commit, robust: the answer stands whatever the broker does; the row stays pending.
-    transaction.on_commit(partial(objection_answer_email_send.delay, objection_pk), robust=True)
-
-
-def objection_answer_email_send(*, objection_id: int) -> bool:
-    """Send the answer to a kept objection once: the row is claimed (pending → sending) before sending, so a
-    duplicate delivery of the task sends nothing. False when there is nothing to send."""
-    now = timezone.now()
-    won = Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.PENDING).update(
-        answer_email_status=NoticeEmailStatus.SENDING, answer_email_claimed_at=now
-    )
-    if not won:
-        return False
-    objection = Objection.objects.select_related(
-        "evaluation__enrolment__cycle", "evaluation__enrolment__official__user", "decision"
-    ).get(pk=objection_id)
+def objection_answer_message(objection: Objection) -> EmailMessage:
+    """The answer to a kept objection by e-mail (common/outbox.py sends it)."""
     official = objection.evaluation.enrolment.official
     address = email_address_of(official)
     if not address:
-        Objection.objects.filter(pk=objection_id).update(answer_email_status=NoticeEmailStatus.NO_ADDRESS)
-        return False
+        raise OutboxSkip(NoticeEmailStatus.NO_ADDRESS)
     enrolment = objection.evaluation.enrolment
     context = {
         "objection": objection,
@@ -492,21 +475,18 @@ def objection_answer_email_send(*, objection_id: int) -> bool:
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string("reviews/email/objection_answer_subject.txt", context).split())
         body = render_to_string("reviews/email/objection_answer_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    except Exception:
-        Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.SENDING).update(
-            answer_email_status=NoticeEmailStatus.PENDING
-        )
-        raise
-    Objection.objects.filter(pk=objection_id, answer_email_status=NoticeEmailStatus.SENDING).update(
-        answer_email_status=NoticeEmailStatus.SENT, answer_email_to=address, answer_emailed_at=timezone.now()
-    )
-    return True
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+
+
+def objection_answer_email_send(*, objection_id: int) -> bool:
+    """Send the answer to a kept objection once (common.outbox.outbox_send). False when there is nothing to send."""
+    pk = ObjectionAnswerEmail.objects.filter(objection_id=objection_id).values_list("pk", flat=True).first()
+    return pk is not None and outbox_send(ObjectionAnswerEmail, pk)
 
 
 __all__ = [
     "objection_answer_email_send",
+    "objection_answer_message",
     "OBJECTION_MAX_LENGTH",
     "OBJECTION_MIN_LENGTH",
     "decision_replace",

@@ -7,22 +7,22 @@ Home Affairs are settled by the database: the loser gets a clear message and kee
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.dates import local_text
+from common.outbox import OutboxSkip, outbox_enqueue, outbox_send
 from common.uploads import upload_checked
 from cycles.models import CycleStatus, PhaseKind
 from cycles.rulebooks import Level
@@ -37,7 +37,6 @@ from ..models import (
     EventKind,
     EvidenceAttachment,
     Reminder,
-    ReminderStatus,
 )
 from ..selectors import honorific
 from .events import event_record
@@ -59,6 +58,7 @@ __all__ = [
     "evidence_remove",
     "missing_items",
     "reminder_email_send",
+    "reminder_message",
     "reminders_send",
     "review_start",
     "self_assessment_return",
@@ -341,9 +341,8 @@ def evidence_remove(*, attachment: EvidenceAttachment, by: User) -> None:
 
 def reminders_send(*, cycle: Cycle, by: User) -> int:
     """Queue a reminder e-mail to everyone in the cycle who has not submitted and has an address: one outbox row each,
-    written here and sent by the worker after the commit."""
-    from ..tasks import reminder_send
-
+    written here and sent by the worker after the commit (common/outbox.py: a broker outage leaves them pending for
+    the reconciler, the request still answers)."""
     require_home_affairs(by)
     pending = list(
         Evaluation.objects.filter(
@@ -359,34 +358,17 @@ def reminders_send(*, cycle: Cycle, by: User) -> int:
             [Reminder(evaluation_id=pk, requested_by=by) for pk in pending]
         )
         for reminder in reminders:
-            # robust: a broker outage must not undo the request; the row stays pending.
-            transaction.on_commit(partial(reminder_send.delay, reminder.pk), robust=True)
+            outbox_enqueue(reminder)
     return len(reminders)
 
 
-def _reminder_claimable(now: datetime) -> Q:
-    # A claim older than the hard time limit cannot belong to a running task: the worker was killed mid-send.
-    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    return Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.SENDING, claimed_at__lt=stale)
-
-
-def reminder_email_send(*, reminder_id: int) -> bool:
-    """Send one reminder once. False when there is nothing to send: already sent or being sent by another delivery,
-    or the person submitted meanwhile or has no address (the reminder is then skipped)."""
-    now = timezone.now()
-    won = Reminder.objects.filter(_reminder_claimable(now), pk=reminder_id).update(
-        status=ReminderStatus.SENDING, claimed_at=now
-    )
-    if not won:
-        return False
-    reminder = Reminder.objects.select_related(
-        "evaluation__enrolment__cycle", "evaluation__enrolment__official__user", "requested_by"
-    ).get(pk=reminder_id)
+def reminder_message(reminder: Reminder) -> EmailMessage:
+    """The reminder's e-mail (common/outbox.py sends it); nothing when the person submitted meanwhile or has no
+    address any more."""
     evaluation = reminder.evaluation
     user = evaluation.enrolment.official.user
     if evaluation.status not in EDITABLE_BY_OFFICIAL or user is None or not user.is_active or not user.email:
-        Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
-        return False
+        raise OutboxSkip()
     phase = phase_of(evaluation.enrolment.cycle, PhaseKind.SELF_ASSESSMENT)
     official = evaluation.enrolment.official
     context = {
@@ -400,17 +382,10 @@ def reminder_email_send(*, reminder_id: int) -> bool:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("reviews/email/reminder_subject.txt", context).strip()
         body = render_to_string("reviews/email/reminder_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:
-        # Give the claim back so the task's retry (or a later request) can send it.
-        Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING).update(
-            status=ReminderStatus.PENDING
-        )
-        raise
-    with transaction.atomic():
-        Reminder.objects.filter(pk=reminder_id).update(
-            status=ReminderStatus.SENT, sent_at=timezone.now(), email_to=user.email
-        )
-        event_record(evaluation, EventKind.REMINDED, reminder.requested_by)
-    return True
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def reminder_email_send(*, reminder_id: int) -> bool:
+    """Send one reminder once. False when there is nothing to send: already sent or being sent by another delivery,
+    or the person submitted meanwhile or has no address (the reminder is then skipped)."""
+    return outbox_send(Reminder, reminder_id)

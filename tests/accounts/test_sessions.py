@@ -5,8 +5,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import KnownDevice, SessionRecord
-from accounts.tasks import new_device_alert_send
+from accounts.models import KnownDevice, SecurityEmail, SessionRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,12 @@ def test_a_login_from_a_new_device_is_mailed_for_roles_with_a_second_factor(
     cast, password, monkeypatch, django_capture_on_commit_callbacks, settings
 ):
     sent = []
-    monkeypatch.setattr(new_device_alert_send, "delay", lambda *args: sent.append(args))
+
+    def queued(label, pk):
+        row = SecurityEmail.objects.get(pk=pk)
+        sent.append((row.user_id, row.details["agent"], row.details["ip"]))
+
+    monkeypatch.setattr("common.outbox._publish", queued)
     chair = cast.users["chair"]
     chair.email = "chair@example.invalid"
     chair.save()

@@ -8,13 +8,14 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from common.outbox import outbox_send
 from cycles.models import Cycle, CycleStatus, PhaseKind
 from cycles.services import phase_set
-from reviews import services
 from reviews.models import Evaluation, EvaluationStatus, Notice, Objection
 from tests.factories import OfficialFactory, enrol, submitted
 
@@ -39,10 +40,10 @@ def shoot(browser_page, open_page, live_server, name, url, username):
 
 
 def test_a_real_cycle_runs_through(live_server, cast, open_page, monkeypatch):
-    monkeypatch.setattr("reviews.services.notices._enqueue_email", lambda pk: None)
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: None)
     monkeypatch.setattr(
-        "reviews.tasks.objection_answer_email_send.delay",
-        lambda pk: services.objection_answer_email_send(objection_id=pk),
+        "common.outbox._publish",
+        lambda label, pk: label == "reviews.ObjectionAnswerEmail" and outbox_send(apps.get_model(label), pk),
     )
     cycle = cast.cycle
     base = live_server.url
@@ -142,7 +143,7 @@ def test_a_real_cycle_runs_through(live_server, cast, open_page, monkeypatch):
     chair.get_by_role("button", name="Ghi trả lời").click()
     expect(chair.get_by_text("Đã trả lời kiến nghị", exact=False)).to_be_visible()
     objection.refresh_from_db()
-    assert objection.answer_email_status == "sent"
+    assert objection.answer_email.status == "sent"
     assert [m.to for m in mail.outbox] == [[cast.users["official_a"].email]]
     person.goto(f"{base}/evaluations/{a.pk}/")
     expect(person.get_by_text("đã được trả lời", exact=False)).to_be_visible()
@@ -150,7 +151,7 @@ def test_a_real_cycle_runs_through(live_server, cast, open_page, monkeypatch):
     shoot(person, open_page, live_server, "evaluation-objection-kept", person.url, "alice")
 
     # Home Affairs ends the window early; with the notices out, the cycle closes.
-    Notice.objects.update(email_status="no_address")
+    Notice.objects.update(status="no_address")
     page.goto(f"{base}/cycles/{cycle.pk}/")
     page.get_by_test_id("objection-toggle").click()
     expect(page.get_by_test_id("objection-window").first).to_contain_text("đã kết thúc")

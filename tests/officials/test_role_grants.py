@@ -79,12 +79,14 @@ def test_revoking_a_role_is_audited_and_takes_admin_access_with_it(cast):
 def test_role_changes_by_a_person_are_mailed_to_the_holder_and_home_affairs(
     cast, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from accounts import tasks
+    from django.apps import apps
+
+    from common.outbox import outbox_send
 
     cast.users["home_affairs"].email = "noivu@example.invalid"
     cast.users["home_affairs"].save()
     holder = UserFactory(username="holder", email="holder@example.invalid")
-    monkeypatch.setattr(tasks.role_change_notify, "delay", lambda *args: tasks.role_change_notify(*args))
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: outbox_send(apps.get_model(label), pk))
     with django_capture_on_commit_callbacks(execute=True):
         role_grant(user=holder, role=Role.OFFICE_STAFF, by=cast.users["administrator"])
     assert len(mailoutbox) == 1

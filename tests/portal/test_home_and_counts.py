@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_mail_queue(monkeypatch):
-    monkeypatch.setattr("reviews.services.notices._enqueue_email", lambda pk: None)
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: None)
 
 
 def body(client, url):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_mail_queue(monkeypatch):
-    monkeypatch.setattr("reviews.services.notices._enqueue_email", lambda pk: None)
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: None)
 
 
 def close(cast, persona="home_affairs"):
@@ -99,7 +99,7 @@ def test_a_notice_with_no_address_does_not_hold_the_close(cast, django_capture_o
 
     with django_capture_on_commit_callbacks(execute=True):
         publish(cast, window=False)
-    Notice.objects.update(email_status="no_address")
+    Notice.objects.update(status="no_address")
     assert cycle_close_blockers(cast.cycle) == ["Chưa đặt thời hạn nhận kiến nghị."]
 
 

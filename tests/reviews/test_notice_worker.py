@@ -11,9 +11,9 @@ import pytest
 import redis
 from django.conf import settings
 
+from common.tasks import outbox_send
 from reviews import services
 from reviews.models import Notice, NoticeEmailStatus
-from reviews.tasks import notice_email_send
 
 from ..factories import submitted
 
@@ -59,11 +59,11 @@ def test_the_worker_sends_each_notice_once_even_when_it_is_enqueued_again(mail_w
     services.cycle_sign_off(cycle=cast.cycle, signing_as="chair", signer_name="Chủ Tịch Thử", by=chair)
     notice_a = Notice.objects.get(evaluation__enrolment__official=cast.official_a)
     # A duplicate delivery, twice over (a broker redelivery, the requeue task, an impatient operator).
-    notice_email_send.delay(notice_a.pk)
-    notice_email_send.delay(notice_a.pk)
+    outbox_send.delay("reviews.Notice", notice_a.pk)
+    outbox_send.delay("reviews.Notice", notice_a.pk)
 
     _wait(
-        lambda: Notice.objects.filter(email_status=NoticeEmailStatus.SENT).count() == 2,
+        lambda: Notice.objects.filter(status=NoticeEmailStatus.SENT).count() == 2,
         "both notices were not sent",
     )
     _wait(_queue_drained, "the duplicates were not consumed")
@@ -77,8 +77,8 @@ def test_the_worker_sends_each_notice_once_even_when_it_is_enqueued_again(mail_w
     assert "Hoàn thành tốt nhiệm vụ" in body
     assert f"https://danhgia.example.invalid/evaluations/{notice_a.evaluation_id}/" in body
     notice_a.refresh_from_db()
-    assert notice_a.email_attempts == 1 and notice_a.emailed_at is not None
+    assert notice_a.attempts == 1 and notice_a.sent_at is not None
     # The worker did run the task four times: two sends, and two deliveries that found nothing to do.
     log = (tmp_path / "worker-mail.log").read_text()
-    assert len(re.findall(r"notice_email_send\[[\w-]+\] succeeded in [\d.]+s: True", log)) == 2
-    assert len(re.findall(r"notice_email_send\[[\w-]+\] succeeded in [\d.]+s: False", log)) == 2
+    assert len(re.findall(r"outbox_send\[[\w-]+\] succeeded in [\d.]+s: True", log)) == 2
+    assert len(re.findall(r"outbox_send\[[\w-]+\] succeeded in [\d.]+s: False", log)) == 2

@@ -69,7 +69,7 @@ def answer_changed(cast, objection, level, **kwargs):
 @pytest.fixture(autouse=True)
 def no_mail_queue(monkeypatch):
     # The e-mail of a notice goes through Celery; these tests look at the notice row only.
-    monkeypatch.setattr("reviews.services.notices._enqueue_email", lambda pk: None)
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: None)
 
 
 def test_the_whole_objection_flow_keeps_both_decisions_and_reissues_the_notice(

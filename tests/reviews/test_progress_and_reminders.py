@@ -1,9 +1,11 @@
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
+from common.outbox import TransientMailError
 from reviews.models import EventKind, Reminder, ReminderStatus
-from reviews.tasks import reminder_send
+from reviews.services import reminder_email_send
 
 from ..factories import OfficialFactory, OrganisationFactory, PeerGroupFactory, enrol
 
@@ -31,6 +33,17 @@ def test_the_board_refreshes_itself_as_a_partial(cast, login):
     page = client.get(reverse("reviews:progress_board", kwargs={"pk": cast.cycle.pk}), HTTP_HX_REQUEST="true")
     text = page.content.decode()
     assert 'data-testid="progress-table"' in text and "<html" not in text
+
+
+def reminder_send(pk):
+    return reminder_email_send(reminder_id=pk)
+
+
+class DownBackend(LocmemBackend):
+    """A mail server that cannot be reached."""
+
+    def send_messages(self, messages):
+        raise ConnectionError("mail server down")
 
 
 def _reminder(cast, evaluation):
@@ -80,18 +93,16 @@ def test_a_reminder_delivered_twice_is_mailed_once(cast):
     assert evaluation.events.filter(kind=EventKind.REMINDED).count() == 1
 
 
-def test_a_failed_send_gives_the_claim_back(cast, monkeypatch):
+def test_a_failed_send_gives_the_claim_back(cast, settings):
     evaluation = cast.official_a.enrolments.get().evaluation
     reminder = _reminder(cast, evaluation)
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("mail server down")
-
-    monkeypatch.setattr("reviews.services.self_assessment.send_mail", broken)
-    with pytest.raises(ConnectionError):
-        reminder_send.run(reminder.pk)
-    assert Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.PENDING
-    monkeypatch.undo()
+    backend = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "tests.reviews.test_progress_and_reminders.DownBackend"
+    with pytest.raises(TransientMailError):
+        reminder_send(reminder.pk)
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.PENDING and "mail server down" in reminder.last_error
+    settings.EMAIL_BACKEND = backend
     assert reminder_send(reminder.pk) is True and len(mail.outbox) == 1
 
 

@@ -55,9 +55,7 @@ def decided(cast):
 
 @pytest.fixture
 def signed_off(decided, monkeypatch, django_capture_on_commit_callbacks):
-    from reviews.tasks import notice_email_send
-
-    monkeypatch.setattr(notice_email_send, "delay", lambda notice_id: None)
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: None)
     with django_capture_on_commit_callbacks(execute=True):
         services.cycle_sign_off(
             cycle=decided.cycle,

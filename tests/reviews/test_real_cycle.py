@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from common.outbox import outbox_send
 from cycles import services as cycle_services
 from cycles.errors import CycleError
 from cycles.models import CycleStatus, Phase, PhaseKind
@@ -31,7 +33,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture(autouse=True)
 def no_mail_queue(monkeypatch):
-    monkeypatch.setattr("reviews.services.notices._enqueue_email", lambda pk: None)
+    monkeypatch.setattr("common.outbox._publish", lambda label, pk: None)
 
 
 def evaluation_of(official):
@@ -246,7 +248,7 @@ def test_the_window_opens_by_its_date_and_the_cycle_closes_only_after_it(cast):
     assert objection_window(cast.cycle, now=after).has_run_its_course
     from reviews.models import Notice
 
-    Notice.objects.update(email_status="no_address")
+    Notice.objects.update(status="no_address")
     assert cycle_close_blockers(cast.cycle, now=after) == []
     assert b.status == EvaluationStatus.EXEMPT
 
@@ -260,7 +262,7 @@ def test_home_affairs_ends_an_open_window_early_but_not_one_never_opened(cast):
     sign_off(cast)
     from reviews.models import Notice
 
-    Notice.objects.update(email_status="no_address")
+    Notice.objects.update(status="no_address")
     ha = cast.users["home_affairs"]
     # Closing a window that never opened does not take away the right to object.
     cycle_services.phase_close(phase=Phase.objects.get(pk=phase.pk), by=ha)
@@ -292,8 +294,8 @@ def test_a_kept_objection_is_emailed_not_offered_again_and_the_page_shows_the_wi
     objection = services.objection_file(evaluation=a, text=OBJECTION, by=cast.users["official_a"])
     sent = []
     monkeypatch.setattr(
-        "reviews.tasks.objection_answer_email_send.delay",
-        lambda pk: sent.append(services.objection_answer_email_send(objection_id=pk)),
+        "common.outbox._publish",
+        lambda label, pk: sent.append(outbox_send(apps.get_model(label), pk)),
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.objection_answer(
@@ -304,7 +306,7 @@ def test_a_kept_objection_is_emailed_not_offered_again_and_the_page_shows_the_wi
     assert len(mail.outbox) == 1 and "Giữ nguyên kết quả." in mail.outbox[0].body
     assert mail.outbox[0].body.startswith(("Kính gửi Ông", "Kính gửi Bà"))
     objection.refresh_from_db()
-    assert objection.answer_email_status == "sent" and objection.answer_emailed_at is not None
+    assert objection.answer_email.status == "sent" and objection.answer_email.sent_at is not None
     assert services.objection_answer_email_send(objection_id=objection.pk) is False
     page = client.get(reverse("reviews:evaluation_detail", args=[a.pk])).content.decode()
     assert 'action="' + reverse("reviews:objection_file", args=[a.pk]) not in page
