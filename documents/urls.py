@@ -39,6 +39,14 @@ urlpatterns = [
     path("jobs/<int:pk>/issue/", views.job_issue, name="job_issue"),
     path("<int:pk>/download/", views.document_download, name="document_download"),
 ]
+# The compilation table as an Excel workbook built by the worker (issue #15).
+urlpatterns += [
+    path(
+        "cycle/<int:pk>/compilation-workbook/",
+        views.compilation_workbook_request,
+        name="compilation_workbook_request",
+    ),
+]
 # The issued Home Affairs report attached to the conference record (issue #13 item 6).
 urlpatterns += [
     path(
