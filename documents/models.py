@@ -38,6 +38,8 @@ class DocumentKind(models.TextChoices):
     TRACKING_PERIOD_FORM = "tracking_period_form", _("Phiếu theo dõi, đánh giá của kỳ")
     TRACKING_PERIOD_FORMS = "tracking_period_forms", _("Phiếu theo dõi, đánh giá của cả danh sách trong kỳ")
     TRACKING_YEAR_SUMMARY = "tracking_year_summary", _("Tổng hợp kết quả theo dõi, đánh giá năm")
+    # Not a paper: the compilation table as an Excel workbook, built by the worker like a paper (issue #15).
+    COMPILATION_WORKBOOK = "compilation_workbook", _("Bảng tổng hợp đề xuất (Excel)")
 
 
 # The type part of "Số: 05/BB-UBND" (Decree 30/2020 Phụ lục III). Kinds not listed carry no number:
@@ -67,6 +69,8 @@ ISSUED_KINDS = tuple(REGISTER_CODES)
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
     RUNNING = "running", _("Đang tạo")
+    # A long paper split into parts that several workers render at once (issue #15); assembled when all are done.
+    PARTS = "parts", _("Đang tạo từng phần")
     DONE = "done", _("Đã xong")
     FAILED = "failed", _("Lỗi")
 
@@ -91,9 +95,18 @@ class DocumentJob(models.Model):
     # A numbered paper's issue (takes the next number) rather than its draft (no number, "DỰ THẢO" on every page).
     issue = models.BooleanField(_("ban hành"), default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # The data to print, taken when the job was asked for, and its SHA-256: the same data is not rendered twice.
-    data = models.JSONField()
-    checksum = models.CharField(max_length=64)
+    # What was asked (issue #15: the request records only this; the worker takes the snapshot): the options typed
+    # on the request form, whether the reader may see a decided level, the period or year, the draft an issue
+    # comes from. `request_key` is their SHA-256 with the kind, subject and issue: the same request is one job.
+    request = models.JSONField(default=dict, blank=True)
+    request_key = models.CharField(max_length=64, blank=True, default="")
+    # The data to print, taken by the worker, and its SHA-256: the same data is not rendered twice.
+    data = models.JSONField(null=True, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, default="")
+    # The worker found this very paper already asked for (same data) or issued: this job is that one.
+    same_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("trùng với")
+    )
     # Whether the data shows a decided level not yet published; the official may not see such a paper.
     shows_decision = models.BooleanField(default=False)
     error = models.TextField(blank=True)
@@ -126,8 +139,14 @@ class DocumentJob(models.Model):
             # The same data for the same document is one job: asking again returns it, never renders twice.
             models.UniqueConstraint(
                 fields=["kind", "subject_key", "checksum", "issue"],
-                condition=~Q(status="failed"),
+                condition=~Q(status="failed") & ~Q(checksum="") & Q(same_as__isnull=True),
                 name="documentjob_unique_live_per_checksum",
+            ),
+            # The same request waiting for its snapshot is one job (two clicks at once).
+            models.UniqueConstraint(
+                fields=["kind", "subject_key", "request_key", "issue"],
+                condition=Q(status__in=["queued", "running"]) & Q(checksum="") & ~Q(request_key=""),
+                name="documentjob_unique_pending_request",
             ),
         ]
 
@@ -138,10 +157,63 @@ class DocumentJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    @property
+    def resolved(self) -> "DocumentJob":
+        """The job that holds the file: this one, or the one it turned out to repeat."""
+        return self.same_as if self.same_as_id and self.same_as is not None else self
+
 
 def document_path(instance, filename):
     # Outside the web root under a random name; only the access-checked download view streams it.
-    return f"documents/{instance.cycle_id}/{uuid.uuid4().hex}.pdf"
+    suffix = ".xlsx" if str(filename).endswith(".xlsx") else ".pdf"
+    return f"documents/{instance.cycle_id}/{uuid.uuid4().hex}{suffix}"
+
+
+def part_path(instance, filename):
+    return f"documents/parts/{instance.job_id}/{uuid.uuid4().hex}.pdf"
+
+
+class PartStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+
+
+class DocumentPart(models.Model):
+    """One slice of a long paper (a range of its laid-out parts: forms, the report, the table), rendered by any
+    worker and claimed like a job (issue #15): a duplicate delivery renders nothing twice, a killed worker's part
+    is taken over. The job is assembled from its parts' PDFs once every part is done; the parts are then deleted."""
+
+    job = models.ForeignKey(DocumentJob, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField()
+    # Its slice of the paper: [template, data] of each laid-out part, so a worker loads only what it renders.
+    items = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=PartStatus.choices, default=PartStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to=part_path, max_length=255, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    # [level, label, page within the part] of every bookmark, to rebuild the whole paper's outline.
+    bookmarks = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phần văn bản")
+        verbose_name_plural = _("phần văn bản")
+        ordering = ["job", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="documentpart_unique_index"),
+            models.CheckConstraint(
+                condition=~Q(status="running") | Q(claim_token__isnull=False),
+                name="documentpart_running_is_claimed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.index}"
 
 
 class Document(models.Model):

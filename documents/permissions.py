@@ -46,6 +46,8 @@ AUTHORITY_PAPERS = (
 # staff once the results are signed off. The whole cohort's forms of a period: as the cohort papers.
 TRACKING_PERSON_PAPERS = (DocumentKind.TRACKING_PERIOD_FORM, DocumentKind.TRACKING_YEAR_SUMMARY)
 TRACKING_PAPERS = (*TRACKING_PERSON_PAPERS, DocumentKind.TRACKING_PERIOD_FORMS)
+# The compilation workbook lists every proposal with its reasons: Home Affairs and the chair only (domain.md §2).
+PROPOSALS_ONLY = (DocumentKind.COMPILATION_WORKBOOK,)
 
 
 def prints_for_cycles(user) -> bool:
@@ -69,9 +71,9 @@ def _visible(user, model):
         return model.objects.all()
     allowed = Q(pk__in=[])
     if roles.is_office_staff:
-        allowed |= ~Q(kind__in=(*COHORT_PAPERS, *TRACKING_PAPERS)) | Q(
-            cycle__status__in=PUBLISHED_CYCLE_STATES
-        )
+        allowed |= (
+            ~Q(kind__in=(*COHORT_PAPERS, *TRACKING_PAPERS)) | Q(cycle__status__in=PUBLISHED_CYCLE_STATES)
+        ) & ~Q(kind__in=PROPOSALS_ONLY)
     if user.is_authenticated:
         # The person's own tracking papers, and those of the people assigned to them as tracker.
         allowed |= Q(kind__in=TRACKING_PERSON_PAPERS) & (
@@ -131,6 +133,15 @@ def get_evaluation_for_meeting_minutes(user, pk: int) -> Evaluation:
     if not may_print_meeting_minutes(user, evaluation):
         raise Http404
     return evaluation
+
+
+def get_cycle_for_workbook(user, pk: int):
+    """The compilation workbook: 404 for those who do not see the cycle, 403 for those who see it but not the
+    proposals (office staff)."""
+    cycle = get_cycle_for_user(user, pk)
+    if not roles_of(user).sees_whole_cohort:
+        raise PermissionDenied
+    return cycle
 
 
 def get_cycle_for_cohort_papers(user, pk: int):

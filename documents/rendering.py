@@ -108,3 +108,30 @@ def pdf_from_html(
     joined.metadata.attachments = []
     pdf = joined.write_pdf(uncompressed_pdf=False)
     return pdf, len(pages)
+
+
+def pdf_with_bookmarks(
+    parts: Iterable[str], *, on_part: Callable[[int], None] | None = None
+) -> tuple[bytes, int, list[list[int | str]]]:
+    """Like `pdf_from_html`, for one slice of a long paper (issue #15): also returns every bookmark as
+    [CSS bookmark-level, label, page within the slice], so the assembled paper's outline can be rebuilt whole
+    (a slice that starts mid-list has nested entries whose parent is in an earlier slice)."""
+    import weasyprint
+
+    fetcher = url_fetcher()
+    rendered = []
+    for index, html in enumerate(parts):
+        rendered.append(
+            weasyprint.HTML(string=html, base_url=DOCUMENT_ORIGIN + "/", url_fetcher=fetcher).render()
+        )
+        if on_part:
+            on_part(index + 1)
+    if not rendered:
+        raise ValueError("nothing to render")
+    pages = [page for document in rendered for page in document.pages]
+    bookmarks: list[list[int | str]] = [
+        [level, label, number] for number, page in enumerate(pages) for level, label, *_rest in page.bookmarks
+    ]
+    joined = rendered[0].copy(pages)
+    joined.metadata.attachments = []
+    return joined.write_pdf(uncompressed_pdf=False), len(pages), bookmarks

@@ -23,6 +23,24 @@ def document_render(job_id: int) -> str:
     return services.document_job_run(job_id=job_id)
 
 
+# One slice of a long paper (documents/parts.py): claimed and redelivered exactly like a whole job, and retried
+# like it after a dropped database connection.
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def document_part_render(part_id: int) -> str:
+    from .parts import part_run
+
+    return part_run(part_id=part_id)
+
+
 @shared_task(ignore_result=True, autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=True, max_retries=3)
 def documents_reconcile() -> int:
     return services.document_jobs_reconcile()

@@ -61,6 +61,14 @@ urlpatterns += [
         "objections/<int:pk>/decision/", views.objection_decision_request, name="objection_decision_request"
     ),
 ]
+# The compilation table as an Excel workbook built by the worker (issue #15).
+urlpatterns += [
+    path(
+        "cycle/<int:pk>/compilation-workbook/",
+        views.compilation_workbook_request,
+        name="compilation_workbook_request",
+    ),
+]
 # The issued Home Affairs report attached to the conference record (issue #13 item 6).
 urlpatterns += [
     path(

@@ -19,6 +19,7 @@ from .models import DocumentKind
 from .permissions import (
     get_cycle_for_cohort_papers,
     get_cycle_for_convening_papers,
+    get_cycle_for_workbook,
     get_document_for_user,
     get_enrolment_for_tracking_print,
     get_evaluation_for_cycle_documents,
@@ -173,6 +174,21 @@ def conference_pack_request(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     )
 
 
+@require_http_methods(["GET", "POST"])
+def compilation_workbook_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """The compilation table as an Excel workbook, built by the worker (issue #15): the page says what it is, the
+    POST asks for it and shows the job's progress until the download appears."""
+    cycle = get_cycle_for_workbook(request.user, pk)
+    if request.method == "POST":
+        return _request(
+            request,
+            fallback=("documents:compilation_workbook_request", cycle.pk),
+            kind=DocumentKind.COMPILATION_WORKBOOK,
+            cycle=cycle,
+        )
+    return render(request, "documents/compilation_workbook_request.html", {"cycle": cycle})
+
+
 def _back(request):
     """Where a refused tracking paper sends the user back to: the page they came from (the person's or the
     tracker's tracking page, which another app owns), else home."""
@@ -245,6 +261,9 @@ def _job_context(job, user=None):
 @require_GET
 def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     job = get_job_for_user(request.user, pk)
+    if job.same_as_id:
+        # The worker found this very paper already made or issued: show that one (same subject, same data).
+        return redirect("documents:job_detail", pk=job.same_as_id)
     return render(request, "documents/job_detail.html", _job_context(job, request.user))
 
 
@@ -252,6 +271,8 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
 def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The progress bar alone, polled by htmx until the job is finished."""
     job = get_job_for_user(request.user, pk)
+    if job.same_as_id:
+        job = get_job_for_user(request.user, job.same_as_id)
     return render(request, "documents/_job_progress.html", _job_context(job, request.user))
 
 
@@ -291,6 +312,15 @@ def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         handle = document.pdf.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    if document.kind == DocumentKind.COMPILATION_WORKBOOK:
+        from common.spreadsheets import XLSX_CONTENT_TYPE
+
+        response = FileResponse(
+            handle, as_attachment=True, filename=document.filename, content_type=XLSX_CONTENT_TYPE
+        )
+        # Proposals before publication: no shared cache keeps a copy.
+        response["Cache-Control"] = "private, no-store"
+        return response
     return FileResponse(
         handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
     )

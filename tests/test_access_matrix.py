@@ -57,9 +57,15 @@ MATRIX = {
     ),
     # Spreadsheets: the proposals go to Home Affairs and the chair only; the facts are Home Affairs' to enter.
     # Office staff see the cycle (403), everyone else does not learn it exists (404).
+    # Since issue #15 the export's link leads to the page that asks the worker for the workbook.
     "reviews:compilation_export": (
         "get",
         lambda c: {"cycle_pk": c.cycle.pk},
+        logged_in(404, home_affairs=302, chair=302, office_staff=403),
+    ),
+    "documents:compilation_workbook_request": (
+        "get",
+        lambda c: {"pk": c.cycle.pk},
         logged_in(404, home_affairs=200, chair=200, office_staff=403),
     ),
     "reviews:facts_template": (

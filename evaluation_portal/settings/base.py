@@ -324,6 +324,12 @@ DOCUMENTS_STALE_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_STALE_AFTER_SECOND
 DOCUMENTS_RESEND_AFTER_SECONDS = int(os.environ.get("DOCUMENTS_RESEND_AFTER_SECONDS", "120"))
 # After this many attempts (each one's worker died mid-render) a job is failed and waits for a person.
 DOCUMENTS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENTS_MAX_ATTEMPTS", "3"))
+# Issue #15: a long paper (the conference pack, all forms of a cohort) is split into slices of this many laid-out
+# parts (one person's form each), rendered by as many workers as run; a worker's memory is bounded by a slice.
+DOCUMENTS_PART_SIZE = int(os.environ.get("DOCUMENTS_PART_SIZE", "25"))
+# For the fault tests only (0 everywhere else): a pause after each laid-out part, so a kill lands mid-render even on
+# a loaded machine (issue #16 item 10).
+DOCUMENTS_TEST_PART_PAUSE_SECONDS = float(os.environ.get("DOCUMENTS_TEST_PART_PAUSE_SECONDS", "0"))
 # One person flooding the printers (issue #18 item 6): new jobs of one kind per person per window. Asking again for the
 # same data costs nothing (it returns the existing job). No text fixes a number: enough for a clerk printing a batch.
 DOCUMENTS_REQUESTS_PER_WINDOW = int(os.environ.get("DOCUMENTS_REQUESTS_PER_WINDOW", "20"))

@@ -247,19 +247,27 @@ def _group_sheet(ws, *, cycle, group, rows, with_points: bool):
     print_setup_apply(ws, header_row)
 
 
-def compilation_workbook(*, cycle, standing) -> bytes:
+def compilation_workbook(*, cycle, standing, on_progress=None) -> bytes:
     """The compilation as a clerk files it: the summary first, then one sheet per peer group.
-    Reads only what `cohort_standing` already loaded, so it costs no queries of its own."""
+    Reads only what `cohort_standing` already loaded, so it costs no queries of its own. `on_progress(done, total)`
+    is told the rows written after each sheet (the worker's progress bar, issue #15)."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = SUMMARY_SHEET
     _summary_sheet(summary, cycle=cycle, standing=standing)
     taken = {SUMMARY_SHEET.casefold()}
     with_points = _uses_points(standing)
+    rows_of: dict[int, list] = {}
+    for row in standing.rows:
+        rows_of.setdefault(row.enrolment.peer_group_id, []).append(row)
+    written, total = 0, len(standing.rows)
     for group in standing.groups:
-        rows = [row for row in standing.rows if row.enrolment.peer_group_id == group.peer_group_id]
+        rows = rows_of.get(group.peer_group_id, [])
         ws = workbook.create_sheet(unique_sheet_name(group.name, taken))
         _group_sheet(ws, cycle=cycle, group=group, rows=rows, with_points=with_points)
+        written += len(rows)
+        if on_progress is not None:
+            on_progress(written, total)
     workbook.properties.title = _("Tổng hợp đề xuất xếp loại năm %(year)d") % {"year": cycle.year}
     workbook.properties.creator = "Cổng đánh giá"
     return workbook_bytes(workbook)

@@ -75,17 +75,27 @@ LINE_POINTS = 15  # one line of 11 pt text
 
 def row_heights_fit(ws, first_row: int, last_row: int):
     """Row heights for wrapped text. Neither openpyxl nor LibreOffice sizes rows on opening, so each row gets
-    the height of its longest cell, estimated from the column widths (one width unit ≈ one character)."""
+    the height of its longest cell, estimated from the column widths (one width unit ≈ one character).
+
+    One pass over the rows (issue #15): `ws[row]` makes openpyxl rescan every cell of the sheet for its last
+    column, so reading row by row was quadratic (81 % of a 5,000-person export's 74 s)."""
     spans = {}
     for merged in ws.merged_cells.ranges:
         spans[(merged.min_row, merged.min_col)] = range(merged.min_col, merged.max_col + 1)
-    for row in range(first_row, last_row + 1):
+    widths: dict[int, float] = {}
+
+    def width_of(column: int) -> float:
+        if column not in widths:
+            widths[column] = ws.column_dimensions[get_column_letter(column)].width or 8.43
+        return widths[column]
+
+    for row, cells in enumerate(ws.iter_rows(min_row=first_row, max_row=last_row), start=first_row):
         lines = 1
-        for cell in ws[row]:
+        for cell in cells:
             if cell.value is None or not isinstance(cell.value, str):
                 continue
             columns = spans.get((row, cell.column), [cell.column])
-            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in columns)
+            width = sum(width_of(c) for c in columns)
             per_line = max(int(width * (0.95 if cell.font and cell.font.bold else 1.1)) - 1, 1)
             needed = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
             lines = max(lines, needed)

@@ -196,7 +196,7 @@ def test_the_report_form_proposes_the_home_affairs_director_and_keeps_the_remark
     )
     job = DocumentJob.objects.get()
     assert response.url == reverse("documents:job_detail", kwargs={"pk": job.pk})
-    assert job.kind == DocumentKind.REPORT and job.data["remarks"] == "Ghi chú riêng."
+    assert job.kind == DocumentKind.REPORT and job.request["options"]["remarks"] == "Ghi chú riêng."
     assert client.post(url, {"signing": "director", "signer_name": ""}).status_code == 200  # re-shown
 
 
@@ -305,12 +305,12 @@ def test_conference_minutes_record_attendance_guests_report_discussion_in_agenda
 
 
 def test_the_conference_minutes_need_a_conference(cast):
-    from documents.errors import DocumentError
-
-    with pytest.raises(DocumentError, match="Chưa có thông tin hội nghị"):
-        services.document_request(
-            kind=DocumentKind.CONFERENCE_MINUTES, cycle=cast.cycle, by=cast.users["chair"]
-        )
+    # The worker takes the data (issue #15): the refusal is the job's failure, said in Vietnamese.
+    job = services.document_request(
+        kind=DocumentKind.CONFERENCE_MINUTES, cycle=cast.cycle, by=cast.users["chair"]
+    )
+    assert run(job) == "failed" and job.status == "failed"
+    assert "Chưa có thông tin hội nghị" in job.error and job.data is None
 
 
 # --- (1) and (6): the form and the notice from the decision in force --------------------------------------

@@ -57,7 +57,8 @@ def test_ten_drafts_then_one_issue_is_number_01(cast, compiled):
     assert "Số: 01/BC-SNV" in text and "Thử, ngày 15 tháng 12 năm 2026" in text
     assert not any(_pages_marked(issued))
     # Asking again (for a draft, or to issue) with the same data returns the issued paper.
-    assert _report(cast, remarks="Dự thảo lần 10.").pk == issuing.pk
+    again = _report(cast, remarks="Dự thảo lần 10.")
+    assert run(again) == "same" and again.resolved.pk == issuing.pk
     assert services.document_issue(job=draft, by=cast.users["home_affairs"]).pk == issuing.pk
 
 
@@ -79,9 +80,10 @@ def test_a_draft_whose_data_changed_is_not_issued(cast, compiled):
     draft = _report(cast)
     run(draft)
     Evaluation.objects.filter(pk=compiled[1].pk).update(proposed_level="htnv")
-    with pytest.raises(DocumentError, match="Dữ liệu đã thay đổi từ khi in bản dự thảo"):
-        services.document_issue(job=draft, by=cast.users["home_affairs"])
-    assert not DocumentJob.objects.filter(issue=True).exists()
+    # The worker takes the data again (issue #15): changed since the draft, the issue fails with the reason.
+    issuing = services.document_issue(job=draft, by=cast.users["home_affairs"])
+    assert run(issuing) == "failed" and "Dữ liệu đã thay đổi từ khi in bản dự thảo" in issuing.error
+    assert not Document.objects.filter(is_draft=False).exists()
 
 
 def test_the_report_is_not_issued_while_someone_has_no_proposal(cast, compiled):
@@ -100,6 +102,7 @@ def test_conference_minutes_are_issued_only_once_the_conference_was_held_and_clo
         job = services.document_request(
             kind=DocumentKind.CONFERENCE_MINUTES, cycle=cast.cycle, by=cast.users["chair"]
         )
+        run(job)  # the draft read first: issuing is refused on what it printed
         return services.document_issue(job=job, by=cast.users["chair"])
 
     Conference.objects.filter(pk=conference.pk).update(closed_at=None)
@@ -130,6 +133,7 @@ def test_meeting_minutes_are_issued_only_when_adopted_and_held_after_the_self_as
     draft = services.document_request(
         kind=DocumentKind.MEETING_MINUTES, evaluation=a, by=cast.users["home_affairs"]
     )
+    run(draft)
     with pytest.raises(DocumentError, match="chưa được thông qua"):
         services.document_issue(job=draft, by=cast.users["home_affairs"])
     # A meeting dated before the self-assessment was sent (5 November 2026) is a wrong date, not a paper to number.
@@ -138,6 +142,7 @@ def test_meeting_minutes_are_issued_only_when_adopted_and_held_after_the_self_as
     draft = services.document_request(
         kind=DocumentKind.MEETING_MINUTES, evaluation=a, by=cast.users["home_affairs"]
     )
+    run(draft)
     with pytest.raises(DocumentError, match="trước ngày nộp bản tự đánh giá"):
         services.document_issue(job=draft, by=cast.users["home_affairs"])
 

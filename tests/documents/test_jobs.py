@@ -25,8 +25,9 @@ def test_asking_records_a_queued_job_and_enqueues_only_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = _ask(evaluation_a, cast.users["home_affairs"])
-    assert job.status == JobStatus.QUEUED and job.attempts == 0 and len(job.checksum) == 64
-    assert job.data["person"]["full_name"] == "Nguyễn Thị An"
+    # Only what was asked and for whom (issue #15): the worker takes the data.
+    assert job.status == JobStatus.QUEUED and job.attempts == 0 and job.checksum == "" and job.data is None
+    assert job.subject_key == f"evaluation:{evaluation_a.pk}" and job.request["show_decision"] is True
     assert len(callbacks) == 1  # the message goes out after the commit, never before
     assert Document.objects.count() == 0  # nothing rendered in the request
 
@@ -35,8 +36,9 @@ def test_the_same_data_returns_the_existing_file_instead_of_rendering_again(eval
     first = _ask(evaluation_a, cast.users["home_affairs"])
     assert run(first) == "done"
     again = _ask(evaluation_a, cast.users["chair"])
-    assert again.pk == first.pk and again.status == JobStatus.DONE
-    assert Document.objects.count() == 1 and DocumentJob.objects.count() == 1
+    # The worker takes the data, finds it the same and renders nothing: the job is the first one.
+    assert run(again) == "same" and again.resolved.pk == first.pk and again.status == JobStatus.DONE
+    assert Document.objects.count() == 1 and first.document.data["person"]["full_name"] == "Nguyễn Thị An"
 
 
 def test_changed_data_is_a_new_version_that_says_what_it_replaces(evaluation_a, cast):

@@ -72,6 +72,7 @@ def test_an_official_never_gets_a_paper_showing_an_unpublished_decision(evaluati
         assert official.get(reverse(name, kwargs={"pk": pk})).status_code == 404
     official.post(reverse("documents:rating_form_request", kwargs={"pk": evaluation_a.pk}))
     own_job = DocumentJob.objects.exclude(pk=decided_job.pk).get()
+    run(own_job)
     assert not own_job.shows_decision and "Hoàn thành xuất sắc" not in str(own_job.data.get("decided_level"))
 
 
