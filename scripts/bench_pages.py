@@ -26,6 +26,7 @@ import sys
 import time
 import types
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +73,7 @@ def _recreate_database(db_name: str) -> None:
         conn.execute(f'CREATE DATABASE "{db_name}"')
 
 
-def build_cohort(size: int, users: dict) -> None:
+def build_cohort(size: int, users: dict[str, Any]) -> None:
     """One cycle of `size` people through the factories, at the conference's stage (see the module's doc)."""
     from datetime import date, timedelta
     from decimal import Decimal
@@ -229,7 +230,7 @@ def _baseline_urls(project_urls: str) -> types.ModuleType:
 
     from cycles.models import Cycle
 
-    def baseline(request):
+    def baseline(request: Any) -> Any:
         cycle = Cycle.objects.order_by("pk").first()
         return render(request, "base.html", {"cycle": cycle})
 
@@ -240,14 +241,16 @@ def _baseline_urls(project_urls: str) -> types.ModuleType:
 
 
 class Target:
-    """How to ask for one page of one cohort; `prepare` runs before each request, untimed."""
+    """How to ask for one page of one cohort; `data` may be a function called before each request."""
 
-    def __init__(self, method, url, user, data=None, htmx=False, prepare=None, headers=None):
+    def __init__(
+        self, method: str, url: str, user: str, data: Any = None, htmx: bool = False, headers: Any = None
+    ) -> None:
         self.method, self.url, self.user, self.data = method, url, user, data
-        self.htmx, self.prepare, self.headers = htmx, prepare, headers or {}
+        self.htmx, self.headers = htmx, headers or {}
 
 
-def targets(size: int, clients: dict) -> dict:
+def targets(size: int) -> dict[str, Target]:
     from django.urls import reverse
 
     from cycles.models import Cycle
@@ -260,11 +263,11 @@ def targets(size: int, clients: dict) -> dict:
     decided = evaluations.filter(status=EvaluationStatus.DECIDED)[size // 10 // 2]
     flip = {"n": 0}
 
-    def proposal_data():
+    def proposal_data() -> dict[str, str]:
         flip["n"] += 1
         return {"proposal": "httnv" if flip["n"] % 2 else "htnv", "reason": "Thử.", "comments": ""}
 
-    def decision_data():
+    def decision_data() -> dict[str, str]:
         flip["n"] += 1
         version = Evaluation.objects.values_list("version", flat=True).get(pk=decided.pk)
         return {
@@ -282,9 +285,7 @@ def targets(size: int, clients: dict) -> dict:
             "get", reverse("reviews:decision_board", kwargs={"cycle_pk": cycle.pk}), "chair"
         ),
         "progress_board": Target("get", progress, "home_affairs"),
-        "progress_refresh": Target(
-            "get", progress, "home_affairs", htmx=True, headers=clients["refresh_headers"]
-        ),
+        "progress_refresh": Target("get", progress, "home_affairs", htmx=True),
         "cycle_page": Target("get", reverse("portal:cycle_detail", kwargs={"pk": cycle.pk}), "home_affairs"),
         "tracking_board": Target("get", reverse("tracking:board", kwargs={"pk": cycle.pk}), "home_affairs"),
         "proposal_click": Target(
@@ -304,7 +305,7 @@ def targets(size: int, clients: dict) -> dict:
     }
 
 
-def _request(client, target: Target):
+def _request(client: Any, target: Target) -> tuple[float, int, int, Any]:
     headers = {"HTTP_ACCEPT_ENCODING": "gzip", **target.headers}
     if target.htmx:
         headers["HTTP_HX_REQUEST"] = "true"
@@ -322,7 +323,7 @@ def _request(client, target: Target):
     return elapsed, len(raw), len(body), response
 
 
-def measure(sizes: list[int], runs: int, pages: list[str]) -> list[dict]:
+def measure(sizes: list[int], runs: int, pages: list[str]) -> list[dict[str, Any]]:
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -334,14 +335,13 @@ def measure(sizes: list[int], runs: int, pages: list[str]) -> list[dict]:
         clients = {}
         for key, role in [("home_affairs", Role.HOME_AFFAIRS), ("chair", Role.CHAIR)]:
             client = Client()
-            client.force_login(RoleAssignment.objects.filter(role=role).select_related("user").first().user)
+            client.force_login(RoleAssignment.objects.filter(role=role).select_related("user").get().user)
             clients[key] = client
         baseline = Target("get", "/bench-baseline", "home_affairs")
         for size in sizes:
             # The progress refresh asks "anything new since what I have?" the way the page's poll does: with the
             # validator of the previous answer, when the page gives one.
-            clients["refresh_headers"] = {}
-            wanted = targets(size, clients)
+            wanted = targets(size)
             if "progress_refresh" in pages:
                 first = _request(clients["home_affairs"], wanted["progress_refresh"])[3]
                 if first.get("ETag"):
@@ -376,7 +376,7 @@ def measure(sizes: list[int], runs: int, pages: list[str]) -> list[dict]:
     return results
 
 
-def table(results: list[dict], sizes: list[int]) -> str:
+def table(results: list[dict[str, Any]], sizes: list[int]) -> str:
     lines = [
         "| Page | " + " | ".join(f"{size}" for size in sizes) + f" | HTML at {sizes[-1]} (sent gzip) |",
         "|---|" + "---:|" * len(sizes) + "---:|",
