@@ -96,9 +96,14 @@ def cycle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     phases = list(cycle.phases.order_by("deadline"))
     objections_phase = next((phase for phase in phases if phase.kind == PhaseKind.OBJECTIONS), None)
     window = objection_window(cycle, objections_phase) if objections_phase else objection_window(cycle)
+    # Issue #15: the cohort list one page at a time (a 41-person cohort fits on one); the counts above it are
+    # aggregates over the whole cohort.
+    page = Paginator(cohort(cycle), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "cycle": cycle,
-        "cohort": cohort(cycle),
+        "cohort": page.object_list,
+        "page": page,
+        "page_range": list(page.paginator.get_elided_page_range(page.number)),
         "show_status": roles.sees_whole_cohort,
         "can_edit_enrolments": roles.is_home_affairs,
         "phases": phases,

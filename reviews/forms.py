@@ -7,10 +7,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Reverse, Right, StrIndex
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cycles.rulebooks import Level
+from cycles.selectors import cohort_order
 from officials.models import Organisation, PeerGroup
 
 from .models import CapFacts, EvaluationStatus, ExemptionKind
@@ -151,20 +154,40 @@ NOT_RATED = "not_rated"
 NO_PROPOSAL = "none"
 
 
+def _level_order(field: str) -> Case:
+    """A level column as its rank (HTXSNV first), no level last: for sorting in SQL."""
+    return Case(
+        *(When(**{field: level.value}, then=Value(level.rank)) for level in Level),
+        default=Value(len(Level)),
+        output_field=IntegerField(),
+    )
+
+
+def _given_name() -> Case:
+    # Vietnamese names are sorted by the given name, the last word (then the whole name).
+    name = F("enrolment__full_name")
+    return Case(
+        When(enrolment__full_name__contains=" ", then=Right(name, StrIndex(Reverse(name), Value(" ")) - 1)),
+        default=name,
+    )
+
+
 class CompilationFilterForm(forms.Form):
-    """Filters and sorting of the compilation table; applied to the standing rows in memory, so the page
-    costs the same few queries whatever is chosen."""
+    """Filters and sorting of the compilation table and the decision board, in SQL (issue #15): the page shows
+    one page of the result whatever the cohort size. Only "with warnings" needs each person's caps, so it alone
+    is applied in Python, on what the SQL filters left."""
 
     SORTS = {
-        "agenda": (_("Thứ tự hội nghị"), None),
-        "name": (_("Họ tên"), lambda row: row.enrolment.full_name.split()[-1:] + [row.enrolment.full_name]),
-        "organisation": (_("Cơ quan"), lambda row: row.enrolment.organisation_name),
-        "proposed": (_("Mức đề xuất"), lambda row: _level_rank(row.evaluation.proposed_level)),
-        "self": (_("Mức tự xếp loại"), lambda row: _level_rank(row.evaluation.self_proposed_level)),
-        "points": (_("Tổng điểm (cao trước)"), lambda row: -(row.evaluation.points_total or 0)),
-        "warnings": (_("Nhiều cảnh báo trước"), lambda row: -len(row.warnings)),
+        "agenda": (_("Thứ tự hội nghị"), lambda: []),
+        "name": (_("Họ tên"), lambda: [_given_name(), "enrolment__full_name"]),
+        "organisation": (_("Cơ quan"), lambda: ["enrolment__organisation_name"]),
+        "proposed": (_("Mức đề xuất"), lambda: [_level_order("proposed_level")]),
+        "self": (_("Mức tự xếp loại"), lambda: [_level_order("self_proposed_level")]),
+        "points": (_("Tổng điểm (cao trước)"), lambda: [F("points_total").desc(nulls_last=True)]),
+        "warnings": (_("Nhiều cảnh báo trước"), lambda: []),
     }
 
+    q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
     peer_group = forms.TypedChoiceField(
         label=_("Nhóm đối tượng"), coerce=int, required=False, empty_value=None
     )
@@ -184,43 +207,53 @@ class CompilationFilterForm(forms.Form):
         label=_("Sắp xếp"), required=False, choices=[(key, label) for key, (label, _key) in SORTS.items()]
     )
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, groups, organisations, **kwargs):
+        """`groups`: (id, name) of the cohort's peer groups; `organisations`: (id, name) of its agencies."""
         super().__init__(*args, **kwargs)
-        groups = {row.enrolment.peer_group_id: row.enrolment.peer_group_name for row in rows}
-        organisations = {row.enrolment.organisation_id: row.enrolment.organisation_name for row in rows}
-        self.fields["peer_group"].choices = [("", _("Tất cả")), *groups.items()]
-        self.fields["organisation"].choices = [
-            ("", _("Tất cả")),
-            *sorted(organisations.items(), key=lambda item: item[1]),
-        ]
+        self.fields["peer_group"].choices = [("", _("Tất cả")), *groups]
+        self.fields["organisation"].choices = [("", _("Tất cả")), *organisations]
         for name, field in self.fields.items():
-            field.widget.attrs["class"] = (
-                "form-check-input" if name == "warnings_only" else "form-select form-select-sm"
-            )
+            field.widget.attrs["class"] = {
+                "warnings_only": "form-check-input",
+                "q": "form-control form-control-sm",
+            }.get(name, "form-select form-select-sm")
+        self.fields["q"].widget.attrs["type"] = "search"
 
-    def apply(self, rows):
+    @property
+    def needs_caps(self) -> bool:
+        """Whether the filter or sort reads each person's warnings (computed in Python from the caps)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return bool(data.get("warnings_only")) or data.get("sort") == "warnings"
+
+    def filter(self, queryset):
+        """The SQL filters and order on a `standing_queryset`; the cohort's order breaks ties."""
+        if not self.is_valid():
+            return queryset
         data = self.cleaned_data
+        if data.get("q"):
+            queryset = queryset.filter(enrolment__full_name__icontains=data["q"].strip())
         if data.get("peer_group"):
-            rows = [r for r in rows if r.enrolment.peer_group_id == data["peer_group"]]
+            queryset = queryset.filter(enrolment__peer_group_id=data["peer_group"])
         if data.get("organisation"):
-            rows = [r for r in rows if r.enrolment.organisation_id == data["organisation"]]
+            queryset = queryset.filter(enrolment__organisation_id=data["organisation"])
         wanted = data.get("proposed")
         if wanted == NOT_RATED:
-            rows = [r for r in rows if r.evaluation.proposed_not_rated]
+            queryset = queryset.filter(proposed_not_rated=True)
         elif wanted == NO_PROPOSAL:
-            rows = [
-                r for r in rows if not r.evaluation.proposed_level and not r.evaluation.proposed_not_rated
-            ]
+            queryset = queryset.filter(proposed_level="", proposed_not_rated=False)
         elif wanted:
-            rows = [r for r in rows if r.evaluation.proposed_level == wanted]
+            queryset = queryset.filter(proposed_level=wanted)
+        order = self.SORTS.get(data.get("sort") or "agenda", self.SORTS["agenda"])[1]()
+        return queryset.order_by(*order, *cohort_order("enrolment__"))
+
+    def apply(self, rows):
+        """The Python part on standing rows: "with warnings" and the sort by their number."""
+        data = self.cleaned_data if self.is_valid() else {}
         if data.get("warnings_only"):
             rows = [r for r in rows if r.warnings]
-        key = self.SORTS.get(data.get("sort") or "agenda", (None, None))[1]
-        return sorted(rows, key=key) if key else list(rows)
-
-
-def _level_rank(value: str) -> int:
-    return Level(value).rank if value else len(Level)
+        if data.get("sort") == "warnings":
+            rows = sorted(rows, key=lambda row: -len(row.warnings))
+        return list(rows)
 
 
 class ProposalForm(forms.Form):
@@ -678,6 +711,7 @@ class ObjectionAnswerForm(forms.Form):
 
 
 class ProgressFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
     peer_group = forms.ModelChoiceField(
         label=_("Nhóm đối tượng"), queryset=PeerGroup.objects.none(), required=False
     )
@@ -696,9 +730,12 @@ class ProgressFilterForm(forms.Form):
         self.fields["organisation"].empty_label = _("Tất cả")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
 
     def apply(self, rows):
         data = self.cleaned_data
+        if data.get("q"):
+            rows = rows.filter(full_name__icontains=data["q"].strip())
         if data.get("peer_group"):
             rows = rows.filter(peer_group=data["peer_group"])
         if data.get("organisation"):

@@ -334,26 +334,95 @@ def units_quota(cycle: Cycle, levels: list[str], rate: Decimal | None = None) ->
     )
 
 
-def cohort_standing(
-    cycle: Cycle, source: LevelSource = LevelSource.PROPOSED, evaluations: Iterable[Evaluation] | None = None
-) -> CohortStanding:
-    """Every person's caps and the quota of every peer group, counted on the proposals or on the decisions.
-    Five queries whatever the cohort size. `evaluations` may narrow the rows shown (filters), but the quota
-    is always counted on the whole group (the check is on the set, quota.py)."""
-    all_evaluations = list(standing_queryset(cycle))
-    annuals = annual_scores(cycle)
-    for evaluation in all_evaluations:
-        setattr(evaluation, _ANNUAL, annuals.get(evaluation.enrolment_id) if annuals is not None else None)
-    agency_levels = dict(AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level"))
+def cohort_tally(cycle: Cycle) -> list[dict[str, Any]]:
+    """How many people of the cohort are in each combination of peer group, rulebook, status, proposal and
+    decision: one aggregate query whatever the cohort size. The quota meters, the charts' distributions and the
+    sign-off's counts are read from it, so a page that shows 50 rows still counts the whole cohort."""
+    return list(
+        Evaluation.objects.filter(enrolment__cycle=cycle)
+        .values(
+            "enrolment__peer_group_id",
+            "enrolment__peer_group__name",
+            "enrolment__peer_group__sort_order",
+            "enrolment__peer_group__counts_units",
+            "enrolment__rulebook_code",
+            "status",
+            "proposed_level",
+            "proposed_not_rated",
+            "final_level",
+            "final_not_rated",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("enrolment__peer_group__sort_order", "enrolment__peer_group_id", "enrolment__rulebook_code")
+    )
+
+
+def group_quotas(
+    cycle: Cycle, source: LevelSource = LevelSource.PROPOSED, tally: list[dict[str, Any]] | None = None
+) -> list[GroupQuota]:
+    """The quota of every peer group of the cohort, counted on the proposals or on the decisions, in the cohort's
+    order: from `cohort_tally` (one query) plus the quota exceptions (one). The check is on the whole group
+    (quota.py), never on the rows a page shows."""
+    tally = cohort_tally(cycle) if tally is None else tally
     exceptions = {e.peer_group_id: e for e in QuotaException.objects.filter(cycle=cycle)}
     not_rated_field = "proposed_not_rated" if source is LevelSource.PROPOSED else "final_not_rated"
-    levels_by_group: dict[int, list[str]] = {}
-    groups_by_id = {}
+    by_group: dict[int, list[dict[str, Any]]] = {}
+    for row in tally:
+        by_group.setdefault(row["enrolment__peer_group_id"], []).append(row)
+    groups = []
+    for group_id, rows in by_group.items():
+        peer_group = PeerGroup(
+            pk=group_id,
+            name=rows[0]["enrolment__peer_group__name"],
+            counts_units=rows[0]["enrolment__peer_group__counts_units"],
+        )
+        levels = [row[source.value] for row in rows for _n in range(row["n"])]
+        # The rulebooks of the group's people: what quota_citation reads of each enrolment.
+        rulebooks = [
+            Enrolment(rulebook_code=code)
+            for code in dict.fromkeys(r["enrolment__rulebook_code"] for r in rows)
+        ]
+        exception = exceptions.get(group_id)
+        refusal = None
+        if exception is not None:
+            # Only a group with a recorded exception needs its members' agencies (Decree 233 Art. 12(6)(b)).
+            members = Enrolment.objects.filter(cycle=cycle, peer_group_id=group_id)
+            agency_levels = dict(
+                AgencyRating.objects.filter(cycle=cycle).values_list("organisation_id", "level")
+            )
+            refusal = quota_exception_refusal(cycle, members, agency_levels)
+        # An exception the law does not allow (the unit is not HTXSNV) does not raise the rate; it is reported.
+        quota = group_quota(cycle, peer_group, levels, None if refusal else exception)
+        quota.exception, quota.exception_refusal = exception, refusal
+        quota.citation = quota_citation(cycle, rulebooks)
+        quota.not_rated = sum(row["n"] for row in rows if row[not_rated_field])
+        quota.exempt = sum(row["n"] for row in rows if row["status"] == EvaluationStatus.EXEMPT)
+        quota.undecided = sum(1 for level in levels if not level) - quota.not_rated - quota.exempt
+        quota.source = source.value
+        groups.append(quota)
+    return groups
+
+
+def standing_rows(
+    cycle: Cycle, source: LevelSource, evaluations: list[Evaluation], *, whole_cohort: bool = False
+) -> list[StandingRow]:
+    """Each person's caps and warnings for these evaluations (from `standing_queryset`: one page of a table, one
+    row after a click, or the whole cohort): four queries whatever their number."""
+    enrolment_ids = None if whole_cohort else [evaluation.enrolment_id for evaluation in evaluations]
+    annuals = annual_scores(cycle, enrolment_ids)
+    for evaluation in evaluations:
+        setattr(evaluation, _ANNUAL, annuals.get(evaluation.enrolment_id) if annuals is not None else None)
+    agency_ratings = AgencyRating.objects.filter(cycle=cycle)
+    if not whole_cohort:
+        agency_ratings = agency_ratings.filter(
+            organisation_id__in={evaluation.enrolment.organisation_id for evaluation in evaluations}
+        )
+    agency_levels = dict(agency_ratings.values_list("organisation_id", "level"))
+    not_rated_field = "proposed_not_rated" if source is LevelSource.PROPOSED else "final_not_rated"
     rows = []
-    for evaluation in all_evaluations:
+    for evaluation in evaluations:
         enrolment = evaluation.enrolment
         enrolment.cycle = cycle
-        level = getattr(evaluation, source.value)
         caps = enrolment.rulebook.caps(
             person_facts(evaluation, agency_levels.get(enrolment.organisation_id)), cycle.bands
         )
@@ -366,36 +435,27 @@ def cohort_standing(
             StandingRow(
                 evaluation=evaluation,
                 caps=caps,
-                level=level,
+                level=getattr(evaluation, source.value),
                 not_rated=getattr(evaluation, not_rated_field),
                 departure_reason=departure,
             )
         )
-        groups_by_id[enrolment.peer_group_id] = enrolment.peer_group
-        levels_by_group.setdefault(enrolment.peer_group_id, []).append(level)
-    groups = []
-    for group_id, levels in levels_by_group.items():
-        members = [row.enrolment for row in rows if row.enrolment.peer_group_id == group_id]
-        exception = exceptions.get(group_id)
-        refusal = quota_exception_refusal(cycle, members, agency_levels) if exception else None
-        # An exception the law does not allow (the unit is not HTXSNV) does not raise the rate; it is reported.
-        quota = group_quota(cycle, groups_by_id[group_id], levels, None if refusal else exception)
-        quota.exception, quota.exception_refusal = exception, refusal
-        quota.citation = quota_citation(cycle, members)
-        quota.undecided = sum(1 for level in levels if not level)
-        quota.not_rated = sum(1 for row in rows if row.enrolment.peer_group_id == group_id and row.not_rated)
-        quota.exempt = sum(
-            1
-            for row in rows
-            if row.enrolment.peer_group_id == group_id and row.evaluation.status == EvaluationStatus.EXEMPT
-        )
-        quota.undecided -= quota.not_rated + quota.exempt
-        quota.source = source.value
-        groups.append(quota)
     earlier_khtnv = khtnv_years_for(row.enrolment.official_id for row in rows)
     for row in rows:
         row.khtnv_years = [y for y in earlier_khtnv.get(row.enrolment.official_id, []) if y < cycle.year]
         row.warnings = standing_warnings(row)
+    return rows
+
+
+def cohort_standing(
+    cycle: Cycle, source: LevelSource = LevelSource.PROPOSED, evaluations: Iterable[Evaluation] | None = None
+) -> CohortStanding:
+    """Every person's caps and the quota of every peer group, counted on the proposals or on the decisions.
+    A fixed number of queries whatever the cohort size, but work for every person: pages show `standing_rows` of
+    one page and `group_quotas` instead. `evaluations` may narrow the rows returned, but the quota is always
+    counted on the whole group (the check is on the set, quota.py)."""
+    rows = standing_rows(cycle, source, list(standing_queryset(cycle)), whole_cohort=True)
+    groups = group_quotas(cycle, source)
     if evaluations is not None:
         wanted = {evaluation.pk for evaluation in evaluations}
         rows = [row for row in rows if row.evaluation.pk in wanted]
@@ -671,6 +731,21 @@ def cohort_states(cycle: Cycle) -> CohortStates:
     return states
 
 
+def cohort_progress_version(cycle: Cycle, states: CohortStates) -> str:
+    """A short fingerprint of where the cohort's forms stand (issue #15): the counts per state (`states`, already
+    counted) and, in one aggregate query, every form's version and its last save and submission. The progress
+    board's 30 s poll sends it back; the same fingerprint means nothing changed, so nothing is sent."""
+    import hashlib
+
+    from django.db.models import Max, Sum
+
+    latest = Evaluation.objects.filter(enrolment__cycle=cycle).aggregate(
+        versions=Sum("version"), saved=Max("saved_at"), submitted=Max("submitted_at")
+    )
+    raw = repr((sorted(states.by_state.items()), states.total, sorted(latest.items())))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def unreachable_by_email(cycle: Cycle) -> list[str]:
     """The people who have not handed in a form and whom no reminder reaches (no account, or no address): Home
     Affairs calls them or enters their paper form. One query."""
@@ -770,15 +845,25 @@ def distribution_key(row: StandingRow, proposed: bool) -> str:
     """The distribution key of one standing row: its proposed or decided level, "not_rated", "exempt" or
     "undecided" (the keys of reviews/charts.py)."""
     evaluation = row.evaluation
-    if evaluation.status == EvaluationStatus.EXEMPT:
-        return "exempt"
-    level, not_rated = (
-        (evaluation.proposed_level, evaluation.proposed_not_rated)
-        if proposed
-        else (evaluation.final_level, evaluation.final_not_rated)
+    return _distribution_key(
+        {
+            "status": evaluation.status,
+            "proposed_level": evaluation.proposed_level,
+            "proposed_not_rated": evaluation.proposed_not_rated,
+            "final_level": evaluation.final_level,
+            "final_not_rated": evaluation.final_not_rated,
+        },
+        proposed,
     )
-    if not_rated:
+
+
+def _distribution_key(values: dict[str, Any], proposed: bool) -> str:
+    if values["status"] == EvaluationStatus.EXEMPT:
+        return "exempt"
+    prefix = "proposed" if proposed else "final"
+    if values[f"{prefix}_not_rated"]:
         return "not_rated"
+    level: str = values[f"{prefix}_level"]
     return level or "undecided"
 
 
@@ -790,6 +875,18 @@ def group_distributions(standing: CohortStanding, proposed: bool) -> list[tuple[
         key = distribution_key(row, proposed)
         bucket[key] = bucket.get(key, 0) + 1
     return [(group, counts[group.peer_group_id]) for group in standing.groups]
+
+
+def tally_distributions(
+    tally: list[dict[str, Any]], groups: list[GroupQuota], proposed: bool
+) -> list[tuple[GroupQuota, dict[str, int]]]:
+    """The same counts as `group_distributions`, from `cohort_tally`'s aggregate: no query, no row per person."""
+    counts: dict[int, dict[str, int]] = {group.peer_group_id: {} for group in groups}
+    for row in tally:
+        bucket = counts.setdefault(row["enrolment__peer_group_id"], {})
+        key = _distribution_key(row, proposed)
+        bucket[key] = bucket.get(key, 0) + row["n"]
+    return [(group, counts[group.peer_group_id]) for group in groups]
 
 
 @dataclass

@@ -68,6 +68,7 @@ urlpatterns += [
     ),
     path("cycle/<int:cycle_pk>/sign-off/", decisions.cycle_sign_off, name="cycle_sign_off"),
     path("<int:pk>/decision/", decisions.decision_record, name="decision_record"),
+    path("<int:pk>/decision/edit/", decisions.decision_edit, name="decision_edit"),
 ]
 # The person's notice of their result and the published list of results.
 urlpatterns += [

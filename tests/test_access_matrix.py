@@ -477,6 +477,12 @@ MATRIX.update(
 MATRIX.update(
     {
         "reviews:decision_board": ("get", lambda c: {"cycle_pk": c.cycle.pk}, PROPOSALS_READ),
+        # Issue #15: one row of the board with its form, loaded on the row's button.
+        "reviews:decision_edit": (
+            "get",
+            _evaluation_a,
+            logged_in(404, official_a=403, home_affairs=403, chair=200),
+        ),
         "reviews:decision_record": (
             "post",
             _evaluation_a,

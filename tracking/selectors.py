@@ -77,21 +77,25 @@ def _inputs(
     return inputs
 
 
-def annual_scores(cycle: Cycle) -> dict[int, AnnualScore] | None:
-    """The year's score of every tracked person of the cycle, by enrolment id; None when the cycle does not track
-    periods. Three queries whatever the cohort size and the number of periods."""
+def annual_scores(cycle: Cycle, enrolment_ids: Iterable[int] | None = None) -> dict[int, AnnualScore] | None:
+    """The year's score of every tracked person of the cycle (or only of `enrolment_ids`: one page of a table), by
+    enrolment id; None when the cycle does not track periods. Three queries whatever the cohort size and the number
+    of periods."""
     tracking = tracking_of(cycle)
     if tracking is None:
         return None
     rules = tracking.rules()
     periods = list(TrackingPeriod.objects.filter(cycle=cycle).order_by("number"))
     by_person: dict[int, dict[int, PeriodRecord]] = {}
-    for record in PeriodRecord.objects.filter(period__cycle=cycle).only(
-        "enrolment_id", "period_id", "status", "months_worked", "confirmed_score"
-    ):
+    records = PeriodRecord.objects.filter(period__cycle=cycle)
+    enrolments = Enrolment.objects.filter(cycle=cycle).only("pk", "rulebook_code")
+    if enrolment_ids is not None:
+        wanted = list(enrolment_ids)
+        records = records.filter(enrolment_id__in=wanted)
+        enrolments = enrolments.filter(pk__in=wanted)
+    for record in records.only("enrolment_id", "period_id", "status", "months_worked", "confirmed_score"):
         by_person.setdefault(record.enrolment_id, {})[record.period_id] = record
     now = timezone.now()
-    enrolments = Enrolment.objects.filter(cycle=cycle).only("pk", "rulebook_code")
     return {
         enrolment.pk: annual_score(_inputs(periods, by_person.get(enrolment.pk, {}), now), rules)
         for enrolment in enrolments
@@ -359,24 +363,59 @@ class TrackingBoard:
         ]
 
 
+def period_counts(
+    population: QuerySet[Enrolment], periods: list[TrackingPeriod], now: datetime
+) -> list[PeriodCount]:
+    """Each period's cells counted per state over the whole `population`, in SQL (cell_state's rules): one
+    aggregate query and one count, whatever the cohort size (issue #15). Each column adds up to the population."""
+    total = population.count()
+    not_worked = Q(months_worked=0)
+    tallies = {
+        row["period_id"]: row
+        for row in PeriodRecord.objects.filter(period__in=periods, enrolment__in=population)
+        .values("period_id")
+        .annotate(
+            not_worked=models.Count("pk", filter=not_worked),
+            confirmed=models.Count("pk", filter=Q(status=PeriodStatus.CONFIRMED) & ~not_worked),
+            submitted=models.Count("pk", filter=Q(status=PeriodStatus.SUBMITTED) & ~not_worked),
+        )
+        .order_by()
+    }
+    counts = []
+    for period in periods:
+        tally = tallies.get(period.pk, {"not_worked": 0, "confirmed": 0, "submitted": 0})
+        by_state = dict.fromkeys(CellState.values, 0)
+        by_state[CellState.NOT_WORKED] = tally["not_worked"]
+        by_state[CellState.CONFIRMED] = tally["confirmed"]
+        rest = total - tally["not_worked"] - tally["confirmed"]
+        if period.deadline <= now:
+            by_state[CellState.LATE] = rest
+        else:
+            by_state[CellState.SUBMITTED] = tally["submitted"]
+            by_state[CellState.NOT_SENT] = rest - tally["submitted"]
+        counts.append(PeriodCount(period, by_state, total))
+    return counts
+
+
 def tracking_board(
     tracking: CycleTracking,
     population: QuerySet[Enrolment],
-    shown: QuerySet[Enrolment] | None = None,
+    people: Iterable[Enrolment],
     periods: list[TrackingPeriod] | None = None,
 ) -> TrackingBoard:
-    """The board: every person of `population` (the cohort narrowed by peer group and agency) counted per period,
-    so that each period's counts add up to it; the rows are `shown` (narrowed further by state). Each row carries
-    the year's score with its working and who tracks the person. Five queries whatever the cohort size and the
-    number of periods."""
+    """The board: every person of `population` (the cohort narrowed by peer group and agency) counted per period
+    in SQL, so that each period's counts add up to it; the rows are `people` (one page of the population, narrowed
+    further by state). Each row carries the year's score with its working and who tracks the person. A fixed
+    number of queries, and work only for the page's rows, whatever the cohort size and the number of periods."""
     cycle = tracking.cycle
     now = timezone.now()
     all_periods = list(TrackingPeriod.objects.filter(cycle=cycle).order_by("number"))
     columns = periods if periods is not None else all_periods
-    people = list(population.select_related("tracker_assignment"))
-    shown_pks = set(shown.values_list("pk", flat=True)) if shown is not None else None
+    shown = list(people)
     records: dict[int, dict[int, PeriodRecord]] = {}
-    for record in PeriodRecord.objects.filter(period__cycle=cycle).only(
+    for record in PeriodRecord.objects.filter(
+        period__cycle=cycle, enrolment_id__in=[enrolment.pk for enrolment in shown]
+    ).only(
         "enrolment_id",
         "period_id",
         "status",
@@ -387,17 +426,13 @@ def tracking_board(
     ):
         records.setdefault(record.enrolment_id, {})[record.period_id] = record
     rules = tracking.rules()
-    counts = {period.pk: dict.fromkeys(CellState.values, 0) for period in columns}
     rows = []
-    for enrolment in people:
+    for enrolment in shown:
         mine = records.get(enrolment.pk, {})
-        cells = []
-        for period in columns:
-            state = cell_state(period, mine.get(period.pk), now)
-            counts[period.pk][state.value] += 1
-            cells.append(BoardCell(period, mine.get(period.pk), state))
-        if shown_pks is not None and enrolment.pk not in shown_pks:
-            continue
+        cells = [
+            BoardCell(period, mine.get(period.pk), cell_state(period, mine.get(period.pk), now))
+            for period in columns
+        ]
         rows.append(
             TrackingBoardRow(
                 enrolment=enrolment,
@@ -406,10 +441,11 @@ def tracking_board(
                 assignment=getattr(enrolment, "tracker_assignment", None),
             )
         )
+    counts = period_counts(population, columns, now)
     return TrackingBoard(
         tracking=tracking,
         periods=columns,
         rows=rows,
-        counts=[PeriodCount(period, counts[period.pk], len(people)) for period in columns],
-        population=len(people),
+        counts=counts,
+        population=counts[0].total if counts else population.count(),
     )

@@ -36,6 +36,7 @@ from .decisions import (
     decision_record,
     decisions_accept_group,
     sign_off_check,
+    sign_off_overview,
     signature_check,
 )
 from .events import (
@@ -106,6 +107,7 @@ __all__ = [
     "decision_record",
     "decisions_accept_group",
     "sign_off_check",
+    "sign_off_overview",
     "signature_check",
     "event_record",
     "notice_email_send",

@@ -15,11 +15,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.models import ActingAs, Action
 from audit.services import audit_record
 from cycles.models import Cycle, CycleStatus
 from cycles.rulebooks import Level
+from cycles.selectors import cohort_order
 from officials.models import PersonnelType
 from officials.permissions import chair_grant_refusal, require_chair
 
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
     from cycles.rulebooks.caps import Caps
 
-    from ..selectors import CohortStanding
+    from ..selectors import CohortStanding, GroupQuota
 
 MAX_COMMENTS_LENGTH = 10000
 DECIDABLE = (
@@ -289,14 +291,35 @@ class SignOffCheck:
     undecided: list[str] = field(default_factory=list)
     above_cap: list[str] = field(default_factory=list)
     over_quota: list[str] = field(default_factory=list)
+    # How many undecided people `undecided` leaves out (the board names only the first few; issue #15).
+    undecided_more: int = 0
+    # The board's overview leaves the caps of every decided person to the sign-off itself.
+    caps_checked: bool = True
 
     @property
     def ready(self) -> bool:
         return not (self.undecided or self.above_cap or self.over_quota)
 
+    @property
+    def undecided_count(self) -> int:
+        return len(self.undecided) + self.undecided_more
+
     def messages(self) -> list[str]:
         lines = []
-        if self.undecided:
+        if self.undecided_more:
+            lines.append(
+                ngettext(
+                    "%(count)d người chưa có quyết định: %(names)s và %(more)d người khác.",
+                    "%(count)d người chưa có quyết định: %(names)s và %(more)d người khác.",
+                    self.undecided_count,
+                )
+                % {
+                    "count": self.undecided_count,
+                    "names": ", ".join(self.undecided),
+                    "more": self.undecided_more,
+                }
+            )
+        elif self.undecided:
             lines.append(_("Chưa có quyết định: %(names)s.") % {"names": ", ".join(self.undecided)})
         lines.extend(self.above_cap)
         lines.extend(self.over_quota)
@@ -328,9 +351,32 @@ def sign_off_check(cycle: Cycle, standing: CohortStanding | None = None) -> Sign
         )
         if refusal:
             check.above_cap.append(refusal)
-    for group in standing.groups:
+    check.over_quota = _over_quota_lines(standing.groups)
+    return check
+
+
+def sign_off_overview(cycle: Cycle, groups: list[GroupQuota], limit: int = 20) -> SignOffCheck:
+    """What the decision board shows before the sign-off, in work that does not grow with the cohort (issue #15):
+    the undecided people counted in SQL and the first `limit` named, and the groups over the quota (`groups`
+    counted on the decisions by an aggregate). Every decided person's caps are checked by `sign_off_check` when
+    the chair signs off; each decision was already checked against the caps when it was recorded."""
+    undecided = (
+        Evaluation.objects.filter(enrolment__cycle=cycle)
+        .exclude(status__in=[EvaluationStatus.EXEMPT, EvaluationStatus.DECIDED, EvaluationStatus.PUBLISHED])
+        .order_by(*cohort_order("enrolment__"))
+    )
+    names = list(undecided.values_list("enrolment__full_name", flat=True)[:limit])
+    more = undecided.count() - len(names) if len(names) == limit else 0
+    check = SignOffCheck(undecided=names, undecided_more=more, caps_checked=False)
+    check.over_quota = _over_quota_lines(groups)
+    return check
+
+
+def _over_quota_lines(groups: list[GroupQuota]) -> list[str]:
+    lines = []
+    for group in groups:
         if not group.within:
-            check.over_quota.append(
+            lines.append(
                 _(
                     "Nhóm “%(group)s” vượt tỷ lệ: %(htxsnv)d HTXSNV, tối đa %(allowed)d (%(arithmetic)s; %(article)s)."
                 )
@@ -343,8 +389,8 @@ def sign_off_check(cycle: Cycle, standing: CohortStanding | None = None) -> Sign
                 }
             )
         if group.exception_refusal:
-            check.over_quota.append(group.exception_refusal)
-    return check
+            lines.append(group.exception_refusal)
+    return lines
 
 
 class SignOffRefused(ReviewError):
@@ -424,6 +470,7 @@ __all__ = [
     "cycle_sign_off",
     "decision_record",
     "sign_off_check",
+    "sign_off_overview",
     "require_deciding_chair",
     "signature_check",
 ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,31 +46,76 @@ from ..permissions import (
 )
 from ..selectors import (
     LevelSource,
+    StandingRow,
     agency_level_of,
     caps_for,
-    cohort_standing,
+    cohort_tally,
     counted_score,
-    group_distributions,
+    group_quotas,
     level_for_points,
+    standing_queryset,
+    standing_rows,
+    tally_distributions,
 )
 
 # --- Home Affairs' compilation: the working table, proposals, cap facts (issue #4) ---
 
 
-def _compilation_context(request: AuthenticatedHttpRequest, cycle, standing, **extra) -> HttpResponseBase:
-    distributions = group_distributions(standing, proposed=True)
+# Rows per page of the compilation table and the decision board: a 41-person cohort fits on one page.
+PAGE_SIZE = 50
+
+
+@dataclass
+class CohortPage:
+    """One page of a cohort table: the filters (kept in the URL), the page, its standing rows, and how many
+    people the filters left out of the whole cohort."""
+
+    filters: CompilationFilterForm
+    page: Page
+    rows: list[StandingRow]
+    matching: int
+    total: int
+
+    def context(self) -> dict:
+        return {
+            "rows": self.rows,
+            "filters": self.filters,
+            "page": self.page,
+            "page_range": list(self.page.paginator.get_elided_page_range(self.page.number)),
+            "shown": self.matching,
+            "total": self.total,
+        }
+
+
+def cohort_page(request: AuthenticatedHttpRequest, cycle, source: LevelSource, groups) -> CohortPage:
+    """Filter and sort in SQL, then compute caps and warnings for one page only (issue #15): the cost of the page
+    does not grow with the cohort. "With warnings" reads the caps, so it alone runs over what the SQL filters left."""
+    organisations = (
+        Enrolment.objects.filter(cycle=cycle)
+        .order_by("organisation_name", "organisation_id")
+        .values_list("organisation_id", "organisation_name")
+        .distinct()
+    )
+    filters = CompilationFilterForm(
+        request.GET or None,
+        groups=[(group.peer_group_id, group.name) for group in groups],
+        organisations=list(organisations),
+    )
+    queryset = filters.filter(standing_queryset(cycle))
+    total = sum(group.total for group in groups)
+    if filters.needs_caps:
+        rows = filters.apply(standing_rows(cycle, source, list(queryset)))
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return CohortPage(filters, page, list(page.object_list), page.paginator.count, total)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = standing_rows(cycle, source, list(page.object_list))
+    return CohortPage(filters, page, rows, page.paginator.count, total)
+
+
+def _row_context(request: AuthenticatedHttpRequest, cycle, **extra) -> dict:
+    """What a row of the compilation table needs besides itself."""
     return {
         "cycle": cycle,
-        "groups": standing.groups,
-        # Issue #13 item 5: the proposals' distribution per group and the quota position, drawn from the standing.
-        "level_chart": charts.stacked_bars(
-            [(group.name, counts) for group, counts in distributions], undecided_label=_("Chưa đề xuất")
-        ),
-        "level_title": _("Phân bố mức đề xuất theo nhóm đối tượng"),
-        "quota_chart": charts.quota_bars(
-            [(group.name, group.position.htxsnv, group.position.allowed) for group in standing.groups]
-        ),
-        "quota_title": _("Tỷ lệ HTXSNV theo đề xuất so với mức tối đa"),
         "can_propose": roles_of(request.user).is_home_affairs,
         # Abbreviations fit the table's narrow column; the legend above the table spells them out.
         "proposal_choices": [
@@ -81,25 +127,60 @@ def _compilation_context(request: AuthenticatedHttpRequest, cycle, standing, **e
     }
 
 
+def _compilation_context(request: AuthenticatedHttpRequest, cycle, **extra) -> dict:
+    """The quota meters and charts over the whole cohort, from one aggregate query (cohort_tally)."""
+    tally = cohort_tally(cycle)
+    groups = group_quotas(cycle, LevelSource.PROPOSED, tally)
+    distributions = tally_distributions(tally, groups, proposed=True)
+    return _row_context(
+        request,
+        cycle,
+        groups=groups,
+        # Issue #13 item 5: the proposals' distribution per group and the quota position.
+        level_chart=charts.stacked_bars(
+            [(group.name, counts) for group, counts in distributions], undecided_label=_("Chưa đề xuất")
+        ),
+        level_title=_("Phân bố mức đề xuất theo nhóm đối tượng"),
+        quota_chart=charts.quota_bars(
+            [(group.name, group.position.htxsnv, group.position.allowed) for group in groups]
+        ),
+        quota_title=_("Tỷ lệ HTXSNV theo đề xuất so với mức tối đa"),
+        **extra,
+    )
+
+
 @require_GET
 def compilation(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
-    """The whole cohort with caps, proposals, warnings and the live quota meter per peer group."""
+    """The cohort with caps, proposals and warnings, one page at a time; the live quota meter per peer group over
+    the whole cohort. Each row's proposal form is loaded when its button is pressed (proposal_edit)."""
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
-    standing = cohort_standing(cycle, LevelSource.PROPOSED)
-    filters = CompilationFilterForm(request.GET or None, rows=standing.rows)
-    rows = filters.apply(standing.rows) if filters.is_valid() else standing.rows
-    context = _compilation_context(
-        request, cycle, standing, rows=rows, filters=filters, total=len(standing.rows)
-    )
+    context = _compilation_context(request, cycle)
+    table = cohort_page(request, cycle, LevelSource.PROPOSED, context["groups"])
+    context.update(table.context())
     return render(request, "reviews/compilation.html", context)
+
+
+def one_standing_row(evaluation, source: LevelSource) -> StandingRow:
+    """The standing row of one person (after a click): a few queries whatever the cohort size."""
+    cycle = evaluation.enrolment.cycle
+    fresh = standing_queryset(cycle).get(pk=evaluation.pk)
+    return standing_rows(cycle, source, [fresh])[0]
 
 
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    """One person's proposal with every cap and its article. From the table it is posted by htmx and answers
-    with the row and the group's quota meter; without JavaScript it is an ordinary page."""
+    """One person's proposal with every cap and its article. From the table, htmx loads the row's form on a click
+    (GET) and posts it, answering with the row and the quota meters; without JavaScript it is an ordinary page."""
     evaluation = get_evaluation_for_home_affairs(request.user, pk)
     cycle = evaluation.enrolment.cycle
+    if request.method == "GET" and request.htmx:
+        context = _row_context(
+            request,
+            cycle,
+            row=one_standing_row(evaluation, LevelSource.PROPOSED),
+            editing=request.GET.get("show") != "row",
+        )
+        return render(request, "reviews/_compilation_row.html", context)
     initial = {
         "proposal": NOT_RATED if evaluation.proposed_not_rated else evaluation.proposed_level,
         "reason": evaluation.proposal_reason,
@@ -126,12 +207,11 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
                 "max": services.MAX_REASON_LENGTH
             }
         if request.htmx:
-            standing = cohort_standing(cycle, LevelSource.PROPOSED)
-            row = next(r for r in standing.rows if r.evaluation.pk == evaluation.pk)
+            row = one_standing_row(evaluation, LevelSource.PROPOSED)
             if error:
                 row.posted_choice = form.data.get("proposal", "")
             context = _compilation_context(
-                request, cycle, standing, row=row, error=error, posted=form.data if error else None
+                request, cycle, row=row, error=error, posted=form.data if error else None, editing=bool(error)
             )
             return render(request, "reviews/_proposal_response.html", context)
         if error is None:
@@ -140,12 +220,12 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
             )
             return redirect("reviews:compilation", cycle_pk=cycle.pk)
         messages.error(request, error)
-    standing = cohort_standing(cycle, LevelSource.PROPOSED)
-    row = next(r for r in standing.rows if r.evaluation.pk == evaluation.pk)
-    group = next(g for g in standing.groups if g.peer_group_id == evaluation.enrolment.peer_group_id)
+    row = one_standing_row(evaluation, LevelSource.PROPOSED)
+    groups = group_quotas(cycle, LevelSource.PROPOSED)
+    group = next(g for g in groups if g.peer_group_id == evaluation.enrolment.peer_group_id)
     context = {
-        "evaluation": evaluation,
-        "enrolment": evaluation.enrolment,
+        "evaluation": row.evaluation,
+        "enrolment": row.evaluation.enrolment,
         "cycle": cycle,
         "row": row,
         "group": group,

@@ -1,9 +1,8 @@
 """The chair's decisions on one batch screen, and the sign-off."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from accounts.permissions import step_up_refusal
 from common.types import AuthenticatedHttpRequest
 from cycles.models import CycleStatus
 from cycles.rulebooks import Level
+from cycles.selectors import cohort_order
 from officials.permissions import roles_of
 
 from .. import charts, services
@@ -23,6 +23,7 @@ from ..forms import (
 from ..models import (
     Decision,
     DecisionState,
+    Evaluation,
     SigningAs,
 )
 from ..permissions import (
@@ -31,81 +32,141 @@ from ..permissions import (
 )
 from ..selectors import (
     LevelSource,
-    cohort_standing,
     cohort_states,
-    group_distributions,
+    cohort_tally,
+    group_quotas,
+    tally_distributions,
 )
 from ..services.decisions import DECIDABLE
+from .compilation import cohort_page, one_standing_row
 
 # --- The chair's decisions on one batch screen, and the sign-off (issue #5) ---
 
 
-def _decision_rows_context(request: AuthenticatedHttpRequest, cycle, **extra) -> HttpResponseBase:
-    """Rows with each person's caps, proposal and current decision; the quota counted on the decisions."""
-    standing = cohort_standing(cycle, LevelSource.FINAL)
+def _row_context(request: AuthenticatedHttpRequest, cycle, table_rows, **extra) -> dict:
+    """What rows of the board need besides themselves: each one's decision (draft or signed), the choices."""
     drafts = {
         decision.evaluation_id: decision
         for decision in Decision.objects.filter(
-            evaluation__enrolment__cycle=cycle, state__in=[DecisionState.DRAFT, DecisionState.SIGNED]
+            evaluation_id__in=[row.evaluation.pk for row in table_rows],
+            state__in=[DecisionState.DRAFT, DecisionState.SIGNED],
         )
     }
-    for row in standing.rows:
+    for row in table_rows:
         row.decision = drafts.get(row.evaluation.pk)
-    # Per peer group, the undecided people with a proposal: what "accept the group" would record (issue #13 item 6).
-    acceptable: dict[int, list[Any]] = {}
-    for row in standing.rows:
-        evaluation = row.evaluation
-        if (
-            evaluation.status in DECIDABLE
-            and not (evaluation.final_level or evaluation.final_not_rated)
-            and (evaluation.proposed_level or evaluation.proposed_not_rated)
-        ):
-            acceptable.setdefault(row.enrolment.peer_group_id, []).append(row)
-    # Issue #13 item 5: per group, the proposals beside the decisions, and the quota position on the decisions.
-    level_rows: list[tuple[str, dict[str, int]]] = []
-    for (group, proposed), (_same, decided) in zip(
-        group_distributions(standing, proposed=True),
-        group_distributions(standing, proposed=False),
-        strict=True,
-    ):
-        level_rows.append((_("%(group)s – đề xuất") % {"group": group.name}, proposed))
-        level_rows.append((_("%(group)s – quyết định") % {"group": group.name}, decided))
     return {
         "cycle": cycle,
-        "standing": standing,
-        "level_chart": charts.stacked_bars(level_rows),
-        "level_title": _("Mức đề xuất và mức quyết định theo nhóm đối tượng"),
-        "quota_chart": charts.quota_bars(
-            [(group.name, group.position.htxsnv, group.position.allowed) for group in standing.groups]
-        ),
-        "quota_title": _("Tỷ lệ HTXSNV theo quyết định so với mức tối đa"),
-        "groups": standing.groups,
         "can_decide": roles_of(request.user).is_chair and cycle.status == CycleStatus.IN_PROGRESS,
         "decision_choices": [
             ("", _("— Chưa quyết định —")),
             *((level.value, level.abbreviation) for level in Level),
             (NOT_RATED, _("Không xếp loại")),
         ],
-        "check": services.sign_off_check(cycle, standing)
-        if cycle.status == CycleStatus.IN_PROGRESS
-        else None,
-        "signing_choices": SigningAs.choices,
-        "group_actions": [
-            {"group": group, "rows": acceptable[group.peer_group_id]}
-            for group in standing.groups
-            if group.peer_group_id in acceptable
-        ],
         **extra,
     }
 
 
+def _group_actions(cycle, groups) -> list[dict]:
+    """Per peer group, the undecided people with a proposal: what "accept the group" would record (issue #13
+    item 6). One query of plain values; the board names the first few and sends every version in one field."""
+    acceptable: dict[int, list[tuple]] = {}
+    for group_id, *values in (
+        Evaluation.objects.filter(
+            enrolment__cycle=cycle, status__in=DECIDABLE, final_level="", final_not_rated=False
+        )
+        .filter(Q(proposed_not_rated=True) | ~Q(proposed_level=""))
+        .order_by(*cohort_order("enrolment__"))
+        .values_list(
+            "enrolment__peer_group_id",
+            "pk",
+            "version",
+            "enrolment__full_name",
+            "proposed_level",
+            "proposed_not_rated",
+            "proposal_comments",
+        )
+    ):
+        acceptable.setdefault(group_id, []).append(values)
+    return [
+        {
+            "group": group,
+            "count": len(acceptable[group.peer_group_id]),
+            "versions": ",".join(
+                f"{pk}:{version}" for pk, version, *_rest in acceptable[group.peer_group_id]
+            ),
+            "named": [
+                {"name": name, "level": level, "not_rated": not_rated, "comments": bool(comments)}
+                for _pk, _version, name, level, not_rated, comments in acceptable[group.peer_group_id][
+                    :GROUP_NAMES
+                ]
+            ],
+            "more": max(len(acceptable[group.peer_group_id]) - GROUP_NAMES, 0),
+        }
+        for group in groups
+        if group.peer_group_id in acceptable
+    ]
+
+
+# How many names the board shows per group to accept (the rest are counted).
+GROUP_NAMES = 10
+
+
+def _board_context(request: AuthenticatedHttpRequest, cycle, table_rows, **extra) -> dict:
+    """The rows, and over the whole cohort from aggregates: the quota counted on the decisions, the proposals
+    beside the decisions per group (issue #13 item 5), the sign-off overview."""
+    tally = cohort_tally(cycle)
+    groups = group_quotas(cycle, LevelSource.FINAL, tally)
+    level_rows: list[tuple[str, dict[str, int]]] = []
+    for (group, proposed), (_same, decided) in zip(
+        tally_distributions(tally, groups, proposed=True),
+        tally_distributions(tally, groups, proposed=False),
+        strict=True,
+    ):
+        level_rows.append((_("%(group)s – đề xuất") % {"group": group.name}, proposed))
+        level_rows.append((_("%(group)s – quyết định") % {"group": group.name}, decided))
+    in_progress = cycle.status == CycleStatus.IN_PROGRESS
+    return _row_context(
+        request,
+        cycle,
+        table_rows,
+        groups=groups,
+        level_chart=charts.stacked_bars(level_rows),
+        level_title=_("Mức đề xuất và mức quyết định theo nhóm đối tượng"),
+        quota_chart=charts.quota_bars(
+            [(group.name, group.position.htxsnv, group.position.allowed) for group in groups]
+        ),
+        quota_title=_("Tỷ lệ HTXSNV theo quyết định so với mức tối đa"),
+        check=services.sign_off_overview(cycle, groups) if in_progress else None,
+        signing_choices=SigningAs.choices,
+        **extra,
+    )
+
+
 @require_GET
 def decision_board(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
+    """The chair's board: one page of the cohort (filters in the URL), each row's form loaded on a click."""
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
-    context = _decision_rows_context(request, cycle)
-    context["rows"] = context["standing"].rows
+    groups = group_quotas(cycle, LevelSource.FINAL)
+    table = cohort_page(request, cycle, LevelSource.FINAL, groups)
+    context = _board_context(request, cycle, table.rows, **table.context())
     context["states"] = cohort_states(cycle)
+    if context["can_decide"]:
+        context["group_actions"] = _group_actions(cycle, context["groups"])
     return render(request, "reviews/decision_board.html", context)
+
+
+@require_GET
+def decision_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """One row of the board with its decision form (htmx, on the row's button), or the row as shown
+    (`?show=row`, the form's "cancel"); without JavaScript a page with that one row."""
+    evaluation = get_evaluation_for_user(request.user, pk)
+    if not roles_of(request.user).is_chair:
+        raise PermissionDenied
+    cycle = evaluation.enrolment.cycle
+    row = one_standing_row(evaluation, LevelSource.FINAL)
+    context = _row_context(request, cycle, [row], row=row, editing=request.GET.get("show") != "row")
+    template = "reviews/_decision_row.html" if request.htmx else "reviews/decision_edit.html"
+    return render(request, template, context)
 
 
 @require_POST
@@ -136,8 +197,16 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
     except ReviewError as exc:
         error = str(exc)
     if request.htmx:
-        context = _decision_rows_context(request, cycle, error=error, posted=request.POST if error else None)
-        context["row"] = next(r for r in context["standing"].rows if r.evaluation.pk == evaluation.pk)
+        row = one_standing_row(evaluation, LevelSource.FINAL)
+        context = _board_context(
+            request,
+            cycle,
+            [row],
+            row=row,
+            error=error,
+            posted=request.POST if error else None,
+            editing=bool(error),
+        )
         return render(request, "reviews/_decision_response.html", context)
     if error:
         messages.error(request, error)
@@ -146,6 +215,21 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
             request, _("Đã ghi quyết định về %(name)s.") % {"name": evaluation.enrolment.full_name}
         )
     return redirect("reviews:decision_board", cycle_pk=cycle.pk)
+
+
+def _posted_versions(post) -> dict[int, int]:
+    """The versions the board showed: one "pk:version,…" field, or (an older page) one field per person."""
+    pairs = [item.split(":", 1) for item in post.get("versions", "").split(",") if ":" in item]
+    pairs += [
+        [key.removeprefix("version-"), value] for key, value in post.items() if key.startswith("version-")
+    ]
+    versions = {}
+    for pk, version in pairs:
+        try:
+            versions[int(pk)] = int(version)
+        except ValueError:
+            continue
+    return versions
 
 
 @require_POST
@@ -157,13 +241,7 @@ def decisions_accept_group(
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
     if not roles_of(request.user).is_chair:
         raise PermissionDenied
-    versions = {}
-    for key, value in request.POST.items():
-        if key.startswith("version-"):
-            try:
-                versions[int(key.removeprefix("version-"))] = int(value)
-            except ValueError:
-                continue
+    versions = _posted_versions(request.POST)
     try:
         result = services.decisions_accept_group(
             cycle=cycle, peer_group_id=group_pk, versions=versions, by=request.user

@@ -4,7 +4,8 @@ deadline extensions, the progress board and reminders."""
 import json
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +20,13 @@ from cycles.permissions import get_cycle_for_user
 from cycles.rulebooks import Level
 from cycles.selectors import cohort, phase_of, self_assessment_deadline, self_assessment_form, time_left
 from officials.permissions import require_home_affairs
-from reviews.selectors import cohort_states, level_for_points, submissions_per_day, unreachable_by_email
+from reviews.selectors import (
+    cohort_progress_version,
+    cohort_states,
+    level_for_points,
+    submissions_per_day,
+    unreachable_by_email,
+)
 
 from .. import charts, services
 from ..errors import ReviewError, StaleFormError
@@ -299,21 +306,41 @@ def deadline_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
     return redirect("reviews:evaluation_detail", pk=evaluation.pk)
 
 
+# Rows per page of the progress board.
+PROGRESS_PAGE_SIZE = 50
+
+
 @require_GET
 def progress_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    """Home Affairs' live view of who has not submitted yet, filterable; refreshes itself every 30 s."""
+    """Home Affairs' live view of who has not submitted yet, filterable, one page at a time; refreshes itself every
+    30 s, and the refresh answers 204 (nothing to swap) when no form of the cohort changed (issue #15)."""
     require_home_affairs(request.user)
     cycle = get_cycle_for_user(request.user, pk)
+    states = cohort_states(cycle)
+    version = cohort_progress_version(cycle, states)
+    etag = f'"{version}"'
+    if request.htmx and (request.GET.get("since") == version or request.headers.get("If-None-Match") == etag):
+        return HttpResponse(status=204)
     filters = ProgressFilterForm(request.GET or None, cycle=cycle)
     rows = cohort(cycle)
     if filters.is_valid():
         rows = filters.apply(rows)
-    states = cohort_states(cycle)
-    context = {"cycle": cycle, "rows": rows, "filters": filters, "states": states}
+    page = Paginator(rows, PROGRESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "cycle": cycle,
+        "rows": page.object_list,
+        "page": page,
+        "page_range": list(page.paginator.get_elided_page_range(page.number)),
+        "filters": filters,
+        "states": states,
+        "version": version,
+    }
     if not request.htmx:
         context["progress_chart"] = _progress_chart(cycle, states.total)
     template = "reviews/_progress_table.html" if request.htmx else "reviews/progress_board.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    response["ETag"] = etag
+    return response
 
 
 def _progress_chart(cycle: Cycle, total: int) -> charts.ProgressChart:

@@ -194,7 +194,8 @@ def test_the_compilation_costs_the_same_queries_for_41_or_400(cast, login, query
     small = _queries(client, compilation_url(cast, query))
     _grow(cast.cycle, 400)
     assert _queries(client, compilation_url(cast, query)) == small
-    assert small <= 15
+    # Issue #15: the tally, the agencies of the filter and the page count are three more, whatever the size.
+    assert small <= 18
 
 
 def test_an_earlier_khtnv_is_flagged_where_home_affairs_and_the_chair_decide(cast, login):

@@ -230,8 +230,12 @@ def test_the_board_preselects_the_proposal_and_posts_a_row_with_live_meters(cast
     services.proposal_set(evaluation=a, level="httnv", by=cast.users["home_affairs"])
     client = login(cast.users["chair"])
     page = client.get(board_url(cast)).content.decode()
-    assert '<option value="httnv" selected>HTTNV</option>' in page
     assert "Chưa có quyết định: Nguyễn Thị An, Trần Văn Bình." in page
+    # Issue #15: the row's form is loaded when its button is pressed, with the proposal chosen.
+    assert reverse("reviews:decision_edit", kwargs={"pk": a.pk}) in page
+    assert "<select" not in page.split('id="decision-row-', 1)[1].split("</tr>", 1)[0]
+    row = client.get(reverse("reviews:decision_edit", kwargs={"pk": a.pk}), headers={"HX-Request": "true"})
+    assert '<option value="httnv" selected>HTTNV</option>' in row.content.decode()
     a.refresh_from_db()
     response = client.post(
         reverse("reviews:decision_record", kwargs={"pk": a.pk}),

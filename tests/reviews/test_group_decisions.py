@@ -65,10 +65,11 @@ def test_the_compilation_row_posts_the_draft_and_the_board_preselects_it(cast, l
     assert response.status_code == 200 and DRAFT in response.content.decode()
     a.refresh_from_db()
     assert a.proposal_comments == DRAFT
-    page = login(cast.users["chair"]).get(board_url(cast)).content.decode()
-    assert f">{DRAFT}</textarea>" in page
-    assert '<option value="httnv" selected>HTTNV</option>' in page
-    assert "Nhận đề xuất cho 1 người" in page
+    chair = login(cast.users["chair"])
+    assert "Nhận đề xuất cho 1 người" in chair.get(board_url(cast)).content.decode()
+    row = chair.get(reverse("reviews:decision_edit", kwargs={"pk": a.pk}), headers={"HX-Request": "true"})
+    assert f">{DRAFT}</textarea>" in row.content.decode()
+    assert '<option value="httnv" selected>HTTNV</option>' in row.content.decode()
 
 
 def test_the_chair_accepts_a_whole_peer_group_and_is_told_who_was_refused_and_why(cast, proposed, login):
@@ -98,8 +99,9 @@ def test_the_chair_accepts_a_whole_peer_group_and_is_told_who_was_refused_and_wh
     c.refresh_from_db()
     assert c.status == EvaluationStatus.SUBMITTED
     # Each still editable: the row now offers to change the decision, with the accepted comments.
-    page = client.get(board_url(cast)).content.decode()
-    assert f">{DRAFT}</textarea>" in page and "Sửa quyết định" in page
+    assert "Sửa quyết định" in client.get(board_url(cast)).content.decode()
+    row = client.get(reverse("reviews:decision_edit", kwargs={"pk": a.pk}), headers={"HX-Request": "true"})
+    assert f">{DRAFT}</textarea>" in row.content.decode()
 
 
 def test_accepting_a_group_over_its_quota_leaves_the_htxsnv_proposals_to_the_chair(cast, login):

@@ -172,7 +172,8 @@ def test_the_board_costs_the_same_queries_for_10_or_60_people(tracked, login, qu
     small = _queries(client, board_url(tracked, query))
     _grow(tracked, 60, ha)
     assert _queries(client, board_url(tracked, query)) == small
-    assert small <= 18
+    # Issue #15: the page count and the population count for the SQL tallies are two more, whatever the size.
+    assert small <= 20
 
 
 def test_the_board_costs_the_same_queries_monthly_or_quarterly(tracked, login):

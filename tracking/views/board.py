@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +26,10 @@ from ..selectors import enrolments_in_state, tracked_enrolments, tracking_board,
 
 if TYPE_CHECKING:
     from common.types import AuthenticatedHttpRequest
+
+
+# Rows per page of the period board.
+PAGE_SIZE = 50
 
 
 @require_GET
@@ -51,9 +56,16 @@ def board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if data.get("state"):
             candidates = periods or list(TrackingPeriod.objects.filter(cycle=cycle).order_by("number"))
             shown = enrolments_in_state(population, candidates, data["state"], timezone.now())
+    # Issue #15: one page of rows (a 41-person cohort fits on one); the counts are over the whole population.
+    paginator = Paginator(
+        (shown if shown is not None else population).select_related("tracker_assignment"), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "cycle": cycle,
-        "board": tracking_board(tracking, population, shown, periods),
+        "board": tracking_board(tracking, population, page.object_list, periods),
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number)),
         "filters": filters,
         "is_home_affairs": is_home_affairs,
         "now": timezone.now(),
