@@ -17,6 +17,18 @@ from .factories import PASSWORD, CycleFactory, OfficialFactory, UserFactory, enr
 from .worker import mail_worker, worker_starter  # noqa: F401 (fixtures for the worker tests)
 
 
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Each test starts in Vietnamese: a request made in English leaves the thread's language switched
+    (LocaleMiddleware activates it and nothing deactivates it), and a later test's messages would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class Cast:
     cycle: object
