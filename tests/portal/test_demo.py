@@ -184,6 +184,8 @@ def test_the_demo_numbers_are_invented_and_the_2023_results_are_on_their_way_to_
     assert states[SyncState.ACKNOWLEDGED] > 30 and states[SyncState.PENDING] == 2
     assert states[SyncState.FAILED] == 1 and states[SyncState.SENT] >= 1
     assert SyncEntry.objects.get(state=SyncState.FAILED).failure_reason
+
+
 def test_the_demo_registers_the_chairs_and_the_provinces_certificates_from_its_test_ca(demo, settings):
     """Issue #17, demo only: a throw-away CA whose root local settings trust, the chair's and the province's
     certificates registered to them, and the province's PKCS#12 key for signing on the server."""
