@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record
+from conference.models import Conference
 from cycles.models import Cycle, CycleStatus
 from officials.models import Organisation
 from reviews.models import Evaluation, Objection
@@ -82,6 +83,15 @@ if TYPE_CHECKING:
     from tracking.models import PeriodRecord, TrackingPeriod
 
 logger = logging.getLogger(__name__)
+
+# The papers printed from the conference's record: nothing to print before the conference is set up.
+CONFERENCE_PAPERS = frozenset(
+    {
+        DocumentKind.CONFERENCE_MINUTES,
+        DocumentKind.INVITATION,
+        DocumentKind.ATTENDANCE_LIST,
+    }
+)
 
 
 def _setting(name: str, default: int) -> int:
@@ -288,6 +298,8 @@ def _request_refusal(kind: str, *, evaluation: Evaluation | None, cycle: Cycle) 
         return _("Chưa có biên bản họp nhận xét của người này.")
     if kind == DocumentKind.RATING_FORMS and not cycle.enrolments.exists():
         return _("Kỳ đánh giá chưa có ai trong danh sách.")
+    if kind in CONFERENCE_PAPERS and not Conference.objects.filter(cycle=cycle).exists():
+        return _("Chưa có thông tin hội nghị của kỳ đánh giá này.")
     return ""
 
 

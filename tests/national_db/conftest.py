@@ -11,12 +11,6 @@ from tests.factories import submitted
 KNOWN_NUMBER = "000123456789"
 
 
-@pytest.fixture(autouse=True)
-def no_mail_queue(monkeypatch):
-    # The notice e-mails go through Celery; these tests look at the sync log only.
-    monkeypatch.setattr("reviews.services.notices._enqueue_email", lambda pk: None)
-
-
 @pytest.fixture
 def export_dir(settings, tmp_path):
     settings.NATIONAL_DB_EXPORT_DIR = tmp_path / "national_db"
