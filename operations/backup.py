@@ -188,6 +188,8 @@ def backup_create(destination: Path) -> dict[str, Any]:
     if destination.exists():
         raise BackupError(f"{destination} already exists")
     partial = destination.with_name(destination.name + ".partial")
+    # The archive holds everything, password hashes included: readable by its owner only.
+    partial.touch(mode=0o600, exist_ok=False)
     try:
         manifest = _archive_write(partial)
     except BaseException:
