@@ -188,6 +188,18 @@ def backup_create(destination: Path) -> dict[str, Any]:
     if destination.exists():
         raise BackupError(f"{destination} already exists")
     partial = destination.with_name(destination.name + ".partial")
+    # The archive holds everything, password hashes included: readable by its owner only.
+    partial.touch(mode=0o600, exist_ok=False)
+    try:
+        manifest = _archive_write(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.rename(destination)
+    return manifest
+
+
+def _archive_write(partial: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as work, tarfile.open(partial, "w") as archive:
         workdir = Path(work)
         with _snapshot(workdir) as (database_file, rows):
@@ -221,7 +233,6 @@ def backup_create(destination: Path) -> dict[str, Any]:
             "audit_chain": {"length": chain.length, "head_hash": chain.head_hash, "ok": chain.ok},
         }
         _add_bytes(archive, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
-    partial.rename(destination)
     return manifest
 
 

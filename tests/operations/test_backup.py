@@ -5,7 +5,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from documents import services
 from documents.models import Document, DocumentKind
@@ -97,3 +97,18 @@ def test_a_row_count_that_differs_from_the_backup_is_reported(server, scratch_da
         conn.execute("INSERT INTO django_session VALUES ('extra-row', 'y', now())")
     verify = manage("backup_verify", str(archive), database_url=url, media_root=media, check=False)
     assert verify.returncode == 1 and "table django_session: " in verify.stderr
+
+
+def test_a_stored_file_gone_from_disk_is_reported_and_the_rest_still_backed_up(issued, tmp_path):
+    lost = issued[0]
+    Path(lost.pdf.path).unlink()
+    path = tmp_path / "portal.tar"
+    with pytest.raises(CommandError, match=lost.pdf.name):
+        call_command("backup_create", output=str(path))
+    manifest = manifest_read(path)
+    assert manifest["missing"] == [lost.pdf.name]
+    assert [item["path"] for item in manifest["files"]] == [issued[1].pdf.name]
+    with pytest.raises(
+        CommandError, match=rf"file {lost.pdf.name} \(documents.Document:{lost.pk}.pdf\) is missing"
+    ):
+        call_command("backup_verify")

@@ -35,6 +35,10 @@ class Command(BaseCommand):
             f"chuỗi nhật ký {manifest['audit_chain']['length']} sự kiện ({manifest['audit_chain']['head_hash']}); "
             f"SHA-256 của bản sao lưu {file_sha256(output)}"
         )
+        if not manifest["audit_chain"]["ok"]:
+            self.stderr.write(
+                "Cảnh báo: chuỗi nhật ký kiểm tra bị đứt (manage.py audit_verify cho biết chỗ đứt)"
+            )
         if manifest["missing"]:
             raise CommandError(
                 "Các tệp sau có trong cơ sở dữ liệu nhưng không có trên đĩa:\n"
