@@ -144,6 +144,8 @@ def test_the_public_page_refuses_a_non_pdf_an_oversized_file_and_a_flood(client,
     settings.SIGNING_UPLOAD_MAX_BYTES = 1024 * 1024
     response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * (1024 * 1024))})
     assert response.status_code == 400 and "Tệp lớn quá 1 MB." in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\nnot really a PDF")})
+    assert response.status_code == 200 and "Không đọc được tệp PDF này." in response.content.decode()
     settings.SIGNING_VERIFY_PER_WINDOW = 2
     response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")})
     assert response.status_code == 429 and "quá nhiều tệp" in response.content.decode()
