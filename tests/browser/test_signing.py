@@ -64,7 +64,7 @@ def test_the_public_page_verifies_a_signed_notice_and_refuses_a_tampered_one(
     signed = tmp_path / "thong-bao-da-ky.pdf"
     signed.write_bytes(version_bytes(notice, 2))
     tampered_bytes = bytearray(signed.read_bytes())
-    tampered_bytes[len(tampered_bytes) // 3] ^= 0x01
+    tampered_bytes[len(version_bytes(notice, 0)) // 2] ^= 0x01  # a byte of the issued paper itself
     tampered = tmp_path / "thong-bao-bi-sua.pdf"
     tampered.write_bytes(bytes(tampered_bytes))
 

@@ -82,6 +82,11 @@ def test_a_pdf_reader_sees_two_signature_fields_with_signers_and_times(
     assert seal[2] - seal[0] >= 90 and person[2] - person[0] >= 140
     # Phụ lục I: the seal sits over the left part of the person's signature.
     assert seal[0] < person[0] < seal[2] < person[2]
+    # pyHanko's reading, as a PDF reader's signature panel lists it: who, when, valid.
+    approval, organisation = pdf.read_signatures(version_bytes(notice, 2))
+    assert (approval.field_name, approval.certificate.common_name) == ("ChuKyNguoiCoThamQuyen", CHAIR_NAME)
+    assert (organisation.field_name, organisation.certificate.common_name) == ("ChuKyCoQuan", "UBND tỉnh Thử")
+    assert approval.signing_time <= organisation.signing_time and approval.ok and organisation.ok
 
 
 def test_the_page_shows_each_signature_with_its_certificate_and_state(
@@ -92,6 +97,9 @@ def test_the_page_shows_each_signature_with_its_certificate_and_state(
     text = page.content.decode()
     assert CHAIR_NAME in text and "CA thử nghiệm Cổng đánh giá" in text and "Hợp lệ" in text
     assert "Còn chờ: văn thư ký số của cơ quan khi phát hành." in text
+    # The issued paper's job page leads there.
+    job_page = login(cast.users["chair"]).get(reverse("documents:job_detail", kwargs={"pk": notice.job_id}))
+    assert reverse("signing:document_signatures", kwargs={"pk": notice.pk}) in job_page.content.decode()
 
 
 def test_a_byte_changed_after_signing_fails_verification(
@@ -136,6 +144,8 @@ def test_the_public_page_refuses_a_non_pdf_an_oversized_file_and_a_flood(client,
     settings.SIGNING_UPLOAD_MAX_BYTES = 1024 * 1024
     response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * (1024 * 1024))})
     assert response.status_code == 400 and "Tệp lớn quá 1 MB." in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\nnot really a PDF")})
+    assert response.status_code == 200 and "Không đọc được tệp PDF này." in response.content.decode()
     settings.SIGNING_VERIFY_PER_WINDOW = 2
     response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")})
     assert response.status_code == 429 and "quá nhiều tệp" in response.content.decode()
