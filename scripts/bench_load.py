@@ -309,7 +309,7 @@ def main() -> None:
     finally:
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
     print(
-        f"\n{args.people} officials, an autosave every {args.pause:g} s each, {args.seconds} s (+20 s ramp)"
+        f"\n{args.people} officials, an autosave every {args.pause:g} s each, {args.seconds} s once all are logged in"
     )
     print(
         "| gunicorn (class:workers:threads:db pool) | requests | req/s | p50 s | p95 s | max s | errors | lost saves |"

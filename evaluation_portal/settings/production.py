@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import DATABASES, env_bool
 
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = False
@@ -34,17 +35,17 @@ PORTAL_DEMO_ALLOWED = False
 # Issue #16 item 9: gunicorn runs threads (docker-compose.yml), so each process keeps a small pool of PostgreSQL
 # connections (Django 5.1+ with psycopg 3's pool) instead of one persistent connection per thread; with
 # CONN_HEALTH_CHECKS Django has the pool check a connection before lending it, so one the server dropped is
-# replaced, not handed to a request. Measured in
-# docs/benchmarks.md. DJANGO_DB_POOL=false goes back to one persistent connection per thread.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DJANGO_DB_POOL", True):  # noqa: F405
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (the pool keeps the connections)
-    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
-        "pool": {
-            "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "2")),
-            # One connection per gunicorn thread: a thread never waits for another's connection.
-            "max_size": int(
-                os.environ.get("DJANGO_DB_POOL_MAX_SIZE", os.environ.get("GUNICORN_THREADS", "8"))
-            ),
-            "timeout": 10,
-        }
+# replaced, not handed to a request. Measured in docs/benchmarks.md. DJANGO_DB_POOL=false goes back to one
+# persistent connection per thread.
+# A new dict, not the base module's one changed in place: a test that imports these settings must not switch the
+# pool on in its own process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DJANGO_DB_POOL", True):
+    _pool = {
+        "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "2")),
+        # One connection per gunicorn thread: a thread never waits for another's connection.
+        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", os.environ.get("GUNICORN_THREADS", "8"))),
+        "timeout": 10,
     }
+    # CONN_MAX_AGE 0: the pool keeps the connections.
+    _default = DATABASES["default"] | {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": _pool}}
+    DATABASES = DATABASES | {"default": _default}
