@@ -237,7 +237,7 @@ def _row_heights_fit_before(ws: Any, first_row: int, last_row: int) -> None:
             ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
-def export_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
+def export_bench(cycles: dict[int, int], *, before: bool = True) -> list[dict[str, Any]]:
     from cycles.models import Cycle
     from reviews.selectors import LevelSource, cohort_standing
     from reviews.spreadsheets import export, workbook
@@ -246,7 +246,9 @@ def export_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
     for size, pk in sorted(cycles.items()):
         cycle = Cycle.objects.get(pk=pk)
         result: dict[str, Any] = {"size": size}
-        for label, fit in (("now", workbook.row_heights_fit), ("before", _row_heights_fit_before)):
+        fits = [("now", workbook.row_heights_fit), ("before", _row_heights_fit_before)][: 2 if before else 1]
+        result["before_s"] = float("nan")
+        for label, fit in fits:
             export.row_heights_fit = fit  # type: ignore[attr-defined]
             started = time.perf_counter()
             standing = cohort_standing(cycle, LevelSource.PROPOSED)
@@ -269,7 +271,7 @@ def _worker_peaks(parent: int) -> list[int]:
     return peaks
 
 
-def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str, Any]]:
+def parts_bench(cycle_pk: int, workers: list[int], media: str, part_size: int = 25) -> list[dict[str, Any]]:
     from django.db import connection
 
     from cycles.models import Cycle
@@ -278,11 +280,11 @@ def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str,
 
     cycle = Cycle.objects.get(pk=cycle_pk)
     rows = []
-    for processes, part_size in [(1, 100000), *((n, 25) for n in workers)]:
+    for processes, slice_size in [(1, 100000), *((n, part_size) for n in workers)]:
         env = os.environ | {
             "DATABASE_URL": _bench_url(),
             "DJANGO_MEDIA_ROOT": media,
-            "DOCUMENTS_PART_SIZE": str(part_size),
+            "DOCUMENTS_PART_SIZE": str(slice_size),
         }
         worker = subprocess.Popen(
             [
@@ -306,10 +308,9 @@ def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str,
             start_new_session=True,
         )
         time.sleep(8)  # the pool is up
-        os.environ["DOCUMENTS_PART_SIZE"] = str(part_size)
         from django.conf import settings
 
-        settings.DOCUMENTS_PART_SIZE = part_size
+        settings.DOCUMENTS_PART_SIZE = slice_size
         # Nothing left over from an interrupted run (its message may be gone with its worker).
         DocumentJob.objects.filter(cycle=cycle).exclude(status=JobStatus.DONE).delete()
         started = time.perf_counter()
@@ -325,6 +326,7 @@ def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str,
         document = Document.objects.get(job=job)
         peaks = _worker_peaks(worker.pid)
         row = {
+            "people": cycle.enrolments.count(),
             "processes": processes,
             "parts": job.parts.count() or 1,
             "pages": document.page_count,
@@ -362,7 +364,7 @@ def _table(requests: list[dict[str, Any]], exports: list[dict[str, Any]], parts:
     for r in exports:
         lines.append(f"| {r['size']} | {r['now_s']:.2f} | {r['before_s']:.2f} | {r['mb']:.2f} |")
     if parts:
-        lines += ["", "### The 400-person conference pack across worker processes", ""]
+        lines += ["", f"### The {parts[0]['people']}-person conference pack across worker processes", ""]
         lines += [
             "| Worker processes | Slices | Pages | Seconds | Pages/s | Peak RSS per process (MB) |",
             "|---:|---:|---:|---:|---:|---|",
@@ -384,12 +386,16 @@ def main() -> None:
     parser.add_argument(
         "--workers", default="1,2,4", help="worker processes for the pack in slices; '' to skip"
     )
-    parser.add_argument("--pack-size", type=int, default=400)
+    parser.add_argument(
+        "--pack-size", type=int, default=400, help="the cohort whose pack is rendered in slices"
+    )
+    parser.add_argument("--part-size", type=int, default=25, help="forms per slice (DOCUMENTS_PART_SIZE)")
     parser.add_argument("--write", help="append the tables to this Markdown file")
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database of the last run (cohorts built)"
     )
     parser.add_argument("--only", choices=("requests", "export", "parts"), help="time one thing only")
+    parser.add_argument("--skip-before", action="store_true", help="do not time things as they were before")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if not args.reuse:
@@ -404,10 +410,10 @@ def main() -> None:
         cycles = prepare(sizes)
     print("cohorts:", cycles, flush=True)
     requests = requests_bench(cycles, before=not args.skip_before) if args.only in (None, "requests") else []
-    exports = export_bench(cycles) if args.only in (None, "export") else []
+    exports = export_bench(cycles, before=not args.skip_before) if args.only in (None, "export") else []
     workers = [int(w) for w in args.workers.split(",") if w]
     parts = (
-        parts_bench(cycles[args.pack_size], workers, media)
+        parts_bench(cycles[args.pack_size], workers, media, args.part_size)
         if workers and args.only in (None, "parts")
         else []
     )
