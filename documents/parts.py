@@ -76,10 +76,11 @@ def _laid_out(job: DocumentJob, previous: Document | None) -> list[list[Any]]:
 
 
 def parts_run(job: DocumentJob) -> str:
-    """The claimed job of a long paper: split it (first claim) or assemble it (every part done)."""
-    if job.status == JobStatus.RUNNING and not job.parts.exists():
-        return parts_split(job)
-    return parts_join(job)
+    """The claimed job of a long paper: assemble it (claimed once every slice is done) or split it (any other claim:
+    the first, a retry, or a take-over before the slices were written)."""
+    if getattr(job, "assembling", False):
+        return parts_join(job)
+    return parts_split(job)
 
 
 def parts_split(job: DocumentJob) -> str:
@@ -97,7 +98,7 @@ def parts_split(job: DocumentJob) -> str:
         )
         if not moved:
             raise ClaimLost
-        job.parts.all().delete()
+        _parts_discard(job)  # the slices of an earlier attempt (retried, or taken over before it was split)
         parts = DocumentPart.objects.bulk_create(
             DocumentPart(job=job, index=index, items=laid_out[start : start + size])
             for index, start in enumerate(range(0, len(laid_out), size))
@@ -250,7 +251,6 @@ def _issued_on(job: DocumentJob) -> Any:
 
 
 def _split_again(job: DocumentJob) -> str:
-    _parts_discard(job)
     return parts_split(job)
 
 

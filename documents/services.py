@@ -671,7 +671,10 @@ def job_claim(*, job_id: int) -> DocumentJob | None:
         claimable = claimable_now(job)
         claimed = claimable is not None and row_claim(DocumentJob, job_id, claimable)
     if claimed:
+        assembling = job.status == JobStatus.PARTS
         job.refresh_from_db()
+        # Claimed to assemble its slices (documents/parts.py), not to take its data and split it again.
+        job.assembling = assembling  # type: ignore[attr-defined]
         return job
     return None
 

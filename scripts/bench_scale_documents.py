@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 def _bench_url() -> str:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ep")
+    if base.endswith("_bench"):
+        return base
     return base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1].split("?")[0] + "_bench"
 
 
@@ -80,9 +82,14 @@ def prepare(sizes: list[int]) -> dict[int, int]:
     load_demo()
     demo = Cycle.objects.get(year=2026)
     cycles = {41: demo.pk}
-    Evaluation.objects.filter(enrolment__cycle=demo).update(proposed_level="httnv", proposal_reason="Đạt.")
+    Evaluation.objects.filter(enrolment__cycle=demo, proposed_not_rated=False, proposed_level="").update(
+        proposed_level="httnv", proposal_reason="Đạt."
+    )
     group = PeerGroup.objects.get(code="commune_chairs")
     types = [PersonnelType.CONG_CHUC, PersonnelType.VIEN_CHUC, PersonnelType.CAN_BO]
+    from django.utils import timezone
+
+    submitted_at = timezone.now()
     for offset, size in enumerate(s for s in sizes if s != 41):
         with transaction.atomic():
             cycle = cycle_create(
@@ -116,6 +123,7 @@ def prepare(sizes: list[int]) -> dict[int, int]:
                     answers=answers,
                     points_total=total,
                     status="submitted",
+                    submitted_at=submitted_at,
                     self_proposed_level="httnv",
                     proposed_level="httnv",
                     proposal_reason="Hoàn thành tốt nhiệm vụ được giao.",
@@ -125,20 +133,27 @@ def prepare(sizes: list[int]) -> dict[int, int]:
 
 
 def _median_ms(
-    action: Callable[[], None], baseline: Callable[[], None], runs: int = 7
+    action: Callable[[], None],
+    baseline: Callable[[], None],
+    runs: int = 7,
+    after: Callable[[], None] | None = None,
 ) -> tuple[float, float]:
     times, bases = [], []
     for _ in range(runs):
+        if after is not None:
+            after()
         started = time.perf_counter()
         baseline()
         bases.append(time.perf_counter() - started)
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)
+    if after is not None:
+        after()
     return statistics.median(times) * 1000, statistics.median(bases) * 1000
 
 
-def requests_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
+def requests_bench(cycles: dict[int, int], *, before: bool = True) -> list[dict[str, Any]]:
     from cycles.models import Cycle
     from documents.models import DocumentJob, DocumentKind
     from documents.selectors import checksum_of
@@ -146,6 +161,7 @@ def requests_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
     from reviews.models import Evaluation
 
     rows = []
+    asked: list[int] = []
     for size, pk in sorted(cycles.items()):
         cycle = Cycle.objects.get(pk=pk)
         person = Evaluation.objects.filter(enrolment__cycle=cycle).order_by("pk").first()
@@ -164,8 +180,12 @@ def requests_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
         ):
 
             def ask(kind: str = kind, subject: dict[str, Any] = subject) -> None:
-                job = document_request(kind=kind, by=None, **subject)
-                DocumentJob.objects.filter(pk=job.pk).delete()  # so the next one is a new request too
+                asked.append(document_request(kind=kind, by=None, **subject).pk)
+
+            def forget() -> None:
+                # So that the next request is a new one too (not timed).
+                DocumentJob.objects.filter(pk__in=asked).delete()
+                asked.clear()
 
             def old(kind: str = kind, subject: dict[str, Any] = subject) -> None:
                 data = _prepare(
@@ -177,8 +197,10 @@ def requests_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
                 ).data
                 checksum_of(data)
 
-            now_ms, base_ms = _median_ms(ask, baseline)
-            before_ms, _ = _median_ms(old, baseline, runs=3 if size >= 5000 else 7)
+            now_ms, base_ms = _median_ms(ask, baseline, after=forget)
+            before_ms = (
+                _median_ms(old, baseline, runs=3 if size >= 5000 else 7)[0] if before else float("nan")
+            )
             rows.append(
                 {
                     "size": size,
@@ -215,7 +237,7 @@ def _row_heights_fit_before(ws: Any, first_row: int, last_row: int) -> None:
             ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
-def export_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
+def export_bench(cycles: dict[int, int], *, before: bool = True) -> list[dict[str, Any]]:
     from cycles.models import Cycle
     from reviews.selectors import LevelSource, cohort_standing
     from reviews.spreadsheets import export, workbook
@@ -224,7 +246,9 @@ def export_bench(cycles: dict[int, int]) -> list[dict[str, Any]]:
     for size, pk in sorted(cycles.items()):
         cycle = Cycle.objects.get(pk=pk)
         result: dict[str, Any] = {"size": size}
-        for label, fit in (("now", workbook.row_heights_fit), ("before", _row_heights_fit_before)):
+        fits = [("now", workbook.row_heights_fit), ("before", _row_heights_fit_before)][: 2 if before else 1]
+        result["before_s"] = float("nan")
+        for label, fit in fits:
             export.row_heights_fit = fit  # type: ignore[attr-defined]
             started = time.perf_counter()
             standing = cohort_standing(cycle, LevelSource.PROPOSED)
@@ -247,7 +271,7 @@ def _worker_peaks(parent: int) -> list[int]:
     return peaks
 
 
-def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str, Any]]:
+def parts_bench(cycle_pk: int, workers: list[int], media: str, part_size: int = 25) -> list[dict[str, Any]]:
     from django.db import connection
 
     from cycles.models import Cycle
@@ -256,11 +280,11 @@ def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str,
 
     cycle = Cycle.objects.get(pk=cycle_pk)
     rows = []
-    for processes, part_size in [(1, 100000), *((n, 25) for n in workers)]:
+    for processes, slice_size in [(1, 100000), *((n, part_size) for n in workers)]:
         env = os.environ | {
             "DATABASE_URL": _bench_url(),
             "DJANGO_MEDIA_ROOT": media,
-            "DOCUMENTS_PART_SIZE": str(part_size),
+            "DOCUMENTS_PART_SIZE": str(slice_size),
         }
         worker = subprocess.Popen(
             [
@@ -284,10 +308,11 @@ def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str,
             start_new_session=True,
         )
         time.sleep(8)  # the pool is up
-        os.environ["DOCUMENTS_PART_SIZE"] = str(part_size)
         from django.conf import settings
 
-        settings.DOCUMENTS_PART_SIZE = part_size
+        settings.DOCUMENTS_PART_SIZE = slice_size
+        # Nothing left over from an interrupted run (its message may be gone with its worker).
+        DocumentJob.objects.filter(cycle=cycle).exclude(status=JobStatus.DONE).delete()
         started = time.perf_counter()
         job = document_request(kind=DocumentKind.CONFERENCE_PACK, cycle=cycle, by=None)
         connection.close()
@@ -301,6 +326,7 @@ def parts_bench(cycle_pk: int, workers: list[int], media: str) -> list[dict[str,
         document = Document.objects.get(job=job)
         peaks = _worker_peaks(worker.pid)
         row = {
+            "people": cycle.enrolments.count(),
             "processes": processes,
             "parts": job.parts.count() or 1,
             "pages": document.page_count,
@@ -338,7 +364,7 @@ def _table(requests: list[dict[str, Any]], exports: list[dict[str, Any]], parts:
     for r in exports:
         lines.append(f"| {r['size']} | {r['now_s']:.2f} | {r['before_s']:.2f} | {r['mb']:.2f} |")
     if parts:
-        lines += ["", "### The 400-person conference pack across worker processes", ""]
+        lines += ["", f"### The {parts[0]['people']}-person conference pack across worker processes", ""]
         lines += [
             "| Worker processes | Slices | Pages | Seconds | Pages/s | Peak RSS per process (MB) |",
             "|---:|---:|---:|---:|---:|---|",
@@ -360,19 +386,37 @@ def main() -> None:
     parser.add_argument(
         "--workers", default="1,2,4", help="worker processes for the pack in slices; '' to skip"
     )
-    parser.add_argument("--pack-size", type=int, default=400)
+    parser.add_argument(
+        "--pack-size", type=int, default=400, help="the cohort whose pack is rendered in slices"
+    )
+    parser.add_argument("--part-size", type=int, default=25, help="forms per slice (DOCUMENTS_PART_SIZE)")
     parser.add_argument("--write", help="append the tables to this Markdown file")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the last run (cohorts built)"
+    )
+    parser.add_argument("--only", choices=("requests", "export", "parts"), help="time one thing only")
+    parser.add_argument("--skip-before", action="store_true", help="do not time things as they were before")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    _recreate_database()
+    if not args.reuse:
+        _recreate_database()
     media = tempfile.mkdtemp(prefix="bench-scale-")
     _setup(media)
-    cycles = prepare(sizes)
+    if args.reuse:
+        from cycles.models import Cycle
+
+        cycles = {c.enrolments.count(): c.pk for c in Cycle.objects.filter(year__gte=2026)}
+    else:
+        cycles = prepare(sizes)
     print("cohorts:", cycles, flush=True)
-    requests = requests_bench(cycles)
-    exports = export_bench(cycles)
+    requests = requests_bench(cycles, before=not args.skip_before) if args.only in (None, "requests") else []
+    exports = export_bench(cycles, before=not args.skip_before) if args.only in (None, "export") else []
     workers = [int(w) for w in args.workers.split(",") if w]
-    parts = parts_bench(cycles[args.pack_size], workers, media) if workers else []
+    parts = (
+        parts_bench(cycles[args.pack_size], workers, media, args.part_size)
+        if workers and args.only in (None, "parts")
+        else []
+    )
     table = _table(requests, exports, parts)
     print(table)
     (Path(media) / "bench-scale.json").write_text(

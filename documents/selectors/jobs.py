@@ -36,7 +36,7 @@ def latest_documents(cycle: Cycle):
 def open_jobs(cycle: Cycle):
     return (
         DocumentJob.objects.filter(
-            cycle=cycle, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]
+            cycle=cycle, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PARTS, JobStatus.FAILED]
         )
         .select_related("evaluation__enrolment")
         .order_by("-created_at")[:50]

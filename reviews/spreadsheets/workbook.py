@@ -3,6 +3,7 @@
 import io
 import math
 import re
+from copy import copy
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -37,9 +38,24 @@ def cell_put(ws, row: int, column: int, value, **style):
     # A reason typed as "=HYPERLINK(...)" must stay text, never become a formula in the clerk's Excel.
     if cell.data_type == "f":
         cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
+    if style:
+        _style_apply(ws, cell, style)
     return cell
+
+
+def _style_apply(ws, cell, style: dict) -> None:
+    """Give the cell these styles. openpyxl hashes every style object (recursively) each time one is set, which was
+    half of a 5,000-person export (issue #15); the same combination is looked up once per workbook and then copied.
+    Keyed by the objects' identity, and the objects are kept with the entry so that an id is never reused."""
+    cache = ws.parent.__dict__.setdefault("_portal_styles", {})
+    key = tuple((name, id(setting)) for name, setting in style.items())
+    known = cache.get(key)
+    if known is None:
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        cache[key] = (tuple(style.values()), copy(cell._style))
+    else:
+        cell._style = copy(known[1])
 
 
 def title_put(ws, row: int, text: str, last_column: int, font=TITLE_FONT, alignment=None):
