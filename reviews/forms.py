@@ -12,6 +12,7 @@ from django.db.models.functions import Reverse, Right, StrIndex
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import PlainSelect
 from cycles.rulebooks import Level
 from cycles.selectors import cohort_order
 from officials.models import Organisation, PeerGroup
@@ -189,9 +190,11 @@ class CompilationFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=100)
     peer_group = forms.TypedChoiceField(
-        label=_("Nhóm đối tượng"), coerce=int, required=False, empty_value=None
+        label=_("Nhóm đối tượng"), coerce=int, required=False, empty_value=None, widget=PlainSelect
     )
-    organisation = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False, empty_value=None)
+    organisation = forms.TypedChoiceField(
+        label=_("Cơ quan"), coerce=int, required=False, empty_value=None, widget=PlainSelect
+    )
     proposed = forms.ChoiceField(
         label=_("Mức đề xuất"),
         required=False,
@@ -716,7 +719,7 @@ class ProgressFilterForm(forms.Form):
         label=_("Nhóm đối tượng"), queryset=PeerGroup.objects.none(), required=False
     )
     organisation = forms.ModelChoiceField(
-        label=_("Cơ quan"), queryset=Organisation.objects.none(), required=False
+        label=_("Cơ quan"), queryset=Organisation.objects.none(), required=False, widget=PlainSelect
     )
     status = forms.ChoiceField(
         label=_("Trạng thái"), choices=[("", _("Tất cả")), *EvaluationStatus.choices], required=False

@@ -1,5 +1,6 @@
 """Reads about evaluations that encode rules."""
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -357,6 +358,33 @@ def cohort_tally(cycle: Cycle) -> list[dict[str, Any]]:
     )
 
 
+_TALLY_KEYS = (
+    "enrolment__peer_group_id",
+    "enrolment__peer_group__name",
+    "enrolment__peer_group__sort_order",
+    "enrolment__peer_group__counts_units",
+    "enrolment__rulebook_code",
+    "status",
+    "proposed_level",
+    "proposed_not_rated",
+    "final_level",
+    "final_not_rated",
+)
+
+
+def _tally_of(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
+    """`cohort_tally` counted from evaluations already loaded (with their peer group): no query."""
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for e in evaluations:
+        group = e.enrolment.peer_group
+        counts[
+            (group.pk, group.name, group.sort_order, group.counts_units, e.enrolment.rulebook_code, e.status)
+            + (e.proposed_level, e.proposed_not_rated, e.final_level, e.final_not_rated)
+        ] += 1
+    ordered = sorted(counts.items(), key=lambda item: (item[0][2], item[0][0], item[0][4]))
+    return [{**dict(zip(_TALLY_KEYS, key, strict=True)), "n": n} for key, n in ordered]
+
+
 def group_quotas(
     cycle: Cycle, source: LevelSource = LevelSource.PROPOSED, tally: list[dict[str, Any]] | None = None
 ) -> list[GroupQuota]:
@@ -454,8 +482,9 @@ def cohort_standing(
     A fixed number of queries whatever the cohort size, but work for every person: pages show `standing_rows` of
     one page and `group_quotas` instead. `evaluations` may narrow the rows returned, but the quota is always
     counted on the whole group (the check is on the set, quota.py)."""
-    rows = standing_rows(cycle, source, list(standing_queryset(cycle)), whole_cohort=True)
-    groups = group_quotas(cycle, source)
+    everyone = list(standing_queryset(cycle))
+    rows = standing_rows(cycle, source, everyone, whole_cohort=True)
+    groups = group_quotas(cycle, source, _tally_of(everyone))
     if evaluations is not None:
         wanted = {evaluation.pk for evaluation in evaluations}
         rows = [row for row in rows if row.evaluation.pk in wanted]

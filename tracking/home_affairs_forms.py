@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import PlainSelect
 from cycles.models import Cycle, Enrolment
 from officials.models import Organisation, PeerGroup
 
@@ -221,8 +222,9 @@ class BoardFilterForm(forms.Form):
     peer_group = forms.ModelChoiceField(
         label=_("Nhóm đối tượng"), queryset=PeerGroup.objects.none(), required=False
     )
+    # A thousand agencies at 5,000 people: options written in Python (issue #15).
     organisation = forms.ModelChoiceField(
-        label=_("Cơ quan"), queryset=Organisation.objects.none(), required=False
+        label=_("Cơ quan"), queryset=Organisation.objects.none(), required=False, widget=PlainSelect
     )
     period = forms.ModelChoiceField(label=_("Kỳ"), queryset=TrackingPeriod.objects.none(), required=False)
     state = forms.ChoiceField(

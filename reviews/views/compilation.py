@@ -107,8 +107,11 @@ def cohort_page(request: AuthenticatedHttpRequest, cycle, source: LevelSource, g
         rows = filters.apply(standing_rows(cycle, source, list(queryset)))
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return CohortPage(filters, page, list(page.object_list), page.paginator.count, total)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = standing_rows(cycle, source, list(page.object_list))
+    # The order and the window are found on ids alone (a narrow sort), then only the page's rows are loaded whole.
+    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    loaded = standing_queryset(cycle).in_bulk(ids)
+    rows = standing_rows(cycle, source, [loaded[pk] for pk in ids])
     return CohortPage(filters, page, rows, page.paginator.count, total)
 
 

@@ -111,11 +111,13 @@ def _group_actions(cycle, groups) -> list[dict]:
 GROUP_NAMES = 10
 
 
-def _board_context(request: AuthenticatedHttpRequest, cycle, table_rows, **extra) -> dict:
+def _board_context(
+    request: AuthenticatedHttpRequest, cycle, table_rows, tally=None, groups=None, **extra
+) -> dict:
     """The rows, and over the whole cohort from aggregates: the quota counted on the decisions, the proposals
     beside the decisions per group (issue #13 item 5), the sign-off overview."""
-    tally = cohort_tally(cycle)
-    groups = group_quotas(cycle, LevelSource.FINAL, tally)
+    tally = cohort_tally(cycle) if tally is None else tally
+    groups = group_quotas(cycle, LevelSource.FINAL, tally) if groups is None else groups
     level_rows: list[tuple[str, dict[str, int]]] = []
     for (group, proposed), (_same, decided) in zip(
         tally_distributions(tally, groups, proposed=True),
@@ -146,9 +148,10 @@ def _board_context(request: AuthenticatedHttpRequest, cycle, table_rows, **extra
 def decision_board(request: AuthenticatedHttpRequest, cycle_pk: int) -> HttpResponseBase:
     """The chair's board: one page of the cohort (filters in the URL), each row's form loaded on a click."""
     cycle = get_cycle_for_proposals(request.user, cycle_pk)
-    groups = group_quotas(cycle, LevelSource.FINAL)
+    tally = cohort_tally(cycle)
+    groups = group_quotas(cycle, LevelSource.FINAL, tally)
     table = cohort_page(request, cycle, LevelSource.FINAL, groups)
-    context = _board_context(request, cycle, table.rows, **table.context())
+    context = _board_context(request, cycle, table.rows, tally, groups, **table.context())
     context["states"] = cohort_states(cycle)
     if context["can_decide"]:
         context["group_actions"] = _group_actions(cycle, context["groups"])

@@ -319,7 +319,11 @@ def progress_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBa
     states = cohort_states(cycle)
     version = cohort_progress_version(cycle, states)
     etag = f'"{version}"'
-    if request.htmx and (request.GET.get("since") == version or request.headers.get("If-None-Match") == etag):
+    # GZipMiddleware turns a strong ETag weak ("W/…"); either form names the same fingerprint.
+    validators = {etag, f"W/{etag}"}
+    if request.htmx and (
+        request.GET.get("since") == version or request.headers.get("If-None-Match") in validators
+    ):
         return HttpResponse(status=204)
     filters = ProgressFilterForm(request.GET or None, cycle=cycle)
     rows = cohort(cycle)

@@ -32,6 +32,8 @@ def test_the_quota_meter_reacts_to_proposals(live_server, cast, open_page, artif
     expect(meter.locator(".quota-count")).to_have_text("HTXSNV 0 / tối đa 0")
 
     row_a = page.locator(f"#proposal-row-{a.pk}")
+    # Issue #15: the row's form is loaded by its button.
+    row_a.locator(".proposal-open").click()
     row_a.get_by_label("Mức đề xuất cho Nguyễn Thị An").select_option("htxsnv")
     row_a.get_by_role("button", name="Ghi đề xuất").click()
     expect(meter.locator(".quota-count")).to_have_text("HTXSNV 1 / tối đa 0")
@@ -42,9 +44,10 @@ def test_the_quota_meter_reacts_to_proposals(live_server, cast, open_page, artif
     url_before = page.url
     for evaluation in [cast.official_b.enrolments.get().evaluation, *others]:
         row = page.locator(f"#proposal-row-{evaluation.pk}")
+        row.locator(".proposal-open").click()
         row.locator("select[name=proposal]").select_option("httnv")
         row.get_by_role("button", name="Ghi đề xuất").click()
-        expect(row.locator("select[name=proposal]")).to_have_value("httnv")
+        expect(row.locator(".proposal-level")).to_have_text("HTTNV")
     expect(meter.locator(".quota-count")).to_have_text("HTXSNV 1 / tối đa 1")
     expect(meter.locator(".quota-status")).to_have_text("Trong tỷ lệ")
     assert page.url == url_before
@@ -52,6 +55,7 @@ def test_the_quota_meter_reacts_to_proposals(live_server, cast, open_page, artif
 
     # Above the cap: 82 points cannot be HTXSNV; the row says why and keeps the reason typed.
     row = page.locator(f"#proposal-row-{others[0].pk}")
+    row.locator(".proposal-open").click()
     row.locator("select[name=proposal]").select_option("htxsnv")
     row.locator("input[name=reason]").fill("Thành tích đột xuất")
     row.get_by_role("button", name="Ghi đề xuất").click()

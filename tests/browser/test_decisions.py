@@ -36,9 +36,10 @@ def test_decisions_then_sign_off(live_server, cast, open_page, artifacts_dir):
 
     for evaluation, comment in ((a, "Chủ động, hoàn thành vượt tiến độ."), (b, "Cần khắc phục chậm trễ.")):
         row = page.locator(f"#decision-row-{evaluation.pk}")
+        row.locator(".decision-open").click()  # issue #15: the row's form is loaded by its button
         row.locator("textarea[name=comments]").fill(comment)
         row.get_by_role("button", name="Ghi quyết định").click()
-        expect(row.get_by_role("button", name="Sửa quyết định")).to_be_visible()
+        expect(row.get_by_role("link", name="Sửa quyết định")).to_be_visible()
     expect(panel).to_contain_text("Mọi người đã có quyết định")
     page.screenshot(path=artifacts_dir / "decision-board-ready.png", full_page=True)
 

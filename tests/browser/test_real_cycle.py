@@ -104,10 +104,11 @@ def test_a_real_cycle_runs_through(live_server, cast, open_page, monkeypatch):
     chair.goto(f"{base}/evaluations/cycle/{cycle.pk}/decisions/")
     for evaluation in (a, b):
         row = chair.locator(f"#decision-row-{evaluation.pk}")
+        row.locator(".decision-open").click()  # issue #15: the row's form is loaded by its button
         row.locator("select[name=decision]").select_option("httnv")
         row.locator("textarea[name=comments]").fill("Hoàn thành tốt nhiệm vụ được giao.")
         row.get_by_role("button", name="Ghi quyết định").click()
-        expect(row.get_by_role("button", name="Sửa quyết định")).to_be_visible()
+        expect(row.get_by_role("link", name="Sửa quyết định")).to_be_visible()
     expect(chair.locator(f"#decision-row-{absent.pk}")).to_contain_text("Không đánh giá, xếp loại")
     shoot(chair, open_page, live_server, "decision-board", chair.url, "chair")
     chair.get_by_label("Tôi xác nhận phê duyệt toàn bộ kết quả", exact=False).check()
