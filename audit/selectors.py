@@ -126,3 +126,14 @@ def audit_chain_status(chunk_size: int = 2000) -> ChainStatus:
     head = AuditChainHead.objects.filter(pk=1).first()
     head_mismatch = head is not None and (head.last_hash, head.length) != (previous, length)
     return ChainStatus(length=length, head_hash=previous, broken=None, head_mismatch=head_mismatch)
+
+
+def audit_chain_state() -> str:
+    """ "ok", "broken" or "unknown" (never checked): the newest recorded walk of the chain, for the metrics
+    (`PORTAL_AUDIT_CHAIN_STATUS` names this function)."""
+    from .models import AuditChainCheck
+
+    newest = AuditChainCheck.objects.order_by("-checked_at", "-pk").values_list("ok", flat=True).first()
+    if newest is None:
+        return "unknown"
+    return "ok" if newest else "broken"

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .chain import GENESIS, link_hash, values_of
-from .models import ActingAs, Action, AuditChainHead, AuditEvent
+from .models import ActingAs, Action, AuditChainCheck, AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
     from common.types import AnyUser
@@ -96,3 +96,15 @@ def _chain_head_locked() -> AuditChainHead:
             head.last_hash, head.last_event_id = last.chain_hash or GENESIS, last.pk
             head.length = AuditEvent.objects.count()
     return head
+
+
+def audit_chain_check() -> AuditChainCheck:
+    """Walk the chain once and record the outcome (the beat task `audit.tasks.audit_chain_check`)."""
+    from .selectors import audit_chain_status
+
+    status = audit_chain_status()
+    return AuditChainCheck.objects.create(
+        ok=status.ok,
+        length=status.length,
+        broken_event_id=status.broken.event_id if status.broken else None,
+    )

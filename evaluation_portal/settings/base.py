@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
     "tracking-period-reminders": {"task": "tracking.tasks.period_reminders_queue", "schedule": 600.0},
     # Issue #17: every signed result gets its sync entry, and pending entries go through the adapter.
     "national-db-sync": {"task": "national_db.tasks.national_db_sync", "schedule": 300.0},
+    # Issue #16 item 8: the audit trail's hash chain walked once an hour; /metrics shows the newest outcome.
+    "audit-chain-check": {
+        "task": "audit.tasks.audit_chain_check",
+        "schedule": float(os.environ.get("AUDIT_CHAIN_CHECK_SECONDS", "3600")),
+    },
 }
 # How many days before a period's deadline the people who have not sent it are reminded (and, from then until as
 # long after it, their trackers). No text fixes a lead time (Decrees 233/2026 and 335/2025 set none; see
@@ -484,8 +489,8 @@ structlog.configure(
 PORTAL_METRICS_TOKEN = os.environ.get("PORTAL_METRICS_TOKEN", "")
 PORTAL_METRICS_ALLOWED_IPS = env_list("PORTAL_METRICS_ALLOWED_IPS", [])
 # The audit trail's hash-chain check for /metrics: a dotted path to a function returning "ok", "broken" or
-# "unknown" (portal/health.py:audit_chain_status); empty means "unknown".
-PORTAL_AUDIT_CHAIN_STATUS = os.environ.get("PORTAL_AUDIT_CHAIN_STATUS", "")
+# "unknown" (portal/health.py:audit_chain_status); by default the newest hourly walk (audit.tasks.audit_chain_check).
+PORTAL_AUDIT_CHAIN_STATUS = os.environ.get("PORTAL_AUDIT_CHAIN_STATUS", "audit.selectors.audit_chain_state")
 
 # Demo data (invented people, printed passwords) may only be loaded where this is on.
 PORTAL_DEMO_ALLOWED = False

@@ -121,3 +121,29 @@ def test_concurrent_events_chain_one_after_the_other():
     assert errors == []
     status = audit_chain_status()
     assert status.ok and status.length == 48 == AuditEvent.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_metrics_show_the_newest_hourly_walk_of_the_chain(client, settings):
+    """Issue #16 item 8: unknown until the beat task walked the chain, then ok, then broken once a row is rewritten."""
+    from django.urls import reverse
+
+    from audit.tasks import audit_chain_check
+
+    settings.PORTAL_METRICS_ALLOWED_IPS = ["127.0.0.1"]
+
+    def state() -> str:
+        text = client.get(reverse("metrics")).content.decode()
+        return next(
+            s for s in ("ok", "broken", "unknown") if f'portal_audit_chain_status{{state="{s}"}} 1.0' in text
+        )
+
+    events = [_record(n) for n in range(3)]
+    assert state() == "unknown"
+    assert audit_chain_check() is True
+    assert state() == "ok"
+    _as_superuser_without_triggers(
+        "UPDATE audit_auditevent SET note = 'rewritten' WHERE id = %s", [events[1].pk]
+    )
+    assert audit_chain_check() is False
+    assert state() == "broken"
