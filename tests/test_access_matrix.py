@@ -871,6 +871,9 @@ def _notice_a(c):
 
     from documents.models import Document, DocumentJob, DocumentKind
 
+    existing = Document.objects.filter(kind=DocumentKind.NOTICE, number=1, cycle=c.cycle).first()
+    if existing is not None:  # asked again by another URL within one test
+        return existing
     writer, buffer = PdfWriter(), io.BytesIO()
     writer.add_blank_page(width=595, height=842)
     writer.write(buffer)

@@ -40,6 +40,8 @@ def test_secretary_records_the_meeting_and_sees_the_summary(live_server, cast, o
     expect(page.get_by_test_id("meeting-person")).to_contain_text("Trần Văn Bình")
     expect(page.get_by_test_id("points-total")).to_have_text("85,5")
     page.get_by_label("Ngày họp").fill("2026-11-10")
+    page.get_by_label("Giờ bắt đầu").fill("08:00")
+    page.get_by_label("Giờ kết thúc").fill("09:30")
     page.get_by_label("Địa điểm").fill("Phòng họp tầng 2, Sở Tư pháp")
     page.get_by_label("Chủ trì").fill("Phó Giám đốc Lê Văn Cường")
     page.get_by_label("Thư ký (người ghi biên bản)").fill("Chánh Văn phòng Hà Thị Dịu")
